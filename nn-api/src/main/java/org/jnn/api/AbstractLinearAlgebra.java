@@ -1,0 +1,317 @@
+package org.jnn.api;
+
+import java.util.Objects;
+
+/**
+ * Base class for backends: checks every argument (ownership, shapes, aliasing, index ranges) once,
+ * with uniform error messages, and hands the library-specific arithmetic to the protected
+ * {@code do...} methods, which receive matrices already cast to the backend's own type.
+ *
+ * <p>Subclasses implement the {@code do...} methods with their library's operations and may assume
+ * every precondition documented on {@link LinearAlgebra} holds.
+ *
+ * @param <M> the backend's matrix type
+ */
+public abstract class AbstractLinearAlgebra<M extends Matrix> implements LinearAlgebra {
+
+    private final Class<M> matrixType;
+
+    /** @param matrixType the backend's matrix class; handles of any other class are rejected */
+    protected AbstractLinearAlgebra(Class<M> matrixType) {
+        this.matrixType = Objects.requireNonNull(matrixType, "matrixType");
+    }
+
+    /** Name and precision, as used in messages: {@code ejml (f64)}. */
+    @Override
+    public String toString() {
+        return Backends.label(this);
+    }
+
+    // ---------------------------------------------------------------- hooks for the library
+
+    /** A zero matrix; sizes are at least 1. */
+    protected abstract M doZeros(int rows, int cols);
+
+    /** Overwrites {@code destination} from a row-major array of the right length. */
+    protected abstract void doSetRowMajor(M destination, double[] data);
+
+    /** Copies {@code source} into a row-major array of the right length. */
+    protected abstract void doToRowMajor(M source, double[] destination);
+
+    /** A new matrix with the contents of {@code source}. */
+    protected abstract M doCopy(M source);
+
+    protected abstract void doGemm(double alpha, M a, boolean transposeA, M b, boolean transposeB, double beta, M c);
+
+    /** {@code x} has {@code a.rows()} elements and {@code y} has {@code a.cols()}, in either orientation. */
+    protected abstract void doRankOneUpdate(double alpha, M x, M y, M a);
+
+    protected abstract void doAddRowVector(M a, M v, M out);
+
+    protected abstract void doRelu(M z, M out);
+
+    protected abstract void doReluBackward(M gradient, M activation, M out);
+
+    protected abstract void doSoftmaxRows(M z, M out);
+
+    protected abstract double doSumNegativeLogSoftmax(M logits, int[] labels);
+
+    protected abstract void doAddAtColumns(M a, int[] columns, double value);
+
+    protected abstract void doColumnSums(double alpha, M a, double beta, M out);
+
+    protected abstract void doAxpy(double alpha, M x, M y);
+
+    protected abstract void doScale(double alpha, M a);
+
+    protected abstract void doFill(M a, double value);
+
+    protected abstract void doArgmaxRows(M a, int[] out);
+
+    // ---------------------------------------------------------------- checked entry points
+
+    @Override
+    public final Matrix zeros(int rows, int cols) {
+        checkSize("zeros", rows, cols);
+        return doZeros(rows, cols);
+    }
+
+    @Override
+    public final Matrix fromRowMajor(int rows, int cols, double[] data) {
+        checkSize("fromRowMajor", rows, cols);
+        Objects.requireNonNull(data, "data");
+        if (data.length != (long) rows * cols) {
+            throw new IllegalArgumentException("fromRowMajor: a " + rows + "×" + cols + " matrix needs "
+                    + (long) rows * cols + " values but the array holds " + data.length);
+        }
+        M m = doZeros(rows, cols);
+        doSetRowMajor(m, data);
+        return m;
+    }
+
+    @Override
+    public final Matrix copy(Matrix source) {
+        return doCopy(own("copy", "source", source));
+    }
+
+    @Override
+    public final void setRowMajor(Matrix destination, double[] data) {
+        M d = own("setRowMajor", "destination", destination);
+        Objects.requireNonNull(data, "data");
+        checkLength("setRowMajor", d, data.length);
+        doSetRowMajor(d, data);
+    }
+
+    @Override
+    public final void toRowMajor(Matrix source, double[] destination) {
+        M s = own("toRowMajor", "source", source);
+        Objects.requireNonNull(destination, "destination");
+        checkLength("toRowMajor", s, destination.length);
+        doToRowMajor(s, destination);
+    }
+
+    @Override
+    public final void gemm(double alpha, Matrix a, boolean transposeA, Matrix b, boolean transposeB,
+            double beta, Matrix c) {
+        M ma = own("gemm", "a", a);
+        M mb = own("gemm", "b", b);
+        M mc = own("gemm", "c", c);
+        int m = transposeA ? ma.cols() : ma.rows();
+        int k = transposeA ? ma.rows() : ma.cols();
+        int kb = transposeB ? mb.cols() : mb.rows();
+        int n = transposeB ? mb.rows() : mb.cols();
+        if (k != kb) {
+            throw new IllegalArgumentException("gemm: inner dimensions differ: op(a) is " + m + "×" + k
+                    + describeOp("a", ma, transposeA) + " but op(b) is " + kb + "×" + n + describeOp("b", mb, transposeB));
+        }
+        if (mc.rows() != m || mc.cols() != n) {
+            throw new IllegalArgumentException("gemm: output c is " + mc.shape() + " but op(a)·op(b) is "
+                    + m + "×" + n + " (op(a) " + m + "×" + k + ", op(b) " + kb + "×" + n + ")");
+        }
+        notSame("gemm", "c", mc, "a", ma);
+        notSame("gemm", "c", mc, "b", mb);
+        doGemm(alpha, ma, transposeA, mb, transposeB, beta, mc);
+    }
+
+    @Override
+    public final void rankOneUpdate(double alpha, Matrix x, Matrix y, Matrix a) {
+        M mx = own("rankOneUpdate", "x", x);
+        M my = own("rankOneUpdate", "y", y);
+        M ma = own("rankOneUpdate", "a", a);
+        if (!isVector(mx) || vectorLength(mx) != ma.rows() || !isVector(my) || vectorLength(my) != ma.cols()) {
+            throw new IllegalArgumentException("rankOneUpdate: a is " + ma.shape() + ", so x must be a vector of "
+                    + ma.rows() + " and y a vector of " + ma.cols() + " elements, but x is " + mx.shape()
+                    + " and y is " + my.shape());
+        }
+        notSame("rankOneUpdate", "a", ma, "x", mx);
+        notSame("rankOneUpdate", "a", ma, "y", my);
+        doRankOneUpdate(alpha, mx, my, ma);
+    }
+
+    @Override
+    public final void addRowVector(Matrix a, Matrix v, Matrix out) {
+        M ma = own("addRowVector", "a", a);
+        M mv = own("addRowVector", "v", v);
+        M mo = own("addRowVector", "out", out);
+        if (mv.rows() != 1 || mv.cols() != ma.cols()) {
+            throw new IllegalArgumentException("addRowVector: v must be a 1×" + ma.cols()
+                    + " row to add to every row of a (" + ma.shape() + ") but v is " + mv.shape());
+        }
+        sameShape("addRowVector", "out", mo, "a", ma);
+        notSame("addRowVector", "out", mo, "v", mv);
+        doAddRowVector(ma, mv, mo);
+    }
+
+    @Override
+    public final void relu(Matrix z, Matrix out) {
+        M mz = own("relu", "z", z);
+        M mo = own("relu", "out", out);
+        sameShape("relu", "out", mo, "z", mz);
+        doRelu(mz, mo);
+    }
+
+    @Override
+    public final void reluBackward(Matrix gradient, Matrix activation, Matrix out) {
+        M mg = own("reluBackward", "gradient", gradient);
+        M ma = own("reluBackward", "activation", activation);
+        M mo = own("reluBackward", "out", out);
+        sameShape("reluBackward", "activation", ma, "gradient", mg);
+        sameShape("reluBackward", "out", mo, "gradient", mg);
+        doReluBackward(mg, ma, mo);
+    }
+
+    @Override
+    public final void softmaxRows(Matrix z, Matrix out) {
+        M mz = own("softmaxRows", "z", z);
+        M mo = own("softmaxRows", "out", out);
+        sameShape("softmaxRows", "out", mo, "z", mz);
+        doSoftmaxRows(mz, mo);
+    }
+
+    @Override
+    public final double sumNegativeLogSoftmax(Matrix logits, int[] labels) {
+        M ml = own("sumNegativeLogSoftmax", "logits", logits);
+        checkColumnIndices("sumNegativeLogSoftmax", "labels", labels, ml);
+        return doSumNegativeLogSoftmax(ml, labels);
+    }
+
+    @Override
+    public final void addAtColumns(Matrix a, int[] columns, double value) {
+        M ma = own("addAtColumns", "a", a);
+        checkColumnIndices("addAtColumns", "columns", columns, ma);
+        doAddAtColumns(ma, columns, value);
+    }
+
+    @Override
+    public final void columnSums(double alpha, Matrix a, double beta, Matrix out) {
+        M ma = own("columnSums", "a", a);
+        M mo = own("columnSums", "out", out);
+        if (mo.rows() != 1 || mo.cols() != ma.cols()) {
+            throw new IllegalArgumentException("columnSums: out must be 1×" + ma.cols() + " for a of "
+                    + ma.shape() + " but out is " + mo.shape());
+        }
+        notSame("columnSums", "out", mo, "a", ma);
+        doColumnSums(alpha, ma, beta, mo);
+    }
+
+    @Override
+    public final void axpy(double alpha, Matrix x, Matrix y) {
+        M mx = own("axpy", "x", x);
+        M my = own("axpy", "y", y);
+        sameShape("axpy", "y", my, "x", mx);
+        doAxpy(alpha, mx, my);
+    }
+
+    @Override
+    public final void scale(double alpha, Matrix a) {
+        doScale(alpha, own("scale", "a", a));
+    }
+
+    @Override
+    public final void fill(Matrix a, double value) {
+        doFill(own("fill", "a", a), value);
+    }
+
+    @Override
+    public final void argmaxRows(Matrix a, int[] out) {
+        M ma = own("argmaxRows", "a", a);
+        Objects.requireNonNull(out, "out");
+        if (out.length != ma.rows()) {
+            throw new IllegalArgumentException("argmaxRows: a is " + ma.shape() + " so out needs "
+                    + ma.rows() + " entries but has " + out.length);
+        }
+        doArgmaxRows(ma, out);
+    }
+
+    // ---------------------------------------------------------------- checks
+
+    /**
+     * Casts a handle to this backend's matrix type, rejecting null and handles of other backends (or
+     * of this backend in another precision) with a message that names both.
+     */
+    protected final M own(String operation, String argument, Matrix matrix) {
+        if (matrix == null) {
+            throw new NullPointerException(operation + ": argument " + argument + " is null");
+        }
+        if (!matrixType.isInstance(matrix)) {
+            throw new IllegalArgumentException(operation + ": argument " + argument + " is a matrix of backend '"
+                    + Backends.label(matrix.backend()) + "' but this is backend '" + Backends.label(this)
+                    + "'; create every matrix with the backend that operates on it");
+        }
+        return matrixType.cast(matrix);
+    }
+
+    private static void checkSize(String operation, int rows, int cols) {
+        if (rows < 1 || cols < 1) {
+            throw new IllegalArgumentException(operation + ": a matrix needs at least one row and one column, got "
+                    + rows + "×" + cols);
+        }
+    }
+
+    private static void checkLength(String operation, Matrix m, int length) {
+        if (length != m.rows() * m.cols()) {
+            throw new IllegalArgumentException(operation + ": the matrix is " + m.shape() + " ("
+                    + m.rows() * m.cols() + " values) but the array holds " + length);
+        }
+    }
+
+    private static void sameShape(String operation, String name, Matrix m, String otherName, Matrix other) {
+        if (m.rows() != other.rows() || m.cols() != other.cols()) {
+            throw new IllegalArgumentException(operation + ": " + name + " is " + m.shape() + " but "
+                    + otherName + " is " + other.shape() + "; they must have the same shape");
+        }
+    }
+
+    private static void notSame(String operation, String name, Matrix m, String otherName, Matrix other) {
+        if (m == other) {
+            throw new IllegalArgumentException(operation + ": " + name + " and " + otherName
+                    + " are the same matrix (" + m.shape() + "); this operation needs a separate output");
+        }
+    }
+
+    private static void checkColumnIndices(String operation, String name, int[] indices, Matrix m) {
+        Objects.requireNonNull(indices, name);
+        if (indices.length != m.rows()) {
+            throw new IllegalArgumentException(operation + ": the matrix is " + m.shape() + " so " + name
+                    + " needs " + m.rows() + " entries, one per row, but has " + indices.length);
+        }
+        for (int i = 0; i < indices.length; i++) {
+            if (indices[i] < 0 || indices[i] >= m.cols()) {
+                throw new IllegalArgumentException(operation + ": " + name + "[" + i + "] is " + indices[i]
+                        + ", outside the column range [0, " + m.cols() + ") of a " + m.shape() + " matrix");
+            }
+        }
+    }
+
+    private static boolean isVector(Matrix m) {
+        return m.rows() == 1 || m.cols() == 1;
+    }
+
+    private static int vectorLength(Matrix m) {
+        return m.rows() * m.cols();
+    }
+
+    private static String describeOp(String name, Matrix m, boolean transposed) {
+        return transposed ? " (" + name + " " + m.shape() + " transposed)" : "";
+    }
+}

@@ -1,0 +1,212 @@
+package org.jnn.api;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The service-provider interface a linear-algebra backend implements: dense row-major matrices and
+ * the handful of operations a batched training step of a neural network needs.
+ *
+ * <h2>Registration and life cycle</h2>
+ * A backend registers its implementation in {@code META-INF/services/org.jnn.api.LinearAlgebra} and
+ * is found with {@link Backends}. Constructing an implementation must be cheap and must not load
+ * native code: {@link #name()}, {@link #priority()} and {@link #precision()} are constants, while
+ * {@link #availability()} may load the library (once, lazily) to find out whether it works here.
+ *
+ * <h2>Conventions</h2>
+ * <ul>
+ *   <li>Every operation writes into an output argument that the caller allocated once; nothing is
+ *       allocated per call (except by {@link #zeros}, {@link #fromRowMajor}, {@link #copy} and the
+ *       array-returning {@link #toRowMajor(Matrix)}).
+ *   <li>Shapes are checked before any work, and a mismatch throws {@link IllegalArgumentException}
+ *       naming the operation and both shapes. A matrix created by another backend is rejected with
+ *       {@link IllegalArgumentException} naming both backends.
+ *   <li>Aliasing: each method says which arguments may be the same matrix. Passing the same matrix
+ *       where it is not allowed throws {@link IllegalArgumentException}.
+ *   <li>Outputs are overwritten, never read, unless the method says otherwise (for example a
+ *       {@code beta} of 0 ignores the old contents of the output even when they are NaN).
+ *   <li>An instance may keep scratch space; use one instance per thread.
+ * </ul>
+ *
+ * <p>Backends normally extend {@link AbstractLinearAlgebra}, which performs all checks and leaves the
+ * arithmetic to the library.
+ */
+public interface LinearAlgebra {
+
+    // ---------------------------------------------------------------- metadata
+
+    /** Short, stable name used to select the backend: {@code ejml}, {@code nd4j}, {@code commons-math}. */
+    String name();
+
+    /** One line for people: the library, its version if known, and the precision. */
+    String description();
+
+    /** Used when several backends are usable and none was asked for: the highest priority wins. */
+    int priority();
+
+    /**
+     * Whether the backend works on this machine; may load the backing library the first time it is
+     * called, never throws.
+     */
+    Availability availability();
+
+    /** The precision this instance stores and computes in. */
+    Precision precision();
+
+    /** Precisions {@link #withPrecision} accepts; F64 is always among them. */
+    default Set<Precision> supportedPrecisions() {
+        return EnumSet.of(Precision.F64);
+    }
+
+    /**
+     * An instance of the same backend computing in {@code precision}.
+     *
+     * @throws UnsupportedOperationException when the library has no such precision, naming the ones it has
+     */
+    default LinearAlgebra withPrecision(Precision precision) {
+        if (precision == precision()) {
+            return this;
+        }
+        throw new UnsupportedOperationException("backend '" + name() + "' computes only in "
+                + supportedPrecisions() + ", not " + precision.id());
+    }
+
+    // ---------------------------------------------------------------- data in and out
+
+    /** A new {@code rows×cols} matrix of zeros; both sizes must be at least 1. */
+    Matrix zeros(int rows, int cols);
+
+    /**
+     * A new matrix holding a copy of {@code data}, read in row-major order; later changes to the
+     * array do not affect the matrix.
+     *
+     * @throws IllegalArgumentException if {@code data.length != rows * cols}
+     */
+    Matrix fromRowMajor(int rows, int cols, double[] data);
+
+    /** A new matrix with the same shape and contents as {@code source}. */
+    Matrix copy(Matrix source);
+
+    /**
+     * Overwrites all of {@code destination} with {@code data}, read in row-major order; the array is
+     * not modified.
+     *
+     * @throws IllegalArgumentException if the lengths differ
+     */
+    void setRowMajor(Matrix destination, double[] data);
+
+    /** The contents of {@code source} in row-major order, in a new array. */
+    default double[] toRowMajor(Matrix source) {
+        double[] out = new double[source.rows() * source.cols()];
+        toRowMajor(source, out);
+        return out;
+    }
+
+    /**
+     * Copies the contents of {@code source} into {@code destination} in row-major order.
+     *
+     * @throws IllegalArgumentException if {@code destination.length != rows * cols}
+     */
+    void toRowMajor(Matrix source, double[] destination);
+
+    // ---------------------------------------------------------------- level 3 and level 2
+
+    /**
+     * General matrix multiply: {@code c = alpha * op(a) * op(b) + beta * c}, where {@code op(x)} is
+     * {@code x} or its transpose as the flags say. With {@code beta == 0} the old contents of
+     * {@code c} are ignored (NaN included). Modifies {@code c} only.
+     *
+     * <p>Aliasing: {@code c} must not be {@code a} or {@code b}; {@code a} and {@code b} may be the same.
+     */
+    void gemm(double alpha, Matrix a, boolean transposeA, Matrix b, boolean transposeB, double beta, Matrix c);
+
+    /**
+     * Rank-1 update {@code a += alpha * x * yᵀ}, where {@code x} is a vector of {@code a.rows()}
+     * elements and {@code y} of {@code a.cols()} elements (each may be a row or a column). Modifies
+     * {@code a} only. This is the per-sample weight update.
+     *
+     * <p>Aliasing: {@code a} must not be {@code x} or {@code y}; {@code x} and {@code y} may be the same.
+     */
+    void rankOneUpdate(double alpha, Matrix x, Matrix y, Matrix a);
+
+    // ---------------------------------------------------------------- element-wise and row-wise
+
+    /**
+     * Adds the {@code 1×n} row vector {@code v} to every row of the {@code m×n} matrix {@code a},
+     * writing {@code out} ({@code m×n}).
+     *
+     * <p>Aliasing: {@code out} may be {@code a} (in place); {@code out} must not be {@code v}.
+     */
+    void addRowVector(Matrix a, Matrix v, Matrix out);
+
+    /**
+     * Rectified linear unit, {@code out = max(0, z)} element by element.
+     *
+     * <p>Aliasing: {@code out} may be {@code z}.
+     */
+    void relu(Matrix z, Matrix out);
+
+    /**
+     * Backward pass of ReLU: {@code out = gradient ⊙ [activation > 0]}, the incoming gradient where
+     * the unit was active and 0 elsewhere (not the 0/1 mask alone). {@code activation} may be the
+     * pre-activation {@code z} or the ReLU output, which are positive at the same places.
+     *
+     * <p>Aliasing: any of the three may be the same matrix.
+     */
+    void reluBackward(Matrix gradient, Matrix activation, Matrix out);
+
+    /**
+     * Numerically stable softmax of each row: {@code out[i,j] = exp(z[i,j] - m_i) / Σ_k exp(z[i,k] - m_i)}
+     * with {@code m_i} the row maximum, so every row of finite values gives finite probabilities that
+     * sum to 1.
+     *
+     * <p>Aliasing: {@code out} may be {@code z}.
+     */
+    void softmaxRows(Matrix z, Matrix out);
+
+    /**
+     * Sum over rows of the negative log-softmax at each row's label:
+     * {@code Σ_i (log Σ_j exp(z[i,j]) - z[i, labels[i]])}, computed with the log-sum-exp shift so it is
+     * finite for any finite logits. This is the summed cross-entropy loss of a batch. Reads only.
+     *
+     * @param labels one column index per row of {@code logits}, each in {@code [0, logits.cols())}
+     */
+    double sumNegativeLogSoftmax(Matrix logits, int[] labels);
+
+    /**
+     * Adds {@code value} to one element of each row: {@code a[i, columns[i]] += value}. With a value of
+     * -1 this turns softmax probabilities into the cross-entropy gradient {@code p - y}. Modifies
+     * {@code a} only.
+     *
+     * @param columns one column index per row of {@code a}, each in {@code [0, a.cols())}
+     */
+    void addAtColumns(Matrix a, int[] columns, double value);
+
+    /**
+     * Column sums with scaling: {@code out = alpha * 1ᵀa + beta * out}, where {@code out} is a
+     * {@code 1×n} row for the {@code m×n} matrix {@code a}. With {@code beta == 0} the old contents of
+     * {@code out} are ignored. Modifies {@code out} only.
+     *
+     * <p>Aliasing: {@code out} must not be {@code a}.
+     */
+    void columnSums(double alpha, Matrix a, double beta, Matrix out);
+
+    /**
+     * {@code y += alpha * x} element by element; both have the same shape. Modifies {@code y} only.
+     *
+     * <p>Aliasing: {@code x} may be {@code y}.
+     */
+    void axpy(double alpha, Matrix x, Matrix y);
+
+    /** {@code a *= alpha} element by element, in place. */
+    void scale(double alpha, Matrix a);
+
+    /** Sets every element of {@code a} to {@code value}. */
+    void fill(Matrix a, double value);
+
+    /**
+     * Index of the largest element of each row (the first one on ties) into {@code out}, which has
+     * one entry per row. Reads {@code a} only.
+     */
+    void argmaxRows(Matrix a, int[] out);
+}
