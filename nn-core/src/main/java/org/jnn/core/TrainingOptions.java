@@ -1,0 +1,47 @@
+package org.jnn.core;
+
+/**
+ * How to train: plain stochastic gradient descent in mini-batches.
+ *
+ * <p>The loss and its gradient are averaged over each batch, so a batch size of 1 is exactly
+ * per-sample SGD. The training data are reshuffled at the start of every epoch with a generator
+ * seeded by {@code shuffleSeed}, so the same options give the same order of samples on every backend.
+ *
+ * @param learningRate step size, finite and greater than 0
+ * @param batchSize samples per step, at least 1; the last batch of an epoch may be smaller
+ * @param epochs passes over the training data, at least 1
+ * @param shuffleSeed seed of the per-epoch shuffle
+ */
+public record TrainingOptions(double learningRate, int batchSize, int epochs, long shuffleSeed) {
+
+    /** The seed write-up's settings: learning rate 0.01, batch size 1, 3 epochs, seed 42. */
+    public static final TrainingOptions SEED_EXPERIMENT = new TrainingOptions(0.01, 1, 3, 42);
+
+    public TrainingOptions {
+        if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
+            throw new IllegalArgumentException("learning rate must be a finite number greater than 0, got " + learningRate);
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+        }
+        if (epochs < 1) {
+            throw new IllegalArgumentException("number of epochs must be at least 1, got " + epochs);
+        }
+    }
+
+    public TrainingOptions withLearningRate(double value) {
+        return new TrainingOptions(value, batchSize, epochs, shuffleSeed);
+    }
+
+    public TrainingOptions withBatchSize(int value) {
+        return new TrainingOptions(learningRate, value, epochs, shuffleSeed);
+    }
+
+    public TrainingOptions withEpochs(int value) {
+        return new TrainingOptions(learningRate, batchSize, value, shuffleSeed);
+    }
+
+    public TrainingOptions withShuffleSeed(long value) {
+        return new TrainingOptions(learningRate, batchSize, epochs, value);
+    }
+}
