@@ -80,22 +80,24 @@ public final class BackendSelector {
             source = "environment variable " + ENVIRONMENT_VARIABLE;
         }
         if (requested != null && !requested.isBlank()) {
+            // Only the requested backend is asked whether it works: others may load native code to answer.
             LinearAlgebra chosen = pick(scan, requested.trim(), source);
-            return new Selection(chosen, source + "=" + requested.trim(), scan.found, scan.failures);
+            return new Selection(chosen, source + "=" + requested.trim(), List.of(), scan.failures);
         }
-        List<BackendInfo> usable = scan.found.stream().filter(BackendInfo::usable).collect(Collectors.toList());
+        List<BackendInfo> found = scan.infos();
+        List<BackendInfo> usable = found.stream().filter(BackendInfo::usable).collect(Collectors.toList());
         if (usable.isEmpty()) {
-            throw new BackendException(scan.found.isEmpty() ? nothingFound(scan) : noneUsable(scan));
+            throw new BackendException(found.isEmpty() ? nothingFound(scan) : noneUsable(found, scan));
         }
         if (usable.size() == 1) {
-            return new Selection(usable.get(0).backend(), "the only usable backend", scan.found, scan.failures);
+            return new Selection(usable.get(0).backend(), "the only usable backend", found, scan.failures);
         }
-        BackendInfo best = usable.get(0); // scan.found is sorted by priority, highest first
+        BackendInfo best = usable.get(0); // infos() are sorted by priority, highest first
         notices.accept("found backends " + usable.stream()
                 .map(b -> b.name() + " (priority " + b.priority() + ")").collect(Collectors.joining(", "))
                 + "; using " + best.name() + ". Choose another with -D" + PROPERTY + "=NAME or "
                 + ENVIRONMENT_VARIABLE + "=NAME.");
-        return new Selection(best.backend(), "the highest priority of the usable backends", scan.found, scan.failures);
+        return new Selection(best.backend(), "the highest priority of the usable backends", found, scan.failures);
     }
 
     /**
@@ -111,30 +113,31 @@ public final class BackendSelector {
 
     /** Every backend on the class path, usable or not, highest priority first. */
     public List<BackendInfo> list() {
-        return scan().found;
+        return scan().infos();
     }
 
     /** Providers registered on the class path that failed to load, one line each. */
     public List<String> loadFailures() {
-        return scan().failures;
+        return scan().failures();
     }
 
     private LinearAlgebra pick(Scan scan, String name, String requestedBy) {
-        for (BackendInfo info : scan.found) {
-            if (info.name().equalsIgnoreCase(name)) {
+        for (LinearAlgebra backend : scan.backends) {
+            if (backend.name().equalsIgnoreCase(name)) {
+                BackendInfo info = BackendInfo.of(backend);
                 if (!info.usable()) {
                     throw new BackendException("backend '" + info.name() + "' (requested by " + requestedBy
                             + ") is on the class path but cannot run here: " + info.availability().reason());
                 }
-                return info.backend();
+                return backend;
             }
         }
         StringBuilder message = new StringBuilder("unknown backend '").append(name).append("' (requested by ")
                 .append(requestedBy).append("). ");
-        if (scan.found.isEmpty()) {
+        if (scan.backends.isEmpty()) {
             message.append(nothingFound(scan));
         } else {
-            message.append("Available: ").append(scan.found.stream().map(BackendInfo::name)
+            message.append("Available: ").append(scan.backends.stream().map(LinearAlgebra::name)
                     .collect(Collectors.joining(", "))).append('.');
             appendFailures(message, scan);
         }
@@ -148,9 +151,9 @@ public final class BackendSelector {
         return message.toString();
     }
 
-    private static String noneUsable(Scan scan) {
+    private static String noneUsable(List<BackendInfo> found, Scan scan) {
         StringBuilder message = new StringBuilder("no backend on the class path can run here: ");
-        message.append(scan.found.stream().map(b -> b.name() + ": " + b.availability().reason())
+        message.append(found.stream().map(b -> b.name() + ": " + b.availability().reason())
                 .collect(Collectors.joining("; ")));
         message.append(". Add another backend artifact (").append(String.join(", ", BACKEND_ARTIFACTS)).append(").");
         appendFailures(message, scan);
@@ -164,30 +167,27 @@ public final class BackendSelector {
     }
 
     private Scan scan() {
-        List<BackendInfo> found = new ArrayList<>();
+        List<LinearAlgebra> backends = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         Iterator<LinearAlgebra> it = providers.get();
         while (true) {
-            LinearAlgebra backend;
             try {
                 if (!it.hasNext()) {
                     break;
                 }
-                backend = it.next();
+                backends.add(it.next());
             } catch (ServiceConfigurationError | LinkageError e) {
                 // One broken provider must not hide the others; ServiceLoader's iterator goes on after this.
                 String failure = describe(e);
                 failures.add(failure);
                 notices.accept("a backend provider failed to load and was skipped: " + failure);
-                continue;
             } catch (NoSuchElementException e) {
                 break;
             }
-            found.add(BackendInfo.of(backend));
         }
-        found.sort(Comparator.comparingInt(BackendInfo::priority).reversed()
+        backends.sort(Comparator.comparingInt(LinearAlgebra::priority).reversed()
                 .thenComparing(b -> b.name().toLowerCase(Locale.ROOT)));
-        return new Scan(List.copyOf(found), List.copyOf(failures));
+        return new Scan(List.copyOf(backends), List.copyOf(failures));
     }
 
     private static String describe(Throwable e) {
@@ -198,6 +198,12 @@ public final class BackendSelector {
         return text.toString();
     }
 
-    private record Scan(List<BackendInfo> found, List<String> failures) {
+    /** The providers that loaded, highest priority first, and those that did not. */
+    private record Scan(List<LinearAlgebra> backends, List<String> failures) {
+
+        /** Asks every backend whether it works here, which may load their libraries. */
+        List<BackendInfo> infos() {
+            return backends.stream().map(BackendInfo::of).toList();
+        }
     }
 }

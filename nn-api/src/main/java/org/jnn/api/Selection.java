@@ -8,7 +8,8 @@ import java.util.List;
  * @param backend the chosen backend, usable here
  * @param reason why it was chosen, in words ("system property nn.backend=ejml", "the only usable
  *     backend", "the highest priority of the usable backends")
- * @param found every backend found on the class path, usable or not, highest priority first
+ * @param found the backends whose availability was checked to make the choice, highest priority
+ *     first; empty when the backend was named explicitly, since then no other was asked
  * @param loadFailures providers that are registered but failed to load, each as one line
  */
 public record Selection(LinearAlgebra backend, String reason, List<BackendInfo> found, List<String> loadFailures) {
