@@ -1,0 +1,1238 @@
+package org.jnn.core.conformance;
+
+import static org.jnn.core.conformance.ConformanceAssertions.assertIndicesEqual;
+import static org.jnn.core.conformance.ConformanceAssertions.assertMatrixClose;
+import static org.jnn.core.conformance.ConformanceAssertions.assertScalarClose;
+import static org.jnn.core.conformance.ConformanceAssertions.epsilon;
+import static org.jnn.core.conformance.ConformanceAssertions.tolerances;
+import static org.jnn.core.conformance.ConformanceAssertions.where;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.DoubleStream;
+import java.util.stream.Stream;
+
+import org.jnn.api.Availability;
+import org.jnn.api.Backends;
+import org.jnn.api.LinearAlgebra;
+import org.jnn.api.Matrix;
+import org.jnn.api.Precision;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The conformance suite every {@link LinearAlgebra} backend must pass: each operation is compared with
+ * the plain {@link ReferenceLinearAlgebra} on random data over many shapes and flag combinations, and
+ * each rule of the SPI contract (aliasing, shape and ownership checks, data copied in and out, the
+ * numerical traps of ReLU and softmax) has a test named after it.
+ *
+ * <h2>Running it against a backend</h2>
+ * Depend on nn-core's test-jar in the backend module's {@code pom.xml}:
+ *
+ * <pre>{@code
+ * <dependency>
+ *   <groupId>org.jnn</groupId>
+ *   <artifactId>nn-core</artifactId>
+ *   <type>test-jar</type>
+ *   <scope>test</scope>
+ * </dependency>
+ * }</pre>
+ *
+ * and add a three-line subclass to the module's tests:
+ *
+ * <pre>{@code
+ * class EjmlConformanceTest extends LinearAlgebraConformance {
+ *     @Override protected LinearAlgebra createBackend() { return new EjmlLinearAlgebra(); }
+ * }
+ * }</pre>
+ *
+ * A backend that also computes in single precision runs the suite a second time through another
+ * subclass returning {@code new EjmlLinearAlgebra().withPrecision(Precision.F32)}; the tolerances follow
+ * {@link LinearAlgebra#precision()} (see {@link ConformanceAssertions}), and the test data are rounded
+ * to what an F32 backend stores before the reference computes the expected values.
+ *
+ * <p>{@link #createBackend()} is called before every test, so every test gets a fresh instance. A
+ * backend that is not {@linkplain LinearAlgebra#availability() usable} fails every test with the
+ * reason; a module that prefers to skip on such machines can call
+ * {@link Assumptions#assumeTrue(boolean, String)} inside {@code createBackend()}.
+ *
+ * <p>Every failure message names the backend, the operation, the shapes and, for a wrong result, the
+ * first wrong element with its index, expected and actual value.
+ */
+public abstract class LinearAlgebraConformance {
+
+    /** The backend under test; called before each test, and must return a fresh instance. */
+    protected abstract LinearAlgebra createBackend();
+
+    /** The backend under test, fresh for every test. */
+    protected LinearAlgebra backend;
+
+    /** The oracle; also plays "another backend" in the ownership tests. */
+    protected ReferenceLinearAlgebra reference;
+
+    /** Seeded, so that every run sees the same data. */
+    protected Random random;
+
+    @BeforeEach
+    public void setUp() {
+        backend = createBackend();
+        assertNotNull(backend, "createBackend() returned null");
+        Availability availability = backend.availability();
+        assertTrue(availability.usable(),
+                () -> "backend " + Backends.label(backend) + " is not usable here: " + availability.reason());
+        reference = new ReferenceLinearAlgebra();
+        random = new Random(0x5EED_2024L);
+    }
+
+    // =====================================================================================
+    // Test grid
+    // =====================================================================================
+
+    /** A matrix shape, shown as {@code rows×cols}. */
+    public record Shape(int rows, int cols) {
+        @Override
+        public String toString() {
+            return rows + "×" + cols;
+        }
+    }
+
+    /** The sizes of a product {@code (m×k)·(k×n)}. */
+    public record GemmShape(int m, int k, int n) {
+        @Override
+        public String toString() {
+            return "(" + m + "×" + k + ")·(" + k + "×" + n + ")";
+        }
+    }
+
+    /** How a vector argument is laid out. */
+    public enum Orientation {
+        ROW, COLUMN;
+
+        Shape of(int length) {
+            return this == ROW ? new Shape(1, length) : new Shape(length, 1);
+        }
+    }
+
+    /**
+     * Shapes for element-wise and row-wise operations: 1×1, single rows and columns, square and
+     * non-square, and sizes that are not multiples of typical block sizes.
+     */
+    static final List<Shape> SHAPES = List.of(new Shape(1, 1), new Shape(1, 9), new Shape(9, 1), new Shape(2, 3),
+            new Shape(3, 2), new Shape(4, 4), new Shape(7, 5), new Shape(16, 16), new Shape(17, 33),
+            new Shape(37, 53), new Shape(53, 37));
+
+    /** Products: inner dimension 1, outer dimensions 1, and odd, non-square sizes up to 53. */
+    static final List<GemmShape> GEMM_SHAPES = List.of(new GemmShape(1, 1, 1), new GemmShape(1, 6, 1),
+            new GemmShape(1, 1, 7), new GemmShape(7, 1, 1), new GemmShape(1, 7, 6), new GemmShape(6, 7, 1),
+            new GemmShape(2, 3, 4), new GemmShape(4, 3, 2), new GemmShape(5, 5, 5), new GemmShape(8, 8, 8),
+            new GemmShape(1, 37, 53), new GemmShape(37, 1, 53), new GemmShape(13, 29, 17),
+            new GemmShape(37, 53, 31), new GemmShape(33, 17, 40));
+
+    static final double[] ALPHAS = {1, 0.5, -2, 0};
+    static final double[] BETAS = {0, 1, -0.75};
+    static final boolean[] FLAGS = {false, true};
+
+    static Stream<Shape> shapes() {
+        return SHAPES.stream();
+    }
+
+    static Stream<Arguments> gemmGrid() {
+        List<Arguments> grid = new ArrayList<>();
+        for (GemmShape s : GEMM_SHAPES) {
+            for (boolean ta : FLAGS) {
+                for (boolean tb : FLAGS) {
+                    for (double alpha : ALPHAS) {
+                        for (double beta : BETAS) {
+                            grid.add(arguments(s, ta, tb, alpha, beta));
+                        }
+                    }
+                }
+            }
+        }
+        return grid.stream();
+    }
+
+    static Stream<Arguments> gemmBetaZeroGrid() {
+        List<Arguments> grid = new ArrayList<>();
+        for (GemmShape s : GEMM_SHAPES) {
+            for (boolean ta : FLAGS) {
+                for (boolean tb : FLAGS) {
+                    grid.add(arguments(s, ta, tb, 1.0));
+                    grid.add(arguments(s, ta, tb, 0.0));
+                }
+            }
+        }
+        return grid.stream();
+    }
+
+    /** Matrices {@code a} with flags for which {@code op(a)·op(a)} is defined. */
+    static Stream<Arguments> gemmSameMatrixGrid() {
+        List<Arguments> grid = new ArrayList<>();
+        for (Shape s : List.of(new Shape(1, 1), new Shape(4, 4), new Shape(5, 3), new Shape(1, 6), new Shape(6, 1),
+                new Shape(17, 17), new Shape(13, 29))) {
+            for (boolean ta : FLAGS) {
+                for (boolean tb : FLAGS) {
+                    int inner = ta ? s.rows() : s.cols();
+                    int innerB = tb ? s.cols() : s.rows();
+                    if (inner == innerB) {
+                        grid.add(arguments(s, ta, tb));
+                    }
+                }
+            }
+        }
+        return grid.stream();
+    }
+
+    static Stream<Arguments> rankOneGrid() {
+        List<Arguments> grid = new ArrayList<>();
+        for (Shape s : SHAPES) {
+            for (Orientation x : Orientation.values()) {
+                for (Orientation y : Orientation.values()) {
+                    for (double alpha : ALPHAS) {
+                        grid.add(arguments(s, x, y, alpha));
+                    }
+                }
+            }
+        }
+        return grid.stream();
+    }
+
+    static Stream<Arguments> columnSumsGrid() {
+        List<Arguments> grid = new ArrayList<>();
+        for (Shape s : SHAPES) {
+            for (double alpha : ALPHAS) {
+                for (double beta : BETAS) {
+                    grid.add(arguments(s, alpha, beta));
+                }
+            }
+        }
+        return grid.stream();
+    }
+
+    static Stream<Arguments> shapesAndAlphas() {
+        return SHAPES.stream().flatMap(s -> Arrays.stream(ALPHAS).mapToObj(alpha -> arguments(s, alpha)));
+    }
+
+    static Stream<Arguments> shapesAndValues() {
+        return SHAPES.stream().flatMap(s -> DoubleStream.of(-1, 0.37, 0, 2.5).mapToObj(v -> arguments(s, v)));
+    }
+
+    static Stream<Arguments> shapesAndOrientations() {
+        return SHAPES.stream().filter(s -> s.rows() == s.cols())
+                .flatMap(s -> Arrays.stream(Orientation.values()).map(o -> arguments(s, o)));
+    }
+
+    // =====================================================================================
+    // Test data
+    // =====================================================================================
+
+    /**
+     * One argument of a test: the values as the backend stores them, the backend's matrix and the
+     * reference's matrix, both created from those values.
+     */
+    protected record Operand(int rows, int cols, double[] values, Matrix actual, Matrix expected) {
+        public String shape() {
+            return rows + "×" + cols;
+        }
+    }
+
+    /** The values as the backend under test stores them: rounded to float for an F32 backend. */
+    protected final double[] stored(double... values) {
+        double[] stored = values.clone();
+        if (backend.precision() == Precision.F32) {
+            for (int i = 0; i < stored.length; i++) {
+                stored[i] = (float) stored[i];
+            }
+        }
+        return stored;
+    }
+
+    /**
+     * Random values from one of several ranges: small symmetric, large symmetric, positive only,
+     * negative only, and mixed magnitudes from 1e-3 to 1e3 with random signs.
+     */
+    protected final double[] randomValues(int count) {
+        return randomValues(count, random.nextInt(5));
+    }
+
+    /**
+     * Random values from a range that always has both signs (small, large or mixed magnitudes), for
+     * operations such as ReLU that would be trivially right on one-signed data.
+     */
+    protected final double[] randomMixedSignValues(int count) {
+        return randomValues(count, new int[] {0, 1, 4}[random.nextInt(3)]);
+    }
+
+    private double[] randomValues(int count, int range) {
+        double[] values = new double[count];
+        for (int i = 0; i < count; i++) {
+            values[i] = switch (range) {
+                case 0 -> uniform(-1, 1);
+                case 1 -> uniform(-100, 100);
+                case 2 -> uniform(0.5, 2);
+                case 3 -> uniform(-2, -0.5);
+                default -> (random.nextBoolean() ? 1 : -1) * Math.pow(10, uniform(-3, 3));
+            };
+        }
+        return values;
+    }
+
+    private double uniform(double from, double to) {
+        return from + (to - from) * random.nextDouble();
+    }
+
+    protected final Operand operand(int rows, int cols, double... values) {
+        double[] stored = stored(values);
+        return new Operand(rows, cols, stored, backend.fromRowMajor(rows, cols, stored),
+                reference.fromRowMajor(rows, cols, stored));
+    }
+
+    protected final Operand operand(Shape shape, double... values) {
+        return operand(shape.rows(), shape.cols(), values);
+    }
+
+    protected final Operand randomOperand(int rows, int cols) {
+        return operand(rows, cols, randomValues(rows * cols));
+    }
+
+    protected final Operand randomOperand(Shape shape) {
+        return randomOperand(shape.rows(), shape.cols());
+    }
+
+    protected final Operand randomMixedSignOperand(Shape shape) {
+        return operand(shape, randomMixedSignValues(shape.rows() * shape.cols()));
+    }
+
+    /** An output whose old contents must not matter: all NaN. */
+    protected final Operand nanOperand(int rows, int cols) {
+        double[] nan = new double[rows * cols];
+        Arrays.fill(nan, Double.NaN);
+        return operand(rows, cols, nan);
+    }
+
+    protected final Operand nanOperand(Shape shape) {
+        return nanOperand(shape.rows(), shape.cols());
+    }
+
+    /** A reference matrix of the absolute values of an operand, to compute the magnitude of the terms. */
+    private Matrix absolute(Operand o) {
+        return reference.fromRowMajor(o.rows(), o.cols(), Arrays.stream(o.values()).map(Math::abs).toArray());
+    }
+
+    private int[] randomColumns(int rows, int cols) {
+        int[] columns = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            columns[i] = random.nextInt(cols);
+        }
+        return columns;
+    }
+
+    private double eps() {
+        return epsilon(backend.precision());
+    }
+
+    // =====================================================================================
+    // Checks
+    // =====================================================================================
+
+    /**
+     * Compares the backend's and the reference's contents of {@code out}; element i may be off by
+     * {@code eps * terms * magnitude[i]}, where {@code magnitude} (a reference matrix) is the result of
+     * the same operation on the absolute values of its arguments.
+     */
+    private void assertResult(String operation, String shapes, Operand out, Matrix magnitude, double terms) {
+        assertMatrixClose(backend, operation, shapes, out.cols(), reference.toRowMajor(out.expected()),
+                backend.toRowMajor(out.actual()), tolerances(backend.precision(), terms, reference.toRowMajor(magnitude)));
+    }
+
+    /** Inputs are read only: the backend's matrix still holds exactly the values it was created with. */
+    private void assertUnchanged(String operation, String shapes, String argument, Operand input) {
+        assertMatrixClose(backend, operation + " (input " + argument + " must stay unchanged)", shapes, input.cols(),
+                input.values(), backend.toRowMajor(input.actual()), 0.0);
+    }
+
+    /** The call throws IllegalArgumentException whose message contains every one of {@code mentions}. */
+    private IllegalArgumentException assertRejected(String operation, String shapes, Executable call,
+            String... mentions) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call,
+                () -> where(backend, operation, shapes) + " must throw IllegalArgumentException");
+        String message = String.valueOf(e.getMessage());
+        for (String mention : mentions) {
+            assertTrue(message.contains(mention), () -> where(backend, operation, shapes)
+                    + ": the message should mention '" + mention + "' but is: " + message);
+        }
+        return e;
+    }
+
+    /** {@code 4×3} or {@code 4×3 transposed}. */
+    private static String shapeOf(Operand o, boolean transposed) {
+        return o.shape() + (transposed ? " transposed" : "");
+    }
+
+    // =====================================================================================
+    // Data in and out
+    // =====================================================================================
+
+    // zeros is the starting point of every buffer the network allocates.
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shapes")
+    public void zerosIsAllZeros(Shape s) {
+        Matrix m = backend.zeros(s.rows(), s.cols());
+        assertEquals(s.rows(), m.rows(), () -> where(backend, "zeros", s + "") + ": rows()");
+        assertEquals(s.cols(), m.cols(), () -> where(backend, "zeros", s + "") + ": cols()");
+        assertMatrixClose(backend, "zeros", s.toString(), s.cols(), new double[s.rows() * s.cols()],
+                backend.toRowMajor(m), 0.0);
+    }
+
+    // Row-major order is the one data format shared by all backends; F64 must store values exactly.
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shapes")
+    public void fromRowMajorAndToRowMajorRoundTripInRowMajorOrder(Shape s) {
+        double[] values = randomValues(s.rows() * s.cols());
+        double[] given = values.clone();
+        Matrix m = backend.fromRowMajor(s.rows(), s.cols(), values);
+        double[] expected = stored(values);
+        double[] tolerance = tolerances(backend.precision(), backend.precision() == Precision.F64 ? 0 : 1,
+                Arrays.stream(values).map(Math::abs).toArray());
+        assertMatrixClose(backend, "fromRowMajor then toRowMajor", s.toString(), s.cols(), expected,
+                backend.toRowMajor(m), tolerance);
+        assertMatrixClose(backend, "fromRowMajor (the array must stay unchanged)", s.toString(), s.cols(), given,
+                values, 0.0);
+    }
+
+    // A matrix that kept the caller's array would change behind the backend's back.
+    @Test
+    public void fromRowMajorCopiesTheArray() {
+        double[] data = stored(1, -2, 3.5, 4, -5, 6);
+        double[] original = data.clone();
+        Matrix m = backend.fromRowMajor(2, 3, data);
+        Arrays.fill(data, 99);
+        assertMatrixClose(backend, "fromRowMajor (later changes to the array must not reach the matrix)", "2×3", 3,
+                original, backend.toRowMajor(m), 0.0);
+    }
+
+    // Callers modify the returned array freely (e.g. to print or normalise it).
+    @Test
+    public void toRowMajorReturnsAFreshCopy() {
+        Operand m = randomOperand(3, 4);
+        double[] first = backend.toRowMajor(m.actual());
+        double[] second = backend.toRowMajor(m.actual());
+        assertNotSame(first, second, () -> where(backend, "toRowMajor", "3×4") + ": must return a new array each call");
+        Arrays.fill(first, 99);
+        assertUnchanged("toRowMajor (changing the returned array)", "3×4", "source", m);
+        assertMatrixClose(backend, "toRowMajor (an earlier array must not change)", "3×4", 4, m.values(), second, 0.0);
+    }
+
+    // The destination array is reused between calls, so every element must be written.
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shapes")
+    public void toRowMajorIntoAnArrayOverwritesEveryElement(Shape s) {
+        Operand m = randomOperand(s);
+        double[] destination = new double[s.rows() * s.cols()];
+        Arrays.fill(destination, Double.NaN);
+        backend.toRowMajor(m.actual(), destination);
+        assertMatrixClose(backend, "toRowMajor into an array", s.toString(), s.cols(), m.values(), destination, 0.0);
+    }
+
+    // Training loads every mini-batch with setRowMajor into the same matrix.
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shapes")
+    public void setRowMajorOverwritesEveryElementAndNeitherModifiesNorKeepsTheArray(Shape s) {
+        Operand m = randomOperand(s);
+        double[] data = stored(randomValues(s.rows() * s.cols()));
+        double[] original = data.clone();
+        backend.setRowMajor(m.actual(), data);
+        assertMatrixClose(backend, "setRowMajor (the array must stay unchanged)", s.toString(), s.cols(), original,
+                data, 0.0);
+        assertMatrixClose(backend, "setRowMajor", s.toString(), s.cols(), original, backend.toRowMajor(m.actual()), 0.0);
+        Arrays.fill(data, 99);
+        assertMatrixClose(backend, "setRowMajor (later changes to the array must not reach the matrix)", s.toString(),
+                s.cols(), original, backend.toRowMajor(m.actual()), 0.0);
+    }
+
+    // A copy that shared storage would make "keep the best weights" silently track the current ones.
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shapes")
+    public void copyIsIndependentOfItsSource(Shape s) {
+        Operand source = randomOperand(s);
+        Matrix copy = backend.copy(source.actual());
+        assertEquals(source.shape(), copy.shape(), () -> where(backend, "copy", s + "") + ": shape of the copy");
+        assertMatrixClose(backend, "copy", s.toString(), s.cols(), source.values(), backend.toRowMajor(copy), 0.0);
+        backend.fill(copy, 7);
+        assertUnchanged("copy (after filling the copy)", s.toString(), "source", source);
+        double[] sevens = new double[s.rows() * s.cols()];
+        Arrays.fill(sevens, 7);
+        backend.fill(source.actual(), -7);
+        assertMatrixClose(backend, "copy (after filling the source, the copy must stay unchanged)", s.toString(),
+                s.cols(), sevens, backend.toRowMajor(copy), 0.0);
+    }
+
+    // Error messages and ownership checks rely on shape() and backend().
+    @Test
+    public void matricesReportTheirShapeAndBackend() {
+        for (Matrix m : List.of(backend.zeros(3, 5), backend.fromRowMajor(3, 5, new double[15]),
+                backend.copy(backend.zeros(3, 5)))) {
+            assertEquals(3, m.rows(), () -> where(backend, "rows()", "3×5"));
+            assertEquals(5, m.cols(), () -> where(backend, "cols()", "3×5"));
+            assertEquals("3×5", m.shape(), () -> where(backend, "shape()", "3×5"));
+            assertNotNull(m.backend(), () -> where(backend, "backend()", "3×5"));
+            assertEquals(Backends.label(backend), Backends.label(m.backend()),
+                    () -> where(backend, "backend()", "3×5") + ": a matrix must report the backend that created it");
+        }
+    }
+
+    // withPrecision must at least accept the backend's own precision.
+    @Test
+    public void precisionIsAmongTheSupportedOnesAndWithPrecisionKeepsIt() {
+        assertTrue(backend.supportedPrecisions().contains(backend.precision()),
+                () -> Backends.label(backend) + ": supportedPrecisions() " + backend.supportedPrecisions()
+                        + " lacks its own precision");
+        assertTrue(backend.supportedPrecisions().contains(Precision.F64),
+                () -> Backends.label(backend) + ": F64 must always be supported");
+        assertEquals(backend.precision(), backend.withPrecision(backend.precision()).precision(),
+                () -> Backends.label(backend) + ": withPrecision(own precision)");
+    }
+
+    // =====================================================================================
+    // Every operation compared with the reference
+    // =====================================================================================
+
+    // The forward and backward passes are all gemm; transposes and alpha/beta are where bugs hide.
+    // beta = 0 starts from an output full of NaN: old contents must be ignored, not multiplied by 0.
+    @ParameterizedTest(name = "{0} transposeA={1} transposeB={2} alpha={3} beta={4}")
+    @MethodSource("gemmGrid")
+    public void gemmMatchesReference(GemmShape s, boolean transposeA, boolean transposeB, double alpha, double beta) {
+        Operand a = transposeA ? randomOperand(s.k(), s.m()) : randomOperand(s.m(), s.k());
+        Operand b = transposeB ? randomOperand(s.n(), s.k()) : randomOperand(s.k(), s.n());
+        Operand c = beta == 0 ? nanOperand(s.m(), s.n()) : randomOperand(s.m(), s.n());
+        checkGemm(alpha, a, transposeA, b, transposeB, beta, c);
+    }
+
+    // BLAS semantics: beta = 0 means "overwrite", so NaN (or garbage from a reused buffer) in c must
+    // not leak into the result, even when alpha is 0 as well.
+    @ParameterizedTest(name = "{0} transposeA={1} transposeB={2} alpha={3}")
+    @MethodSource("gemmBetaZeroGrid")
+    public void gemmWithBetaZeroIgnoresNaNInOutput(GemmShape s, boolean transposeA, boolean transposeB, double alpha) {
+        Operand a = transposeA ? randomOperand(s.k(), s.m()) : randomOperand(s.m(), s.k());
+        Operand b = transposeB ? randomOperand(s.n(), s.k()) : randomOperand(s.k(), s.n());
+        checkGemm(alpha, a, transposeA, b, transposeB, 0.0, nanOperand(s.m(), s.n()));
+    }
+
+    private void checkGemm(double alpha, Operand a, boolean transposeA, Operand b, boolean transposeB, double beta,
+            Operand c) {
+        String shapes = "a " + shapeOf(a, transposeA) + ", b " + shapeOf(b, transposeB) + ", c "
+                + c.shape() + ", alpha=" + alpha + ", beta=" + beta;
+        Matrix magnitude = absolute(c);
+        reference.gemm(Math.abs(alpha), absolute(a), transposeA, absolute(b), transposeB, Math.abs(beta), magnitude);
+        backend.gemm(alpha, a.actual(), transposeA, b.actual(), transposeB, beta, c.actual());
+        reference.gemm(alpha, a.expected(), transposeA, b.expected(), transposeB, beta, c.expected());
+        int inner = transposeA ? a.rows() : a.cols();
+        assertResult("gemm", shapes, c, magnitude, inner + 1);
+        assertUnchanged("gemm", shapes, "a", a);
+        assertUnchanged("gemm", shapes, "b", b);
+    }
+
+    // The per-sample weight update; x and y arrive as rows or columns depending on the caller.
+    @ParameterizedTest(name = "a {0}, x as {1}, y as {2}, alpha={3}")
+    @MethodSource("rankOneGrid")
+    public void rankOneUpdateMatchesReference(Shape s, Orientation xAs, Orientation yAs, double alpha) {
+        Operand x = randomOperand(xAs.of(s.rows()));
+        Operand y = randomOperand(yAs.of(s.cols()));
+        Operand a = randomOperand(s);
+        String shapes = "x " + x.shape() + ", y " + y.shape() + ", a " + a.shape() + ", alpha=" + alpha;
+        Matrix magnitude = absolute(a);
+        reference.rankOneUpdate(Math.abs(alpha), absolute(x), absolute(y), magnitude);
+        backend.rankOneUpdate(alpha, x.actual(), y.actual(), a.actual());
+        reference.rankOneUpdate(alpha, x.expected(), y.expected(), a.expected());
+        assertResult("rankOneUpdate", shapes, a, magnitude, 2);
+        assertUnchanged("rankOneUpdate", shapes, "x", x);
+        assertUnchanged("rankOneUpdate", shapes, "y", y);
+    }
+
+    // Adding the bias row to every row of a batch; out starts as NaN because it is write-only.
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shapes")
+    public void addRowVectorMatchesReference(Shape s) {
+        Operand a = randomOperand(s);
+        Operand v = randomOperand(1, s.cols());
+        Operand out = nanOperand(s);
+        String shapes = "a " + a.shape() + ", v " + v.shape() + ", out " + out.shape();
+        Matrix magnitude = reference.zeros(s.rows(), s.cols());
+        reference.addRowVector(absolute(a), absolute(v), magnitude);
+        backend.addRowVector(a.actual(), v.actual(), out.actual());
+        reference.addRowVector(a.expected(), v.expected(), out.expected());
+        assertResult("addRowVector", shapes, out, magnitude, 1);
+        assertUnchanged("addRowVector", shapes, "a", a);
+        assertUnchanged("addRowVector", shapes, "v", v);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shapes")
+    public void reluMatchesReference(Shape s) {
+        Operand z = randomMixedSignOperand(s);
+        Operand out = nanOperand(s);
+        String shapes = "z " + z.shape() + ", out " + out.shape();
+        backend.relu(z.actual(), out.actual());
+        reference.relu(z.expected(), out.expected());
+        assertResult("relu", shapes, out, absolute(z), 1);
+        assertUnchanged("relu", shapes, "z", z);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shapes")
+    public void reluBackwardMatchesReference(Shape s) {
+        Operand gradient = randomOperand(s);
+        double[] activationValues = randomMixedSignValues(s.rows() * s.cols());
+        for (int i = 0; i < activationValues.length; i += 1 + random.nextInt(6)) {
+            activationValues[i] = 0.0; // units exactly at the kink
+        }
+        Operand activation = operand(s, activationValues);
+        Operand out = nanOperand(s);
+        String shapes = "gradient " + gradient.shape() + ", activation " + activation.shape() + ", out " + out.shape();
+        backend.reluBackward(gradient.actual(), activation.actual(), out.actual());
+        reference.reluBackward(gradient.expected(), activation.expected(), out.expected());
+        assertResult("reluBackward", shapes, out, absolute(gradient), 1);
+        assertUnchanged("reluBackward", shapes, "gradient", gradient);
+        assertUnchanged("reluBackward", shapes, "activation", activation);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shapes")
+    public void softmaxRowsMatchesReferenceAndRowsSumToOne(Shape s) {
+        Operand z = randomOperand(s);
+        Operand out = nanOperand(s);
+        checkSoftmax(z, out);
+        assertUnchanged("softmaxRows", "z " + z.shape() + ", out " + out.shape(), "z", z);
+    }
+
+    /**
+     * Probabilities are compared with an absolute tolerance scaled by the row length (they are terms
+     * of a sum that is 1); each row must be finite and sum to 1.
+     */
+    private void checkSoftmax(Operand z, Operand out) {
+        String shapes = "z " + z.shape() + ", out " + out.shape();
+        backend.softmaxRows(z.actual(), out.actual());
+        reference.softmaxRows(z.expected(), out.expected());
+        Matrix ones = reference.zeros(out.rows(), out.cols());
+        reference.fill(ones, 1);
+        assertResult("softmaxRows", shapes, out, ones, out.cols() + 2);
+        double[] p = backend.toRowMajor(out.actual());
+        double[] rowSums = new double[out.rows()];
+        for (int i = 0; i < p.length; i++) {
+            rowSums[i / out.cols()] += p[i];
+        }
+        double[] ones1 = new double[out.rows()];
+        Arrays.fill(ones1, 1);
+        assertMatrixClose(backend, "softmaxRows (row sums)", shapes, 1, ones1, rowSums, eps() * (out.cols() + 2));
+    }
+
+    // The batch loss: compared with the reference on ordinary data of every shape.
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shapes")
+    public void sumNegativeLogSoftmaxMatchesReference(Shape s) {
+        Operand logits = randomOperand(s);
+        int[] labels = randomColumns(s.rows(), s.cols());
+        checkSumNegativeLogSoftmax(logits, labels);
+    }
+
+    /**
+     * The loss sums, per row, a log-sum-exp and a logit; the tolerance scales with the size of those
+     * (row maximum, labelled logit, log of the row length) and with rows + cols.
+     */
+    private void checkSumNegativeLogSoftmax(Operand logits, int[] labels) {
+        String shapes = "logits " + logits.shape() + ", labels " + Arrays.toString(labels);
+        int[] labelsGiven = labels.clone();
+        double actual = backend.sumNegativeLogSoftmax(logits.actual(), labels);
+        double expected = reference.sumNegativeLogSoftmax(logits.expected(), labels);
+        double magnitude = 0;
+        for (int i = 0; i < logits.rows(); i++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < logits.cols(); j++) {
+                max = Math.max(max, logits.values()[i * logits.cols() + j]);
+            }
+            magnitude += Math.abs(max) + Math.abs(logits.values()[i * logits.cols() + labels[i]])
+                    + Math.log(logits.cols()) + 1;
+        }
+        assertScalarClose(backend, "sumNegativeLogSoftmax", shapes, expected, actual,
+                eps() * (logits.rows() + logits.cols()) * magnitude);
+        assertUnchanged("sumNegativeLogSoftmax", shapes, "logits", logits);
+        assertIndicesEqual(backend, "sumNegativeLogSoftmax (labels must stay unchanged)", shapes, labelsGiven, labels);
+    }
+
+    // Turns softmax probabilities into the cross-entropy gradient p - y (value -1).
+    @ParameterizedTest(name = "{0} value={1}")
+    @MethodSource("shapesAndValues")
+    public void addAtColumnsMatchesReference(Shape s, double value) {
+        Operand a = randomOperand(s);
+        int[] columns = randomColumns(s.rows(), s.cols());
+        int[] columnsGiven = columns.clone();
+        String shapes = "a " + a.shape() + ", columns " + Arrays.toString(columns) + ", value=" + value;
+        Matrix magnitude = absolute(a);
+        reference.addAtColumns(magnitude, columns, Math.abs(value));
+        backend.addAtColumns(a.actual(), columns, value);
+        reference.addAtColumns(a.expected(), columns, value);
+        assertResult("addAtColumns", shapes, a, magnitude, 1);
+        assertIndicesEqual(backend, "addAtColumns (columns must stay unchanged)", shapes, columnsGiven, columns);
+    }
+
+    // The bias gradient; beta = 0 starts from NaN (ignored), beta != 0 accumulates.
+    @ParameterizedTest(name = "{0} alpha={1} beta={2}")
+    @MethodSource("columnSumsGrid")
+    public void columnSumsMatchesReference(Shape s, double alpha, double beta) {
+        Operand a = randomOperand(s);
+        Operand out = beta == 0 ? nanOperand(1, s.cols()) : randomOperand(1, s.cols());
+        checkColumnSums(alpha, a, beta, out);
+    }
+
+    // Same rule as for gemm: beta = 0 overwrites, NaN in the old output must not leak.
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shapes")
+    public void columnSumsWithBetaZeroIgnoresNaNInOutput(Shape s) {
+        checkColumnSums(1.0, randomOperand(s), 0.0, nanOperand(1, s.cols()));
+    }
+
+    private void checkColumnSums(double alpha, Operand a, double beta, Operand out) {
+        String shapes = "a " + a.shape() + ", out " + out.shape() + ", alpha=" + alpha + ", beta=" + beta;
+        Matrix magnitude = absolute(out);
+        reference.columnSums(Math.abs(alpha), absolute(a), Math.abs(beta), magnitude);
+        backend.columnSums(alpha, a.actual(), beta, out.actual());
+        reference.columnSums(alpha, a.expected(), beta, out.expected());
+        assertResult("columnSums", shapes, out, magnitude, a.rows() + 1);
+        assertUnchanged("columnSums", shapes, "a", a);
+    }
+
+    // The SGD step w -= rate * gradient.
+    @ParameterizedTest(name = "{0} alpha={1}")
+    @MethodSource("shapesAndAlphas")
+    public void axpyMatchesReference(Shape s, double alpha) {
+        Operand x = randomOperand(s);
+        Operand y = randomOperand(s);
+        String shapes = "x " + x.shape() + ", y " + y.shape() + ", alpha=" + alpha;
+        Matrix magnitude = absolute(y);
+        reference.axpy(Math.abs(alpha), absolute(x), magnitude);
+        backend.axpy(alpha, x.actual(), y.actual());
+        reference.axpy(alpha, x.expected(), y.expected());
+        assertResult("axpy", shapes, y, magnitude, 2);
+        assertUnchanged("axpy", shapes, "x", x);
+    }
+
+    @ParameterizedTest(name = "{0} alpha={1}")
+    @MethodSource("shapesAndAlphas")
+    public void scaleMatchesReference(Shape s, double alpha) {
+        Operand a = randomOperand(s);
+        String shapes = "a " + a.shape() + ", alpha=" + alpha;
+        Matrix magnitude = absolute(a);
+        reference.scale(Math.abs(alpha), magnitude);
+        backend.scale(alpha, a.actual());
+        reference.scale(alpha, a.expected());
+        assertResult("scale", shapes, a, magnitude, 1);
+    }
+
+    @ParameterizedTest(name = "{0} value={1}")
+    @MethodSource("shapesAndValues")
+    public void fillSetsEveryElement(Shape s, double value) {
+        Operand a = randomOperand(s);
+        String shapes = "a " + a.shape() + ", value=" + value;
+        backend.fill(a.actual(), value);
+        reference.fill(a.expected(), value);
+        Matrix magnitude = reference.zeros(s.rows(), s.cols());
+        reference.fill(magnitude, Math.abs(value));
+        assertResult("fill", shapes, a, magnitude, 1);
+    }
+
+    // Predictions: the out array is reused, so every entry must be written.
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shapes")
+    public void argmaxRowsMatchesReference(Shape s) {
+        Operand a = randomOperand(s);
+        int[] actual = new int[s.rows()];
+        Arrays.fill(actual, -1);
+        int[] expected = new int[s.rows()];
+        String shapes = "a " + a.shape();
+        backend.argmaxRows(a.actual(), actual);
+        reference.argmaxRows(a.expected(), expected);
+        assertIndicesEqual(backend, "argmaxRows", shapes, expected, actual);
+        assertUnchanged("argmaxRows", shapes, "a", a);
+    }
+
+    // =====================================================================================
+    // Traps that broke other libraries
+    // =====================================================================================
+
+    // A backward pass that returns the 0/1 mask instead of gradient ⊙ mask trains, but wrongly; it
+    // only shows with gradients other than 1, so these are 0.5, -2, 3, ...
+    @Test
+    public void reluBackwardMultipliesIncomingGradientNotJustMask() {
+        Operand gradient = operand(2, 4, 0.5, -2, 3, 0.25, -1.5, 4, 0.125, -8);
+        Operand activation = operand(2, 4, 1, 2, -1, 0.5, 3, -0.5, 7, 1e-3);
+        Operand out = nanOperand(2, 4);
+        backend.reluBackward(gradient.actual(), activation.actual(), out.actual());
+        assertMatrixClose(backend, "reluBackward", "gradient 2×4, activation 2×4, out 2×4", 4,
+                new double[] {0.5, -2, 0, 0.25, -1.5, 0, 0.125, -8}, backend.toRowMajor(out.actual()), 0.0);
+    }
+
+    // max(0, z) at z = 0 (and -0) is 0; an implementation based on z >= 0 ? z : 0 is fine, one based
+    // on a sign function or a smoothed approximation is not.
+    @Test
+    public void reluIsZeroAtExactlyZero() {
+        Operand z = operand(1, 5, 0.0, -0.0, -1, 2, 0.0);
+        Operand out = nanOperand(1, 5);
+        backend.relu(z.actual(), out.actual());
+        assertMatrixClose(backend, "relu", "z 1×5, out 1×5", 5, new double[] {0, 0, 0, 2, 0},
+                backend.toRowMajor(out.actual()), 0.0);
+    }
+
+    // The derivative at the kink is taken as 0 (activation > 0, not >= 0): a unit with output exactly 0
+    // passes no gradient.
+    @Test
+    public void reluBackwardIsZeroAtExactlyZeroActivation() {
+        Operand gradient = operand(1, 4, 5, -3, 2, 7);
+        Operand activation = operand(1, 4, 0.0, -0.0, 0.0, 1);
+        Operand out = nanOperand(1, 4);
+        backend.reluBackward(gradient.actual(), activation.actual(), out.actual());
+        assertMatrixClose(backend, "reluBackward", "gradient 1×4, activation 1×4 (zeros), out 1×4", 4,
+                new double[] {0, 0, 0, 7}, backend.toRowMajor(out.actual()), 0.0);
+    }
+
+    // The javadoc allows passing either z or relu(z) as the activation.
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shapes")
+    public void reluBackwardGivesTheSameForPreActivationAndReluOutput(Shape s) {
+        Operand gradient = randomOperand(s);
+        Operand z = randomMixedSignOperand(s);
+        Matrix activated = backend.zeros(s.rows(), s.cols());
+        backend.relu(z.actual(), activated);
+        Matrix fromZ = backend.zeros(s.rows(), s.cols());
+        Matrix fromRelu = backend.zeros(s.rows(), s.cols());
+        backend.reluBackward(gradient.actual(), z.actual(), fromZ);
+        backend.reluBackward(gradient.actual(), activated, fromRelu);
+        assertMatrixClose(backend, "reluBackward (activation = relu(z) vs z)", "gradient " + s + ", activation " + s,
+                s.cols(), backend.toRowMajor(fromZ), backend.toRowMajor(fromRelu), 0.0);
+    }
+
+    // exp(1000) overflows and exp(-1000) underflows: without subtracting the row maximum, softmax
+    // gives NaN (inf/inf, 0/0) or a wrong distribution. Every finite row must give finite
+    // probabilities summing to 1. (700, 710) overflows exp in double only; (-745, -750) is subnormal.
+    @Test
+    public void softmaxRowsStaysFiniteForExtremeLogits() {
+        double[][][] cases = {
+            {{1000, -1000, 0}},
+            {{-1000, -1000}},
+            {{700, 710}},
+            {{1000, -1000, 0}, {-1000, -1000, -1000}, {700, 710, 705}, {-745, -750, -1000}},
+        };
+        for (double[][] rows : cases) {
+            int cols = rows[0].length;
+            Operand z = operand(rows.length, cols, Arrays.stream(rows).flatMapToDouble(Arrays::stream).toArray());
+            checkSoftmax(z, nanOperand(rows.length, cols));
+        }
+    }
+
+    // A confident wrong answer costs about 2000, which the log-sum-exp shift keeps finite; without
+    // the shift it is inf or NaN and training diverges on the first bad batch.
+    @Test
+    public void sumNegativeLogSoftmaxOfConfidentWrongAnswerIsLargeButFinite() {
+        Operand logits = operand(1, 2, 1000, -1000);
+        double loss = backend.sumNegativeLogSoftmax(logits.actual(), new int[] {1});
+        assertScalarClose(backend, "sumNegativeLogSoftmax", "logits 1×2 (1000, -1000), labels [1]", 2000, loss,
+                eps() * 3 * 2001);
+        checkSumNegativeLogSoftmax(
+                operand(3, 2, 1000, -1000, -1000, 1000, -1000, -1000), new int[] {1, 0, 0});
+    }
+
+    // ... and a confident right answer costs about 0, not inf - inf.
+    @Test
+    public void sumNegativeLogSoftmaxOfConfidentRightAnswerIsNearZero() {
+        Operand logits = operand(1, 2, 1000, -1000);
+        double loss = backend.sumNegativeLogSoftmax(logits.actual(), new int[] {0});
+        assertScalarClose(backend, "sumNegativeLogSoftmax", "logits 1×2 (1000, -1000), labels [0]", 0, loss,
+                eps() * 3 * 2001);
+    }
+
+    // Accuracy counts must not depend on the backend: on ties the first index wins (argmax of some
+    // libraries returns the last, or any).
+    @Test
+    public void argmaxRowsPicksFirstIndexOnTies() {
+        Operand a = operand(5, 4,
+                3, 5, 5, 1,
+                2, 2, 2, 2,
+                -1, -1, -4, -1,
+                0, 7, 7, 7,
+                -3, -2, -2, -2.5);
+        int[] actual = new int[5];
+        Arrays.fill(actual, -1);
+        backend.argmaxRows(a.actual(), actual);
+        assertIndicesEqual(backend, "argmaxRows", "a 5×4 with ties", new int[] {1, 0, 0, 1, 1}, actual);
+    }
+
+    // =====================================================================================
+    // Allowed aliasing: same result as with separate matrices
+    // =====================================================================================
+
+    // aᵀ·a (Gram matrix) with the same handle twice must not be mistaken for forbidden aliasing.
+    @ParameterizedTest(name = "a {0} transposeA={1} transposeB={2}")
+    @MethodSource("gemmSameMatrixGrid")
+    public void gemmAllowsAAndBToBeTheSameMatrix(Shape s, boolean transposeA, boolean transposeB) {
+        Operand a = randomOperand(s);
+        int m = transposeA ? s.cols() : s.rows();
+        int n = transposeB ? s.rows() : s.cols();
+        Operand cOld = randomOperand(m, n);
+        Matrix aliased = backend.copy(cOld.actual());
+        Matrix separate = backend.copy(cOld.actual());
+        backend.gemm(0.5, a.actual(), transposeA, a.actual(), transposeB, -0.75, aliased);
+        backend.gemm(0.5, a.actual(), transposeA, backend.copy(a.actual()), transposeB, -0.75, separate);
+        Matrix magnitude = absolute(cOld);
+        Matrix absA = absolute(a);
+        reference.gemm(0.5, absA, transposeA, absA, transposeB, 0.75, magnitude);
+        String shapes = "a " + shapeOf(a, transposeA) + ", b = a" + (transposeB ? " transposed" : "")
+                + ", c " + m + "×" + n;
+        assertMatrixClose(backend, "gemm (b = a, compared with b a separate copy)", shapes, n,
+                backend.toRowMajor(separate), backend.toRowMajor(aliased),
+                tolerances(backend.precision(), (transposeA ? s.rows() : s.cols()) + 1, reference.toRowMajor(magnitude)));
+        assertUnchanged("gemm", shapes, "a", a);
+    }
+
+    // x·xᵀ with the same vector twice.
+    @ParameterizedTest(name = "a {0}, x = y as {1}")
+    @MethodSource("shapesAndOrientations")
+    public void rankOneUpdateAllowsXAndYToBeTheSameVector(Shape s, Orientation as) {
+        Operand v = randomOperand(as.of(s.rows()));
+        Operand a = randomOperand(s);
+        Matrix aliased = backend.copy(a.actual());
+        Matrix separate = backend.copy(a.actual());
+        backend.rankOneUpdate(-2, v.actual(), v.actual(), aliased);
+        backend.rankOneUpdate(-2, v.actual(), backend.copy(v.actual()), separate);
+        Matrix magnitude = absolute(a);
+        reference.rankOneUpdate(2, absolute(v), absolute(v), magnitude);
+        String shapes = "x = y " + v.shape() + ", a " + a.shape();
+        assertMatrixClose(backend, "rankOneUpdate (y = x, compared with y a separate copy)", shapes, s.cols(),
+                backend.toRowMajor(separate), backend.toRowMajor(aliased),
+                tolerances(backend.precision(), 2, reference.toRowMajor(magnitude)));
+        assertUnchanged("rankOneUpdate", shapes, "x = y", v);
+    }
+
+    // The forward pass adds the bias in place: z = x·W, then z += b.
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shapes")
+    public void addRowVectorAllowsOutputToBeA(Shape s) {
+        Operand a = randomOperand(s);
+        Operand v = randomOperand(1, s.cols());
+        Matrix separate = backend.zeros(s.rows(), s.cols());
+        backend.addRowVector(a.actual(), v.actual(), separate);
+        Matrix inPlace = backend.copy(a.actual());
+        backend.addRowVector(inPlace, v.actual(), inPlace);
+        Matrix magnitude = reference.zeros(s.rows(), s.cols());
+        reference.addRowVector(absolute(a), absolute(v), magnitude);
+        String shapes = "a = out " + a.shape() + ", v " + v.shape();
+        assertMatrixClose(backend, "addRowVector (out = a, compared with a separate out)", shapes, s.cols(),
+                backend.toRowMajor(separate), backend.toRowMajor(inPlace),
+                tolerances(backend.precision(), 1, reference.toRowMajor(magnitude)));
+        assertUnchanged("addRowVector", shapes, "v", v);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shapes")
+    public void reluAllowsOutputToBeZ(Shape s) {
+        Operand z = randomMixedSignOperand(s);
+        Matrix separate = backend.zeros(s.rows(), s.cols());
+        backend.relu(z.actual(), separate);
+        Matrix inPlace = backend.copy(z.actual());
+        backend.relu(inPlace, inPlace);
+        assertMatrixClose(backend, "relu (out = z, compared with a separate out)", "z = out " + s, s.cols(),
+                backend.toRowMajor(separate), backend.toRowMajor(inPlace), 0.0);
+    }
+
+    // Any of gradient, activation and out may be the same matrix, e.g. the gradient overwritten in place.
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shapes")
+    public void reluBackwardAllowsAnyArgumentsToBeTheSameMatrix(Shape s) {
+        Operand g = randomMixedSignOperand(s);
+        Operand act = randomMixedSignOperand(s);
+        String shapes = "gradient " + s + ", activation " + s + ", out " + s;
+
+        Matrix separate = backend.zeros(s.rows(), s.cols());
+        backend.reluBackward(g.actual(), act.actual(), separate);
+        Matrix outIsGradient = backend.copy(g.actual());
+        backend.reluBackward(outIsGradient, act.actual(), outIsGradient);
+        Matrix outIsActivation = backend.copy(act.actual());
+        backend.reluBackward(g.actual(), outIsActivation, outIsActivation);
+        assertMatrixClose(backend, "reluBackward (out = gradient)", shapes, s.cols(), backend.toRowMajor(separate),
+                backend.toRowMajor(outIsGradient), 0.0);
+        assertMatrixClose(backend, "reluBackward (out = activation)", shapes, s.cols(), backend.toRowMajor(separate),
+                backend.toRowMajor(outIsActivation), 0.0);
+
+        // gradient = activation: out = g where g > 0, which is relu(g)
+        Matrix separateSame = backend.zeros(s.rows(), s.cols());
+        backend.reluBackward(g.actual(), backend.copy(g.actual()), separateSame);
+        Matrix gradientIsActivation = backend.zeros(s.rows(), s.cols());
+        backend.reluBackward(g.actual(), g.actual(), gradientIsActivation);
+        Matrix allThree = backend.copy(g.actual());
+        backend.reluBackward(allThree, allThree, allThree);
+        assertMatrixClose(backend, "reluBackward (gradient = activation)", shapes, s.cols(),
+                backend.toRowMajor(separateSame), backend.toRowMajor(gradientIsActivation), 0.0);
+        assertMatrixClose(backend, "reluBackward (gradient = activation = out)", shapes, s.cols(),
+                backend.toRowMajor(separateSame), backend.toRowMajor(allThree), 0.0);
+        assertUnchanged("reluBackward", shapes, "gradient", g);
+        assertUnchanged("reluBackward", shapes, "activation", act);
+    }
+
+    // The output layer turns logits into probabilities in place; the row must be read before it is
+    // overwritten.
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shapes")
+    public void softmaxRowsAllowsOutputToBeZ(Shape s) {
+        Operand z = randomOperand(s);
+        Matrix separate = backend.zeros(s.rows(), s.cols());
+        backend.softmaxRows(z.actual(), separate);
+        Matrix inPlace = backend.copy(z.actual());
+        backend.softmaxRows(inPlace, inPlace);
+        assertMatrixClose(backend, "softmaxRows (out = z, compared with a separate out)", "z = out " + s, s.cols(),
+                backend.toRowMajor(separate), backend.toRowMajor(inPlace), eps() * (s.cols() + 2));
+    }
+
+    // y += alpha * y is (1 + alpha) * y; a backend must not, e.g., zero y before reading x.
+    @ParameterizedTest(name = "{0} alpha={1}")
+    @MethodSource("shapesAndAlphas")
+    public void axpyAllowsXToBeY(Shape s, double alpha) {
+        Operand y = randomOperand(s);
+        Matrix separate = backend.copy(y.actual());
+        backend.axpy(alpha, backend.copy(y.actual()), separate);
+        Matrix aliased = backend.copy(y.actual());
+        backend.axpy(alpha, aliased, aliased);
+        Matrix magnitude = absolute(y);
+        reference.scale(1 + Math.abs(alpha), magnitude);
+        assertMatrixClose(backend, "axpy (x = y, compared with x a separate copy)", "x = y " + s + ", alpha=" + alpha,
+                s.cols(), backend.toRowMajor(separate), backend.toRowMajor(aliased),
+                tolerances(backend.precision(), 2, reference.toRowMajor(magnitude)));
+    }
+
+    // =====================================================================================
+    // Forbidden aliasing: IllegalArgumentException, nothing modified
+    // =====================================================================================
+
+    // A product written over one of its factors corrupts the factor while it is still being read.
+    @Test
+    public void gemmRejectsOutputAliasingA() {
+        Operand a = randomOperand(3, 3);
+        Operand b = randomOperand(3, 3);
+        assertRejected("gemm", "c = a 3×3, b 3×3", () -> backend.gemm(1, a.actual(), false, b.actual(), false, 0, a.actual()));
+        assertUnchanged("gemm (rejected)", "c = a 3×3, b 3×3", "a", a);
+    }
+
+    @Test
+    public void gemmRejectsOutputAliasingB() {
+        Operand a = randomOperand(3, 3);
+        Operand b = randomOperand(3, 3);
+        assertRejected("gemm", "a 3×3, c = b 3×3", () -> backend.gemm(1, a.actual(), true, b.actual(), false, 1, b.actual()));
+        assertUnchanged("gemm (rejected)", "a 3×3, c = b 3×3", "b", b);
+    }
+
+    @Test
+    public void rankOneUpdateRejectsOutputAliasingX() {
+        Operand a = randomOperand(4, 1);
+        Operand y = randomOperand(1, 1);
+        assertRejected("rankOneUpdate", "x = a 4×1, y 1×1", () -> backend.rankOneUpdate(1, a.actual(), y.actual(), a.actual()));
+        assertUnchanged("rankOneUpdate (rejected)", "x = a 4×1, y 1×1", "a", a);
+    }
+
+    @Test
+    public void rankOneUpdateRejectsOutputAliasingY() {
+        Operand a = randomOperand(1, 4);
+        Operand x = randomOperand(1, 1);
+        assertRejected("rankOneUpdate", "x 1×1, y = a 1×4", () -> backend.rankOneUpdate(1, x.actual(), a.actual(), a.actual()));
+        assertUnchanged("rankOneUpdate (rejected)", "x 1×1, y = a 1×4", "a", a);
+    }
+
+    // Adding v to every row while overwriting v changes what later rows receive.
+    @Test
+    public void addRowVectorRejectsOutputAliasingVector() {
+        Operand a = randomOperand(1, 4);
+        Operand v = randomOperand(1, 4);
+        assertRejected("addRowVector", "a 1×4, out = v 1×4", () -> backend.addRowVector(a.actual(), v.actual(), v.actual()));
+        assertUnchanged("addRowVector (rejected)", "a 1×4, out = v 1×4", "v", v);
+    }
+
+    @Test
+    public void columnSumsRejectsOutputAliasingInput() {
+        Operand a = randomOperand(1, 4);
+        assertRejected("columnSums", "out = a 1×4", () -> backend.columnSums(1, a.actual(), 0, a.actual()));
+        assertUnchanged("columnSums (rejected)", "out = a 1×4", "a", a);
+    }
+
+    // =====================================================================================
+    // Shape and index checks: IllegalArgumentException naming both shapes
+    // =====================================================================================
+
+    private Matrix mine(int rows, int cols) {
+        return backend.fromRowMajor(rows, cols, stored(randomValues(rows * cols)));
+    }
+
+    private DynamicTest rejects(String name, Executable call, String... mentions) {
+        return dynamicTest(name, () -> assertRejected(name, String.join(", ", mentions), call, mentions));
+    }
+
+    // A shape mismatch caught early, with both shapes in the message, saves an hour of debugging a
+    // silently broadcast or truncated result.
+    @TestFactory
+    public Stream<DynamicTest> shapeMismatchIsRejectedNamingBothShapes() {
+        return Stream.of(
+                rejects("gemm inner dimensions", () -> backend.gemm(1, mine(3, 4), false, mine(5, 6), false, 0, mine(3, 6)),
+                        "3×4", "5×6"),
+                rejects("gemm inner dimensions with a transposed",
+                        () -> backend.gemm(1, mine(4, 3), true, mine(5, 6), false, 0, mine(3, 6)), "4×3", "5×6"),
+                rejects("gemm inner dimensions with b transposed",
+                        () -> backend.gemm(1, mine(3, 4), false, mine(5, 6), true, 0, mine(3, 5)), "3×4", "5×6"),
+                rejects("gemm output", () -> backend.gemm(1, mine(3, 4), false, mine(4, 5), false, 0, mine(3, 6)),
+                        "3×6", "3×5"),
+                rejects("gemm output not transposed", () -> backend.gemm(1, mine(3, 4), false, mine(4, 5), false, 0, mine(5, 3)),
+                        "5×3", "3×5"),
+                rejects("rankOneUpdate x", () -> backend.rankOneUpdate(1, mine(5, 1), mine(1, 4), mine(3, 4)), "3×4", "5×1"),
+                rejects("rankOneUpdate y", () -> backend.rankOneUpdate(1, mine(3, 1), mine(1, 5), mine(3, 4)), "3×4", "1×5"),
+                rejects("rankOneUpdate x not a vector",
+                        () -> backend.rankOneUpdate(1, mine(3, 2), mine(1, 4), mine(3, 4)), "3×4", "3×2"),
+                rejects("addRowVector v", () -> backend.addRowVector(mine(3, 4), mine(1, 5), mine(3, 4)), "3×4", "1×5"),
+                rejects("addRowVector v as a column", () -> backend.addRowVector(mine(3, 4), mine(4, 1), mine(3, 4)),
+                        "3×4", "4×1"),
+                rejects("addRowVector out", () -> backend.addRowVector(mine(3, 4), mine(1, 4), mine(4, 3)), "3×4", "4×3"),
+                rejects("relu out", () -> backend.relu(mine(3, 4), mine(4, 3)), "3×4", "4×3"),
+                rejects("reluBackward activation", () -> backend.reluBackward(mine(3, 4), mine(3, 5), mine(3, 4)),
+                        "3×4", "3×5"),
+                rejects("reluBackward out", () -> backend.reluBackward(mine(3, 4), mine(3, 4), mine(2, 4)), "3×4", "2×4"),
+                rejects("softmaxRows out", () -> backend.softmaxRows(mine(3, 4), mine(3, 5)), "3×4", "3×5"),
+                rejects("columnSums out", () -> backend.columnSums(1, mine(3, 4), 0, mine(1, 5)), "3×4", "1×5"),
+                rejects("columnSums out not a row", () -> backend.columnSums(1, mine(3, 4), 0, mine(4, 1)), "3×4", "4×1"),
+                rejects("axpy", () -> backend.axpy(1, mine(3, 4), mine(4, 3)), "3×4", "4×3"));
+    }
+
+    // Arrays crossing the API must have exactly one entry per element (or per row).
+    @TestFactory
+    public Stream<DynamicTest> arrayLengthMismatchIsRejectedNamingShapeAndLength() {
+        return Stream.of(
+                rejects("fromRowMajor", () -> backend.fromRowMajor(3, 4, new double[11]), "3×4", "11"),
+                rejects("setRowMajor", () -> backend.setRowMajor(mine(3, 4), new double[13]), "3×4", "13"),
+                rejects("toRowMajor", () -> backend.toRowMajor(mine(3, 4), new double[11]), "3×4", "11"),
+                rejects("argmaxRows", () -> backend.argmaxRows(mine(3, 4), new int[5]), "3×4", "5"),
+                rejects("sumNegativeLogSoftmax labels",
+                        () -> backend.sumNegativeLogSoftmax(mine(3, 4), new int[] {0, 1}), "3×4", "2"),
+                rejects("addAtColumns columns", () -> backend.addAtColumns(mine(3, 4), new int[5], -1), "3×4", "5"));
+    }
+
+    // Matrices have at least one row and one column.
+    @TestFactory
+    public Stream<DynamicTest> emptyShapesAreRejected() {
+        return Stream.of(
+                rejects("zeros 0×3", () -> backend.zeros(0, 3), "0×3"),
+                rejects("zeros 3×0", () -> backend.zeros(3, 0), "3×0"),
+                rejects("zeros -1×2", () -> backend.zeros(-1, 2), "-1×2"),
+                rejects("fromRowMajor 0×0", () -> backend.fromRowMajor(0, 0, new double[0]), "0×0"));
+    }
+
+    // A label outside the class range would read another row's memory (or throw deep inside a
+    // native library); it is caught before anything is computed.
+    @Test
+    public void sumNegativeLogSoftmaxRejectsOutOfRangeLabels() {
+        Operand logits = randomOperand(3, 4);
+        for (int[] labels : new int[][] {{0, 4, 1}, {-1, 0, 0}, {0, 1, Integer.MAX_VALUE}}) {
+            String shapes = "logits 3×4, labels " + Arrays.toString(labels);
+            assertRejected("sumNegativeLogSoftmax", shapes, () -> backend.sumNegativeLogSoftmax(logits.actual(), labels),
+                    "3×4");
+        }
+    }
+
+    // ... and all indices are checked before the first row is modified.
+    @Test
+    public void addAtColumnsRejectsOutOfRangeColumnsAndChangesNothing() {
+        Operand a = randomOperand(3, 4);
+        for (int[] columns : new int[][] {{0, 1, 4}, {-1, 0, 0}, {3, 3, Integer.MIN_VALUE}}) {
+            String shapes = "a 3×4, columns " + Arrays.toString(columns);
+            assertRejected("addAtColumns", shapes, () -> backend.addAtColumns(a.actual(), columns, -1), "3×4");
+            assertUnchanged("addAtColumns (rejected)", shapes, "a", a);
+        }
+    }
+
+    // =====================================================================================
+    // Ownership: matrices of another backend are rejected naming both backends
+    // =====================================================================================
+
+    private Matrix theirs(int rows, int cols) {
+        return reference.fromRowMajor(rows, cols, randomValues(rows * cols));
+    }
+
+    private DynamicTest rejectsForeign(String name, Executable call) {
+        return rejects(name, call, Backends.label(backend), Backends.label(reference));
+    }
+
+    // Mixing handles of two libraries would be a ClassCastException (or worse, a wrong cast) deep in
+    // the library; the SPI promises a clear message naming both backends instead.
+    @TestFactory
+    public Stream<DynamicTest> matrixOfAnotherBackendIsRejectedNamingBothBackends() {
+        return Stream.of(
+                rejectsForeign("copy source", () -> backend.copy(theirs(2, 3))),
+                rejectsForeign("setRowMajor destination", () -> backend.setRowMajor(theirs(2, 3), new double[6])),
+                rejectsForeign("toRowMajor source", () -> backend.toRowMajor(theirs(2, 3), new double[6])),
+                rejectsForeign("toRowMajor source (new array)", () -> backend.toRowMajor(theirs(2, 3))),
+                rejectsForeign("gemm a", () -> backend.gemm(1, theirs(2, 3), false, mine(3, 2), false, 0, mine(2, 2))),
+                rejectsForeign("gemm b", () -> backend.gemm(1, mine(2, 3), false, theirs(3, 2), false, 0, mine(2, 2))),
+                rejectsForeign("gemm c", () -> backend.gemm(1, mine(2, 3), false, mine(3, 2), false, 0, theirs(2, 2))),
+                rejectsForeign("rankOneUpdate x", () -> backend.rankOneUpdate(1, theirs(2, 1), mine(1, 3), mine(2, 3))),
+                rejectsForeign("rankOneUpdate y", () -> backend.rankOneUpdate(1, mine(2, 1), theirs(1, 3), mine(2, 3))),
+                rejectsForeign("rankOneUpdate a", () -> backend.rankOneUpdate(1, mine(2, 1), mine(1, 3), theirs(2, 3))),
+                rejectsForeign("addRowVector a", () -> backend.addRowVector(theirs(2, 3), mine(1, 3), mine(2, 3))),
+                rejectsForeign("addRowVector v", () -> backend.addRowVector(mine(2, 3), theirs(1, 3), mine(2, 3))),
+                rejectsForeign("addRowVector out", () -> backend.addRowVector(mine(2, 3), mine(1, 3), theirs(2, 3))),
+                rejectsForeign("relu z", () -> backend.relu(theirs(2, 3), mine(2, 3))),
+                rejectsForeign("relu out", () -> backend.relu(mine(2, 3), theirs(2, 3))),
+                rejectsForeign("reluBackward gradient", () -> backend.reluBackward(theirs(2, 3), mine(2, 3), mine(2, 3))),
+                rejectsForeign("reluBackward activation", () -> backend.reluBackward(mine(2, 3), theirs(2, 3), mine(2, 3))),
+                rejectsForeign("reluBackward out", () -> backend.reluBackward(mine(2, 3), mine(2, 3), theirs(2, 3))),
+                rejectsForeign("softmaxRows z", () -> backend.softmaxRows(theirs(2, 3), mine(2, 3))),
+                rejectsForeign("softmaxRows out", () -> backend.softmaxRows(mine(2, 3), theirs(2, 3))),
+                rejectsForeign("sumNegativeLogSoftmax logits", () -> backend.sumNegativeLogSoftmax(theirs(2, 3), new int[2])),
+                rejectsForeign("addAtColumns a", () -> backend.addAtColumns(theirs(2, 3), new int[2], -1)),
+                rejectsForeign("columnSums a", () -> backend.columnSums(1, theirs(2, 3), 0, mine(1, 3))),
+                rejectsForeign("columnSums out", () -> backend.columnSums(1, mine(2, 3), 0, theirs(1, 3))),
+                rejectsForeign("axpy x", () -> backend.axpy(1, theirs(2, 3), mine(2, 3))),
+                rejectsForeign("axpy y", () -> backend.axpy(1, mine(2, 3), theirs(2, 3))),
+                rejectsForeign("scale a", () -> backend.scale(2, theirs(2, 3))),
+                rejectsForeign("fill a", () -> backend.fill(theirs(2, 3), 1)),
+                rejectsForeign("argmaxRows a", () -> backend.argmaxRows(theirs(2, 3), new int[2])));
+    }
+
+    // An F32 matrix handed to the F64 instance of the same library (or the reverse) is a different
+    // backend too (AbstractLinearAlgebra.own: "or of this backend in another precision").
+    @Test
+    public void matrixOfTheSameBackendInAnotherPrecisionIsRejected() {
+        List<Precision> others = backend.supportedPrecisions().stream().filter(p -> p != backend.precision()).toList();
+        Assumptions.assumeFalse(others.isEmpty(), () -> Backends.label(backend) + " supports only one precision");
+        for (Precision other : others) {
+            LinearAlgebra otherBackend = backend.withPrecision(other);
+            String ours = Backends.label(backend);
+            String theirs = Backends.label(otherBackend);
+            if (ours.equals(theirs)) {
+                fail(ours + ": withPrecision(" + other.id() + ") returned a backend labelled " + theirs);
+            }
+            Matrix foreign = otherBackend.zeros(2, 3);
+            assertRejected("gemm", "a from " + theirs, () -> backend.gemm(1, foreign, false, mine(3, 2), false, 0, mine(2, 2)),
+                    ours, theirs);
+            assertRejected("relu", "out from " + theirs, () -> backend.relu(mine(2, 3), foreign), ours, theirs);
+            assertRejected("copy", "source from " + theirs, () -> backend.copy(foreign), ours, theirs);
+        }
+    }
+}

@@ -1,0 +1,336 @@
+package org.jnn.core.conformance;
+
+import org.jnn.api.AbstractLinearAlgebra;
+import org.jnn.api.Availability;
+import org.jnn.api.Backends;
+import org.jnn.api.LinearAlgebra;
+import org.jnn.api.Matrix;
+import org.jnn.api.Precision;
+
+/**
+ * The test oracle of the conformance suite: every operation of {@link LinearAlgebra} written the plain
+ * way, on {@code double[][]} storage with straightforward loops, so that it is obviously correct.
+ *
+ * <p>It is not a product backend and is deliberately not registered in
+ * {@code META-INF/services}: the nn-core test-jar is on every backend module's test class path and must
+ * not add a provider there.
+ *
+ * <p>One deliberate strictness beyond the contract: an instance rejects matrices created by another
+ * {@code ReferenceLinearAlgebra} instance (the base class only checks the matrix class). That lets the
+ * suite's "matrix of another backend" rule run against the reference itself, with the suite's own
+ * oracle instance playing the other backend.
+ *
+ * <p>Argument checks (shapes, aliasing, index ranges) are done by {@link AbstractLinearAlgebra}; the
+ * {@code do...} methods are protected so that {@code ConformanceSelfTest} can derive deliberately broken
+ * variants.
+ */
+public class ReferenceLinearAlgebra extends AbstractLinearAlgebra<ReferenceLinearAlgebra.ReferenceMatrix> {
+
+    /** A dense matrix stored as {@code values[row][column]}. */
+    public static final class ReferenceMatrix implements Matrix {
+
+        private final ReferenceLinearAlgebra owner;
+        private final double[][] values;
+
+        private ReferenceMatrix(ReferenceLinearAlgebra owner, int rows, int cols) {
+            this.owner = owner;
+            this.values = new double[rows][cols];
+        }
+
+        @Override
+        public int rows() {
+            return values.length;
+        }
+
+        @Override
+        public int cols() {
+            return values[0].length;
+        }
+
+        @Override
+        public LinearAlgebra backend() {
+            return owner;
+        }
+
+        @Override
+        public String toString() {
+            return "ReferenceMatrix " + shape();
+        }
+    }
+
+    public ReferenceLinearAlgebra() {
+        super(ReferenceMatrix.class);
+    }
+
+    // ---------------------------------------------------------------- metadata
+
+    @Override
+    public String name() {
+        return "reference";
+    }
+
+    @Override
+    public String description() {
+        return "plain double[][] reference implementation (conformance-test oracle, f64)";
+    }
+
+    @Override
+    public int priority() {
+        return 0;
+    }
+
+    @Override
+    public Availability availability() {
+        return Availability.available();
+    }
+
+    @Override
+    public Precision precision() {
+        return Precision.F64;
+    }
+
+    // ---------------------------------------------------------------- storage access
+
+    /**
+     * The storage of a matrix of this very instance. Every {@code do...} method fetches the storage of
+     * all its arguments before writing anything, so a rejected call changes nothing.
+     */
+    protected final double[][] values(ReferenceMatrix m) {
+        if (m.owner != this) {
+            throw new IllegalArgumentException("a " + m.shape() + " matrix of another instance of backend '"
+                    + Backends.label(m.owner) + "' was passed to this instance of backend '" + Backends.label(this)
+                    + "'; create every matrix with the backend instance that operates on it");
+        }
+        return m.values;
+    }
+
+    /** Element {@code i} of a vector stored either as a row or as a column. */
+    private static double vectorElement(double[][] v, int i) {
+        return v.length == 1 ? v[0][i] : v[i][0];
+    }
+
+    /** Element {@code (i, j)} of {@code x} or of its transpose. */
+    private static double at(double[][] x, boolean transposed, int i, int j) {
+        return transposed ? x[j][i] : x[i][j];
+    }
+
+    // ---------------------------------------------------------------- data in and out
+
+    @Override
+    protected ReferenceMatrix doZeros(int rows, int cols) {
+        return new ReferenceMatrix(this, rows, cols);
+    }
+
+    @Override
+    protected void doSetRowMajor(ReferenceMatrix destination, double[] data) {
+        double[][] d = values(destination);
+        int cols = destination.cols();
+        for (int i = 0; i < destination.rows(); i++) {
+            for (int j = 0; j < cols; j++) {
+                d[i][j] = data[i * cols + j];
+            }
+        }
+    }
+
+    @Override
+    protected void doToRowMajor(ReferenceMatrix source, double[] destination) {
+        double[][] s = values(source);
+        int cols = source.cols();
+        for (int i = 0; i < source.rows(); i++) {
+            for (int j = 0; j < cols; j++) {
+                destination[i * cols + j] = s[i][j];
+            }
+        }
+    }
+
+    @Override
+    protected ReferenceMatrix doCopy(ReferenceMatrix source) {
+        double[][] s = values(source);
+        ReferenceMatrix copy = new ReferenceMatrix(this, source.rows(), source.cols());
+        for (int i = 0; i < source.rows(); i++) {
+            for (int j = 0; j < source.cols(); j++) {
+                copy.values[i][j] = s[i][j];
+            }
+        }
+        return copy;
+    }
+
+    // ---------------------------------------------------------------- level 3 and level 2
+
+    @Override
+    protected void doGemm(double alpha, ReferenceMatrix a, boolean transposeA, ReferenceMatrix b, boolean transposeB,
+            double beta, ReferenceMatrix c) {
+        double[][] av = values(a);
+        double[][] bv = values(b);
+        double[][] cv = values(c);
+        int inner = transposeA ? a.rows() : a.cols();
+        // c is neither a nor b (checked by the base class), so c can be written while a and b are read.
+        for (int i = 0; i < c.rows(); i++) {
+            for (int j = 0; j < c.cols(); j++) {
+                double sum = 0;
+                for (int p = 0; p < inner; p++) {
+                    sum += at(av, transposeA, i, p) * at(bv, transposeB, p, j);
+                }
+                double old = beta == 0 ? 0 : beta * cv[i][j]; // beta == 0: the old c is never read
+                cv[i][j] = alpha * sum + old;
+            }
+        }
+    }
+
+    @Override
+    protected void doRankOneUpdate(double alpha, ReferenceMatrix x, ReferenceMatrix y, ReferenceMatrix a) {
+        double[][] xv = values(x);
+        double[][] yv = values(y);
+        double[][] av = values(a);
+        for (int i = 0; i < a.rows(); i++) {
+            for (int j = 0; j < a.cols(); j++) {
+                av[i][j] += alpha * vectorElement(xv, i) * vectorElement(yv, j);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- element-wise and row-wise
+
+    @Override
+    protected void doAddRowVector(ReferenceMatrix a, ReferenceMatrix v, ReferenceMatrix out) {
+        double[][] av = values(a);
+        double[][] vv = values(v);
+        double[][] ov = values(out);
+        for (int i = 0; i < a.rows(); i++) {
+            for (int j = 0; j < a.cols(); j++) {
+                ov[i][j] = av[i][j] + vv[0][j];
+            }
+        }
+    }
+
+    @Override
+    protected void doRelu(ReferenceMatrix z, ReferenceMatrix out) {
+        double[][] zv = values(z);
+        double[][] ov = values(out);
+        for (int i = 0; i < z.rows(); i++) {
+            for (int j = 0; j < z.cols(); j++) {
+                ov[i][j] = zv[i][j] > 0 ? zv[i][j] : 0.0;
+            }
+        }
+    }
+
+    @Override
+    protected void doReluBackward(ReferenceMatrix gradient, ReferenceMatrix activation, ReferenceMatrix out) {
+        double[][] gv = values(gradient);
+        double[][] av = values(activation);
+        double[][] ov = values(out);
+        for (int i = 0; i < gradient.rows(); i++) {
+            for (int j = 0; j < gradient.cols(); j++) {
+                ov[i][j] = av[i][j] > 0 ? gv[i][j] : 0.0;
+            }
+        }
+    }
+
+    @Override
+    protected void doSoftmaxRows(ReferenceMatrix z, ReferenceMatrix out) {
+        double[][] zv = values(z);
+        double[][] ov = values(out);
+        int cols = z.cols();
+        double[] exps = new double[cols]; // out may be z: read the whole row before writing it
+        for (int i = 0; i < z.rows(); i++) {
+            double max = zv[i][0];
+            for (int j = 1; j < cols; j++) {
+                max = Math.max(max, zv[i][j]);
+            }
+            double sum = 0;
+            for (int j = 0; j < cols; j++) {
+                exps[j] = Math.exp(zv[i][j] - max);
+                sum += exps[j];
+            }
+            for (int j = 0; j < cols; j++) {
+                ov[i][j] = exps[j] / sum;
+            }
+        }
+    }
+
+    @Override
+    protected double doSumNegativeLogSoftmax(ReferenceMatrix logits, int[] labels) {
+        double[][] zv = values(logits);
+        double total = 0;
+        for (int i = 0; i < logits.rows(); i++) {
+            double max = zv[i][0];
+            for (int j = 1; j < logits.cols(); j++) {
+                max = Math.max(max, zv[i][j]);
+            }
+            double sum = 0;
+            for (int j = 0; j < logits.cols(); j++) {
+                sum += Math.exp(zv[i][j] - max);
+            }
+            double logSumExp = max + Math.log(sum);
+            total += logSumExp - zv[i][labels[i]];
+        }
+        return total;
+    }
+
+    @Override
+    protected void doAddAtColumns(ReferenceMatrix a, int[] columns, double value) {
+        double[][] av = values(a);
+        for (int i = 0; i < a.rows(); i++) {
+            av[i][columns[i]] += value;
+        }
+    }
+
+    @Override
+    protected void doColumnSums(double alpha, ReferenceMatrix a, double beta, ReferenceMatrix out) {
+        double[][] av = values(a);
+        double[][] ov = values(out);
+        for (int j = 0; j < a.cols(); j++) {
+            double sum = 0;
+            for (int i = 0; i < a.rows(); i++) {
+                sum += av[i][j];
+            }
+            double old = beta == 0 ? 0 : beta * ov[0][j]; // beta == 0: the old out is never read
+            ov[0][j] = alpha * sum + old;
+        }
+    }
+
+    @Override
+    protected void doAxpy(double alpha, ReferenceMatrix x, ReferenceMatrix y) {
+        double[][] xv = values(x);
+        double[][] yv = values(y);
+        for (int i = 0; i < x.rows(); i++) {
+            for (int j = 0; j < x.cols(); j++) {
+                yv[i][j] += alpha * xv[i][j];
+            }
+        }
+    }
+
+    @Override
+    protected void doScale(double alpha, ReferenceMatrix a) {
+        double[][] av = values(a);
+        for (int i = 0; i < a.rows(); i++) {
+            for (int j = 0; j < a.cols(); j++) {
+                av[i][j] *= alpha;
+            }
+        }
+    }
+
+    @Override
+    protected void doFill(ReferenceMatrix a, double value) {
+        double[][] av = values(a);
+        for (int i = 0; i < a.rows(); i++) {
+            for (int j = 0; j < a.cols(); j++) {
+                av[i][j] = value;
+            }
+        }
+    }
+
+    @Override
+    protected void doArgmaxRows(ReferenceMatrix a, int[] out) {
+        double[][] av = values(a);
+        for (int i = 0; i < a.rows(); i++) {
+            int best = 0;
+            for (int j = 1; j < a.cols(); j++) {
+                if (av[i][j] > av[i][best]) { // strictly greater: the first index wins a tie
+                    best = j;
+                }
+            }
+            out[i] = best;
+        }
+    }
+}
