@@ -43,6 +43,37 @@ class ConformanceSelfTest {
         }
     }
 
+    /** Runs a network-level test of the suite against {@code broken} and checks that it fails naming the backend. */
+    private static void assertNetworkSuiteCatches(LinearAlgebra broken, String expectedText,
+            java.util.function.Consumer<BackendConformance> test) {
+        BackendConformance suite = new BackendConformance() {
+            @Override
+            protected LinearAlgebra createBackend() {
+                return broken;
+            }
+        };
+        suite.setUp();
+        AssertionError failure = assertThrows(AssertionError.class, () -> test.accept(suite),
+                "the network tests did not catch backend " + Backends.label(broken));
+        String message = String.valueOf(failure.getMessage());
+        assertTrue(message.contains(Backends.label(broken)) && message.contains(expectedText),
+                "the failure message should name the backend and say '" + expectedText + "' but is: " + message);
+    }
+
+    // ---------------------------------------------------------------- the network on a broken backend
+
+    @Test
+    void gradientCheckCatchesReluBackwardReturningTheMask() {
+        assertNetworkSuiteCatches(new ReluBackwardReturnsMask(), "gradient check failed",
+                BackendConformance::wholeNetworkGradientMatchesCentralDifferences);
+    }
+
+    @Test
+    void sgdStepCheckCatchesRankOneUpdateIgnoringAlpha() {
+        assertNetworkSuiteCatches(new RankOneUpdateIgnoresAlpha(), "after one SGD step",
+                BackendConformance::sgdStepAtBatchSizeOneMovesEveryParameterAgainstTheGradient);
+    }
+
     // ---------------------------------------------------------------- the traps
 
     @Test

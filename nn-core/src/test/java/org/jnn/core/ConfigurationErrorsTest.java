@@ -1,0 +1,79 @@
+package org.jnn.core;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.jnn.core.conformance.ReferenceLinearAlgebra;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Bad configuration fails at once with an {@link IllegalArgumentException} that says what is wrong. */
+class ConfigurationErrorsTest {
+
+    private final ReferenceLinearAlgebra la = new ReferenceLinearAlgebra();
+
+    private static void assertRejected(Executable action, String... phrases) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, action);
+        for (String phrase : phrases) {
+            assertTrue(e.getMessage().contains(phrase), "message should contain '" + phrase + "': " + e.getMessage());
+        }
+    }
+
+    @Test
+    void fewerThanTwoLayerSizes() {
+        assertRejected(() -> Network.create(la, 1, 784), "at least two layer sizes", "[784]");
+        assertRejected(() -> Network.create(la, 1), "at least two layer sizes");
+    }
+
+    @Test
+    void nonPositiveLayerSize() {
+        assertRejected(() -> Network.create(la, 1, 784, 0, 10), "size 1", "is 0");
+        assertRejected(() -> Network.create(la, 1, 784, 200, -3), "size 2", "is -3");
+    }
+
+    @ParameterizedTest
+    @ValueSource(doubles = {0.0, -0.01, Double.NaN, Double.POSITIVE_INFINITY})
+    void learningRateThatIsNotPositiveAndFinite(double rate) {
+        assertRejected(() -> new TrainingOptions(rate, 1, 1, 0), "learning rate", String.valueOf(rate));
+    }
+
+    @Test
+    void batchSizeAndEpochsBelowOne() {
+        assertRejected(() -> new TrainingOptions(0.1, 0, 1, 0), "batch size", "0");
+        assertRejected(() -> TrainingOptions.SEED_EXPERIMENT.withEpochs(-1), "epochs", "-1");
+    }
+
+    @Test
+    void inputWidthThatDoesNotMatchTheNetwork() {
+        Network net = Network.create(la, 1, 3, 4, 2);
+        Dataset wide = Dataset.of(new double[][] {{1, 2, 3, 4}}, new int[] {0}, 2);
+        assertRejected(() -> net.train(wide, TrainingOptions.SEED_EXPERIMENT), "4 features", "input layer has 3");
+        assertRejected(() -> net.evaluate(wide), "4 features", "input layer has 3");
+        assertRejected(() -> net.predict(new double[5]), "5 features", "input layer has 3");
+    }
+
+    @Test
+    void labelRangeThatDoesNotMatchTheNetwork() {
+        Network net = Network.create(la, 1, 3, 4, 2);
+        Dataset threeClasses = Dataset.of(new double[][] {{1, 2, 3}}, new int[] {2}, 3);
+        assertRejected(() -> net.train(threeClasses, TrainingOptions.SEED_EXPERIMENT), "3 classes", "output layer has 2");
+    }
+
+    @Test
+    void datasetWithLabelOutsideItsClassRangeOrRaggedRows() {
+        assertRejected(() -> Dataset.of(new double[][] {{1}, {2}}, new int[] {0, 2}, 2), "label of row 1 is 2");
+        assertRejected(() -> Dataset.of(new double[][] {{1, 2}, {2}}, new int[] {0, 1}, 2), "row 1 has 1 features");
+        assertRejected(() -> Dataset.of(new double[][] {{1}}, new int[] {0, 1}, 2), "1 rows", "2 labels");
+    }
+
+    @Test
+    void parametersForOtherLayerSizes() {
+        Network net = Network.create(la, 1, 3, 4, 2);
+        Parameters other = Parameters.heInitialized(new int[] {3, 5, 2}, 1);
+        assertRejected(() -> net.setParameters(other), "[3, 5, 2]", "[3, 4, 2]");
+        assertRejected(() -> Parameters.of(new int[] {2, 2}, java.util.List.of(new double[3]), java.util.List.of(new double[2])),
+                "needs 4 weights", "3 were given");
+    }
+}
