@@ -1,0 +1,396 @@
+package org.jnn.backend.ejml;
+
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+import org.ejml.EjmlParameters;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+import org.ejml.dense.row.CommonOps_MT_DDRM;
+import org.ejml.dense.row.mult.MatrixMatrixMult_DDRM;
+import org.ejml.dense.row.mult.VectorVectorMult_DDRM;
+import org.ejml.ops.DOperatorUnary;
+import org.jnn.api.AbstractLinearAlgebra;
+import org.jnn.api.Availability;
+import org.jnn.api.LinearAlgebra;
+import org.jnn.api.Precision;
+
+/**
+ * {@link LinearAlgebra} on EJML's dense row-major {@link DMatrixRMaj} in double precision; {@link
+ * #withPrecision withPrecision(F32)} gives the {@link EjmlFloatLinearAlgebra} on {@code FMatrixRMaj}.
+ *
+ * <p>Every operation is done by EJML's own routines ({@link CommonOps_DDRM}, {@link CommonOps_MT_DDRM},
+ * {@link MatrixMatrixMult_DDRM}, {@link VectorVectorMult_DDRM}); the backend only composes them. Row-wise
+ * broadcasts (adding a row vector to every row, subtracting each row's maximum) are rank-1 updates with a
+ * vector of ones. Scratch matrices live in fields and only grow, so after the first call at a given size
+ * nothing is allocated; an instance is therefore for one thread at a time.
+ *
+ * <p>Matrix products with at least {@link #DEFAULT_PARALLEL_THRESHOLD} multiply-adds use EJML's
+ * multi-threaded {@link CommonOps_MT_DDRM} when the machine has more than one processor; smaller ones,
+ * which lose to the thread hand-off, use the single-threaded routines. A product {@code a·bᵀ} with at
+ * least two rows goes through {@link CommonOps_DDRM#transpose} into scratch and EJML's row-reordered
+ * {@code mult}, which is over twice as fast as its dot-product {@code multTransB}.
+ */
+public final class EjmlLinearAlgebra extends AbstractLinearAlgebra<EjmlMatrix> {
+
+    /**
+     * Multiply-adds ({@code m·n·k}) from which a product goes to {@link CommonOps_MT_DDRM}. Measured on the
+     * 784-200-200-10 network's shapes with 2 processors (see {@code EjmlGemmTiming}): EJML's threaded
+     * routines cost 20-50 µs more per call whatever the size, so every batch-1 product (at most 157 k
+     * multiply-adds) and the 128 k ones at batch 64 are faster single-threaded, while from
+     * 64×200×200 = 2.6 M multiply-adds on they run 1.5-1.9 times faster.
+     */
+    static final long DEFAULT_PARALLEL_THRESHOLD = 1L << 20;
+
+    private static final DOperatorUnary RELU = x -> Math.max(0.0, x);
+    private static final DOperatorUnary POSITIVE = x -> x > 0.0 ? 1.0 : 0.0;
+
+    private final long parallelThreshold;
+
+    // Scratch, grown on demand and never shrunk (DMatrixRMaj.reshape keeps a larger array).
+    private final DMatrixRMaj ones = new DMatrixRMaj(1, 1);
+    private final DMatrixRMaj rowMax = new DMatrixRMaj(1, 1);
+    private final DMatrixRMaj rowSum = new DMatrixRMaj(1, 1);
+    private final DMatrixRMaj rowPicked = new DMatrixRMaj(1, 1);
+    private final DMatrixRMaj colSum = new DMatrixRMaj(1, 1);
+    private final DMatrixRMaj work = new DMatrixRMaj(1, 1);
+    private final DMatrixRMaj transposed = new DMatrixRMaj(1, 1);
+    private double[] aux = new double[1];
+
+    /** The backend as found by {@link java.util.ServiceLoader}; cheap, loads nothing. */
+    public EjmlLinearAlgebra() {
+        this(defaultParallelThreshold());
+    }
+
+    /**
+     * @param parallelThreshold products of at least this many multiply-adds use EJML's multi-threaded
+     *     routines; {@link Long#MAX_VALUE} never, 0 always
+     */
+    EjmlLinearAlgebra(long parallelThreshold) {
+        super(EjmlMatrix.class);
+        this.parallelThreshold = parallelThreshold;
+        ones.fill(1.0);
+    }
+
+    static long defaultParallelThreshold() {
+        return Runtime.getRuntime().availableProcessors() > 1 ? DEFAULT_PARALLEL_THRESHOLD : Long.MAX_VALUE;
+    }
+
+    // ---------------------------------------------------------------- metadata
+
+    @Override
+    public String name() {
+        return Ejml.NAME;
+    }
+
+    @Override
+    public String description() {
+        return Ejml.description(Precision.F64);
+    }
+
+    @Override
+    public int priority() {
+        return Ejml.PRIORITY;
+    }
+
+    @Override
+    public Availability availability() {
+        return Ejml.availability("org.ejml.data.DMatrixRMaj");
+    }
+
+    @Override
+    public Precision precision() {
+        return Precision.F64;
+    }
+
+    @Override
+    public Set<Precision> supportedPrecisions() {
+        return EnumSet.of(Precision.F64, Precision.F32);
+    }
+
+    /** This instance for F64; for F32 a new {@link EjmlFloatLinearAlgebra} on {@code FMatrixRMaj}. */
+    @Override
+    public LinearAlgebra withPrecision(Precision precision) {
+        switch (Objects.requireNonNull(precision, "precision")) {
+            case F64:
+                return this;
+            case F32:
+                return new EjmlFloatLinearAlgebra(parallelThreshold);
+            default:
+                throw new UnsupportedOperationException("backend 'ejml' computes only in "
+                        + supportedPrecisions() + ", not " + precision.id());
+        }
+    }
+
+    // ---------------------------------------------------------------- data in and out
+
+    @Override
+    protected EjmlMatrix doZeros(int rows, int cols) {
+        return wrap(new DMatrixRMaj(rows, cols));
+    }
+
+    @Override
+    protected void doSetRowMajor(EjmlMatrix destination, double[] data) {
+        DMatrixRMaj d = destination.dense();
+        d.set(d.numRows, d.numCols, true, data);
+    }
+
+    @Override
+    protected void doToRowMajor(EjmlMatrix source, double[] destination) {
+        // EJML has no "copy out into this array"; its storage is the row-major array itself.
+        DMatrixRMaj s = source.dense();
+        System.arraycopy(s.data, 0, destination, 0, s.getNumElements());
+    }
+
+    @Override
+    protected EjmlMatrix doCopy(EjmlMatrix source) {
+        return wrap(source.dense().copy());
+    }
+
+    private EjmlMatrix wrap(DMatrixRMaj m) {
+        return new EjmlMatrix(this, m);
+    }
+
+    // ---------------------------------------------------------------- level 3 and level 2
+
+    @Override
+    protected void doGemm(double alpha, EjmlMatrix a, boolean transposeA, EjmlMatrix b, boolean transposeB,
+            double beta, EjmlMatrix c) {
+        DMatrixRMaj ma = a.dense();
+        DMatrixRMaj mb = b.dense();
+        DMatrixRMaj mc = c.dense();
+        if (alpha == 0.0) {
+            // As in BLAS, op(a)·op(b) is not computed at all (so NaN in a or b does not reach c).
+            scaleOrZero(beta, mc);
+            return;
+        }
+        if (transposeB && mc.numRows >= 2 && mc.numCols >= EjmlParameters.MULT_COLUMN_SWITCH) {
+            // EJML's a·bᵀ is a dot product per element, about 2.4 times slower than its row-reordered a·b
+            // for the same work. From two rows of output on, transposing b into scratch and using the
+            // reordered product wins (measured: 64×784·(200×784)ᵀ 10.0 ms -> 4.2 ms, transpose included;
+            // at one row the transpose costs what it saves).
+            CommonOps_DDRM.transpose(mb, transposed);
+            mb = transposed;
+            transposeB = false;
+        }
+        long k = transposeA ? ma.numRows : ma.numCols;
+        boolean parallel = (long) mc.numRows * mc.numCols * k >= parallelThreshold;
+        if (beta == 0.0) {
+            // EJML's mult* routines assign c (C.set), never read it, so NaN in the old c is ignored.
+            multiply(alpha, ma, transposeA, mb, transposeB, mc, parallel);
+        } else {
+            if (beta != 1.0) {
+                CommonOps_DDRM.scale(beta, mc);
+            }
+            multiplyAdd(alpha, ma, transposeA, mb, transposeB, mc, parallel);
+        }
+    }
+
+    /** {@code c = alpha·op(a)·op(b)}. */
+    private void multiply(double alpha, DMatrixRMaj a, boolean ta, DMatrixRMaj b, boolean tb, DMatrixRMaj c,
+            boolean parallel) {
+        if (parallel) {
+            if (!ta && !tb) {
+                CommonOps_MT_DDRM.mult(alpha, a, b, c);
+            } else if (ta && !tb) {
+                CommonOps_MT_DDRM.multTransA(alpha, a, b, c);
+            } else if (!ta) {
+                CommonOps_MT_DDRM.multTransB(alpha, a, b, c);
+            } else {
+                CommonOps_MT_DDRM.multTransAB(alpha, a, b, c);
+            }
+        } else if (!ta && !tb) {
+            CommonOps_DDRM.mult(alpha, a, b, c);
+        } else if (ta && !tb) {
+            CommonOps_DDRM.multTransA(alpha, a, b, c);
+        } else if (!ta) {
+            CommonOps_DDRM.multTransB(alpha, a, b, c);
+        } else if (a.numCols >= EjmlParameters.MULT_TRANAB_COLUMN_SWITCH) {
+            // Same choice as CommonOps_DDRM.multTransAB, but with our own column buffer: CommonOps
+            // passes null, which makes EJML allocate one per call.
+            MatrixMatrixMult_DDRM.multTransAB_aux(alpha, a, b, c, aux(a.numRows));
+        } else {
+            CommonOps_DDRM.multTransAB(alpha, a, b, c);
+        }
+    }
+
+    /** {@code c += alpha·op(a)·op(b)}. */
+    private void multiplyAdd(double alpha, DMatrixRMaj a, boolean ta, DMatrixRMaj b, boolean tb, DMatrixRMaj c,
+            boolean parallel) {
+        if (parallel) {
+            if (!ta && !tb) {
+                CommonOps_MT_DDRM.multAdd(alpha, a, b, c);
+            } else if (ta && !tb) {
+                CommonOps_MT_DDRM.multAddTransA(alpha, a, b, c);
+            } else if (!ta) {
+                CommonOps_MT_DDRM.multAddTransB(alpha, a, b, c);
+            } else {
+                CommonOps_MT_DDRM.multAddTransAB(alpha, a, b, c);
+            }
+        } else if (!ta && !tb) {
+            CommonOps_DDRM.multAdd(alpha, a, b, c);
+        } else if (ta && !tb) {
+            CommonOps_DDRM.multAddTransA(alpha, a, b, c);
+        } else if (!ta) {
+            CommonOps_DDRM.multAddTransB(alpha, a, b, c);
+        } else if (a.numCols >= EjmlParameters.MULT_TRANAB_COLUMN_SWITCH) {
+            MatrixMatrixMult_DDRM.multAddTransAB_aux(alpha, a, b, c, aux(a.numRows));
+        } else {
+            CommonOps_DDRM.multAddTransAB(alpha, a, b, c);
+        }
+    }
+
+    @Override
+    protected void doRankOneUpdate(double alpha, EjmlMatrix x, EjmlMatrix y, EjmlMatrix a) {
+        // addOuterProd reads x and y by their linear index, so rows and columns both work.
+        VectorVectorMult_DDRM.addOuterProd(alpha, x.dense(), y.dense(), a.dense());
+    }
+
+    // ---------------------------------------------------------------- element-wise and row-wise
+
+    @Override
+    protected void doAddRowVector(EjmlMatrix a, EjmlMatrix v, EjmlMatrix out) {
+        DMatrixRMaj mo = out.dense();
+        if (out != a) {
+            mo.setTo(a.dense());
+        }
+        // out += 1·vᵀ: the broadcast as a rank-1 update with a column of ones (1·v[j] is exact).
+        VectorVectorMult_DDRM.addOuterProd(1.0, ones(mo.numRows), v.dense(), mo);
+    }
+
+    @Override
+    protected void doRelu(EjmlMatrix z, EjmlMatrix out) {
+        CommonOps_DDRM.apply(z.dense(), RELU, out.dense());
+    }
+
+    @Override
+    protected void doReluBackward(EjmlMatrix gradient, EjmlMatrix activation, EjmlMatrix out) {
+        // The indicator [activation > 0] goes to scratch first, so any of the three may be the same matrix.
+        DMatrixRMaj active = CommonOps_DDRM.apply(activation.dense(), POSITIVE, work);
+        CommonOps_DDRM.elementMult(gradient.dense(), active, out.dense());
+    }
+
+    @Override
+    protected void doSoftmaxRows(EjmlMatrix z, EjmlMatrix out) {
+        DMatrixRMaj mz = z.dense();
+        DMatrixRMaj mo = out.dense();
+        CommonOps_DDRM.maxRows(mz, rowMax);
+        if (out != z) {
+            mo.setTo(mz);
+        }
+        shiftRowsAndExp(mo);
+        CommonOps_DDRM.sumRows(mo, rowSum);
+        CommonOps_DDRM.divideRows(rowSum.data, mo);
+    }
+
+    @Override
+    protected double doSumNegativeLogSoftmax(EjmlMatrix logits, int[] labels) {
+        DMatrixRMaj ml = logits.dense();
+        int rows = ml.numRows;
+        CommonOps_DDRM.maxRows(ml, rowMax);
+        work.setTo(ml);
+        shiftRowsAndExp(work);
+        CommonOps_DDRM.sumRows(work, rowSum);
+        CommonOps_DDRM.elementLog(rowSum, rowSum); // log Σ_j exp(z_ij - m_i), between 0 and log n
+        rowPicked.reshape(rows, 1);
+        for (int i = 0; i < rows; i++) {
+            rowPicked.set(i, ml.unsafe_get(i, labels[i])); // gather: EJML has no per-row index pick
+        }
+        // Per row (m_i - z_i,label) + log Σ: both terms are >= 0 and m_i - z_i,label is exact 0 at the
+        // maximum, so a confident correct row gives its tiny loss, not the rounding error of m_i.
+        CommonOps_DDRM.subtract(rowMax, rowPicked, rowPicked);
+        CommonOps_DDRM.addEquals(rowSum, rowPicked);
+        return CommonOps_DDRM.elementSum(rowSum);
+    }
+
+    /** {@code m[i,j] = exp(m[i,j] - rowMax[i])}, the row maxima already in {@link #rowMax}. */
+    private void shiftRowsAndExp(DMatrixRMaj m) {
+        VectorVectorMult_DDRM.addOuterProd(-1.0, rowMax, ones(m.numCols), m);
+        CommonOps_DDRM.elementExp(m, m);
+    }
+
+    @Override
+    protected void doAddAtColumns(EjmlMatrix a, int[] columns, double value) {
+        DMatrixRMaj ma = a.dense();
+        for (int i = 0; i < columns.length; i++) {
+            ma.add(i, columns[i], value);
+        }
+    }
+
+    @Override
+    protected void doColumnSums(double alpha, EjmlMatrix a, double beta, EjmlMatrix out) {
+        DMatrixRMaj mo = out.dense();
+        if (beta == 0.0) {
+            CommonOps_DDRM.sumCols(a.dense(), mo); // assigns, so old contents (NaN too) are ignored
+            if (alpha != 1.0) {
+                CommonOps_DDRM.scale(alpha, mo);
+            }
+        } else {
+            CommonOps_DDRM.sumCols(a.dense(), colSum);
+            CommonOps_DDRM.add(alpha, colSum, beta, mo, mo);
+        }
+    }
+
+    @Override
+    protected void doAxpy(double alpha, EjmlMatrix x, EjmlMatrix y) {
+        CommonOps_DDRM.addEquals(y.dense(), alpha, x.dense());
+    }
+
+    @Override
+    protected void doScale(double alpha, EjmlMatrix a) {
+        CommonOps_DDRM.scale(alpha, a.dense());
+    }
+
+    @Override
+    protected void doFill(EjmlMatrix a, double value) {
+        CommonOps_DDRM.fill(a.dense(), value);
+    }
+
+    @Override
+    protected void doArgmaxRows(EjmlMatrix a, int[] out) {
+        // EJML's elementMax(…, ElementLocation) works on the whole matrix; per row there is none.
+        DMatrixRMaj ma = a.dense();
+        for (int i = 0; i < ma.numRows; i++) {
+            int best = 0;
+            double max = ma.unsafe_get(i, 0);
+            for (int j = 1; j < ma.numCols; j++) {
+                double v = ma.unsafe_get(i, j);
+                if (v > max) {
+                    max = v;
+                    best = j;
+                }
+            }
+            out[i] = best;
+        }
+    }
+
+    // ---------------------------------------------------------------- scratch
+
+    /** {@code c = beta·c}, where a beta of 0 clears c whatever it held. */
+    private static void scaleOrZero(double beta, DMatrixRMaj c) {
+        if (beta == 0.0) {
+            CommonOps_DDRM.fill(c, 0.0);
+        } else if (beta != 1.0) {
+            CommonOps_DDRM.scale(beta, c);
+        }
+    }
+
+    /** A vector of {@code length} ones (its orientation does not matter to the routines it is used with). */
+    private DMatrixRMaj ones(int length) {
+        if (ones.data.length < length) {
+            ones.reshape(length, 1, false);
+            ones.fill(1.0);
+        } else {
+            ones.reshape(length, 1, false); // the array only grows, and every entry of it is 1
+        }
+        return ones;
+    }
+
+    private double[] aux(int length) {
+        if (aux.length < length) {
+            aux = new double[length];
+        }
+        return aux;
+    }
+}
