@@ -1,0 +1,267 @@
+package org.jnn.backend.nd4j;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.function.Function;
+
+import org.jnn.api.Availability;
+import org.jnn.api.BackendException;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Environment;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOpsHolder;
+
+/**
+ * Loads ND4J once, lazily, and remembers whether that worked.
+ *
+ * <p>Nothing here runs in a static initializer of a class that the backend's constructor touches:
+ * the native libraries are loaded by the first call of {@link #state()} (through the holder idiom),
+ * which {@link Nd4jLinearAlgebra#availability()} and the first matrix allocation make. Any
+ * {@link Throwable} thrown while loading (an {@link UnsatisfiedLinkError} for a missing or foreign
+ * native jar, the {@link ExceptionInInitializerError} or {@link NoClassDefFoundError} that ND4J's
+ * static initializer turns it into, ...) becomes an unusable {@link Availability} whose reason says
+ * what to do.
+ *
+ * <h2>Threads</h2>
+ * ND4J's defaults (one OpenMP thread and one OpenBLAS thread per core) are tuned for large arrays; on
+ * the small matrices of a multilayer perceptron every extra thread costs more in synchronisation than
+ * it saves (see the module's README for measurements). Right after loading, the thread counts are set
+ * from the system property {@value #THREADS_PROPERTY} or, without it, from ND4J's own environment
+ * variables ({@code OMP_NUM_THREADS}, read by ND4J itself) or else this backend's default of
+ * {@value #DEFAULT_THREADS}. The count applies to the libnd4j thread pool
+ * ({@link Environment#setMaxMasterThreads}), to OpenMP ({@code NativeOps.setOmpNumThreads}) and to
+ * OpenBLAS ({@code Nd4j.factory().blas().setMaxThreads}). {@link Environment#setMaxThreads} is a no-op
+ * in ND4J 1.0.0-M2.1 and is not relied on.
+ */
+final class Nd4jRuntime {
+
+    /** System property: number of threads ND4J and its BLAS use (a positive integer). */
+    static final String THREADS_PROPERTY = "nn.nd4j.threads";
+
+    /** Measured best for the 784-200-200-10 network at batch 1 to 128 on 2 cores; see the README. */
+    static final int DEFAULT_THREADS = 1;
+
+    private static final String OMP_NUM_THREADS = "OMP_NUM_THREADS";
+
+    private Nd4jRuntime() {
+    }
+
+    /** What loading ND4J gave: usable or not, and the settings applied. */
+    record State(Availability availability, String nativeBackend, ThreadSettings threads) {
+
+        /** Throws {@link BackendException} with the reason when ND4J could not be loaded. */
+        void requireUsable() {
+            if (!availability.usable()) {
+                throw new BackendException("backend 'nd4j' cannot run here: " + availability.reason());
+            }
+        }
+    }
+
+    /**
+     * The thread counts in force.
+     *
+     * @param requested the count asked for, or 0 when ND4J's own choice was kept
+     * @param source where the count came from, for messages
+     * @param masterThreads libnd4j's thread pool limit after applying it
+     * @param openMpThreads OpenMP's thread limit after applying it
+     * @param blasThreads OpenBLAS's thread count after applying it
+     */
+    record ThreadSettings(int requested, String source, int masterThreads, int openMpThreads, int blasThreads) {
+        @Override
+        public String toString() {
+            return "threads: libnd4j " + masterThreads + ", OpenMP " + openMpThreads + ", BLAS " + blasThreads
+                    + " (" + source + ")";
+        }
+    }
+
+    private static final class Holder {
+        static final State STATE = load();
+    }
+
+    /** Loads ND4J on the first call; never throws. */
+    static State state() {
+        return Holder.STATE;
+    }
+
+    private static State load() {
+        ThreadRequest request;
+        try {
+            request = ThreadRequest.resolve(System::getProperty, System::getenv);
+        } catch (IllegalArgumentException e) {
+            return new State(Availability.unavailable(e.getMessage()), "none", null);
+        }
+        try {
+            String backend = Nd4j.getBackend().getClass().getSimpleName();
+            ThreadSettings threads = applyThreads(request);
+            selfTest();
+            return new State(Availability.available(), backend, threads);
+        } catch (Throwable e) { // UnsatisfiedLinkError, ExceptionInInitializerError, NoClassDefFoundError, ...
+            return new State(Availability.unavailable(loadFailureReason(e)), "none", null);
+        }
+    }
+
+    private static ThreadSettings applyThreads(ThreadRequest request) {
+        Environment environment = Nd4j.getEnvironment();
+        if (!environment.isCPU()) { // a device backend: CPU threads and OpenBLAS do not apply
+            return new ThreadSettings(0, "not applied: " + Nd4j.getBackend().getClass().getSimpleName()
+                    + " is not a CPU backend", environment.maxMasterThreads(), 0, 0);
+        }
+        if (request.count() > 0) {
+            int n = request.count();
+            environment.setMaxThreads(n); // a no-op in 1.0.0-M2.1; kept for versions where it works
+            environment.setMaxMasterThreads(n);
+            NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(n);
+            Nd4j.factory().blas().setMaxThreads(n);
+        }
+        return new ThreadSettings(request.count(), request.source(), environment.maxMasterThreads(),
+                NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads(),
+                Nd4j.factory().blas().getMaxThreads());
+    }
+
+    /** A 2×2 product through the same path as the backend's gemm: the natives load and compute. */
+    private static void selfTest() {
+        INDArray a = Nd4j.create(new double[] {1, 2, 3, 4}, new long[] {2, 2}, DataType.DOUBLE);
+        INDArray c = Nd4j.create(DataType.DOUBLE, new long[] {2, 2}, 'c');
+        Nd4j.gemm(a, a, c, false, false, 1.0, 0.0);
+        double[] expected = {7, 10, 15, 22};
+        double[] actual = c.data().asDouble();
+        for (int i = 0; i < 4; i++) {
+            if (actual[i] != expected[i]) {
+                throw new IllegalStateException("ND4J's native gemm computed [[1,2],[3,4]]² as "
+                        + java.util.Arrays.toString(actual) + " instead of [7, 10, 15, 22]");
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- thread request
+
+    /** The thread count asked for, before ND4J is loaded; {@code count == 0} keeps ND4J's choice. */
+    record ThreadRequest(int count, String source) {
+
+        static ThreadRequest resolve(Function<String, String> properties, Function<String, String> environment) {
+            String property = properties.apply(THREADS_PROPERTY);
+            if (property != null && !property.isBlank()) {
+                int n;
+                try {
+                    n = Integer.parseInt(property.trim());
+                } catch (NumberFormatException e) {
+                    n = 0;
+                }
+                if (n < 1) {
+                    throw new IllegalArgumentException("system property " + THREADS_PROPERTY + "=" + property
+                            + " is not a positive integer; use e.g. -D" + THREADS_PROPERTY + "=1");
+                }
+                return new ThreadRequest(n, "system property " + THREADS_PROPERTY + "=" + n);
+            }
+            String omp = environment.apply(OMP_NUM_THREADS);
+            if (omp != null && !omp.isBlank()) {
+                // ND4J read it itself when it loaded, for its thread pool, OpenMP and OpenBLAS.
+                return new ThreadRequest(0, "environment variable " + OMP_NUM_THREADS + "=" + omp.trim());
+            }
+            return new ThreadRequest(DEFAULT_THREADS, "default of backend-nd4j; change with -D" + THREADS_PROPERTY + "=N");
+        }
+    }
+
+    // ---------------------------------------------------------------- messages
+
+    /** The reason shown when loading failed: what broke, on which platform, and what to do. */
+    static String loadFailureReason(Throwable failure) {
+        String platform = javacppPlatform();
+        StringBuilder reason = new StringBuilder("ND4J could not load its native libraries for platform ")
+                .append(platform).append(": ").append(describe(failure)).append(". ");
+        reason.append("The class path needs org.nd4j:nd4j-native:").append(nd4jVersion()).append(':').append(platform)
+                .append(" (and the matching org.bytedeco openblas and javacpp jars). With Maven, build on this machine"
+                        + " with -Djavacpp.platform=").append(platform)
+                .append(" (in .mvn/maven.config), or leave javacpp.platform unset to get every platform's natives;"
+                        + " a program built for another platform does not run here. See backend-nd4j/README.md.");
+        return reason.toString();
+    }
+
+    /** The chain of causes, each as {@code Type: message}, without repeats. */
+    static String describe(Throwable failure) {
+        List<String> parts = new ArrayList<>();
+        for (Throwable t = failure; t != null && parts.size() < 6; t = t.getCause()) {
+            String part = t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage().strip());
+            if (!parts.contains(part)) {
+                parts.add(part);
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return String.join(" <- caused by ", parts);
+    }
+
+    /**
+     * The JavaCPP platform name of this machine, as the {@code javacpp.platform} Maven property and
+     * the native jars' classifier spell it: {@code linux-x86_64}, {@code macosx-arm64},
+     * {@code windows-x86_64}; computed without loading JavaCPP.
+     */
+    static String javacppPlatform() {
+        String configured = System.getProperty("org.bytedeco.javacpp.platform");
+        if (configured != null && !configured.isBlank()) {
+            return configured.trim();
+        }
+        return javacppPlatform(System.getProperty("os.name", ""), System.getProperty("os.arch", ""));
+    }
+
+    /** {@link #javacppPlatform()} for the given {@code os.name} and {@code os.arch}. */
+    static String javacppPlatform(String osName, String osArch) {
+        String os = osName.toLowerCase(Locale.ROOT);
+        String arch = osArch.toLowerCase(Locale.ROOT);
+        String family = os.startsWith("mac") || os.startsWith("darwin") ? "macosx"
+                : os.startsWith("windows") ? "windows"
+                : os.startsWith("linux") ? "linux"
+                : os.replaceAll("\\W", "");
+        String archName = switch (arch) {
+            case "amd64", "x86_64", "x86-64", "x64" -> "x86_64";
+            case "aarch64", "arm64" -> "arm64";
+            case "x86", "i386", "i486", "i586", "i686" -> "x86";
+            default -> arch;
+        };
+        return family + "-" + archName;
+    }
+
+    private static volatile String version;
+
+    /** ND4J's version from its jar's Maven metadata, without loading ND4J; "unknown" if absent. */
+    static String nd4jVersion() {
+        String v = version;
+        if (v == null) {
+            v = "unknown";
+            try (InputStream in = Nd4jRuntime.class.getClassLoader()
+                    .getResourceAsStream("META-INF/maven/org.nd4j/nd4j-api/pom.properties")) {
+                if (in != null) {
+                    Properties properties = new Properties();
+                    properties.load(in);
+                    v = properties.getProperty("version", v);
+                }
+            } catch (IOException | RuntimeException e) {
+                // keep "unknown"
+            }
+            version = v;
+        }
+        return v;
+    }
+
+    /**
+     * The ND4J native backend on the class path, found by its classes without loading them:
+     * {@code nd4j-native (CPU)} or {@code nd4j-cuda (CUDA)}.
+     */
+    static String nativeBackendOnClassPath() {
+        ClassLoader loader = Nd4jRuntime.class.getClassLoader();
+        List<String> found = new ArrayList<>();
+        if (loader.getResource("org/nd4j/linalg/cpu/nativecpu/CpuBackend.class") != null) {
+            found.add("nd4j-native (CPU, OpenBLAS)");
+        }
+        if (loader.getResource("org/nd4j/linalg/jcublas/JCublasBackend.class") != null) {
+            found.add("nd4j-cuda (CUDA)");
+        }
+        return found.isEmpty() ? "no native backend on the class path" : String.join(" + ", found);
+    }
+}
