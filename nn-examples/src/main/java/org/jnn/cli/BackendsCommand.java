@@ -1,0 +1,110 @@
+package org.jnn.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.jnn.api.BackendException;
+import org.jnn.api.BackendInfo;
+import org.jnn.api.BackendSelector;
+import org.jnn.api.Precision;
+import org.jnn.api.Selection;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code nn backends}: what is on the class path, what works here, and which one is the default. */
+@Command(name = "backends", mixinStandardHelpOptions = true,
+        description = {
+            "Lists the backends found, which one is the default and why.",
+            "For each linear-algebra backend on the class path: name, priority, precisions, and whether it "
+                    + "works on this machine (if not, why).",
+            "The default is the backend named by -D" + BackendSelector.PROPERTY + "=NAME, else by $"
+                    + BackendSelector.ENVIRONMENT_VARIABLE + ", else the only usable one, else the usable one of "
+                    + "highest priority. --backend NAME on other commands overrides all of these.",
+            ""})
+final class BackendsCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--json", description = "End the output with one line holding the list as a JSON object.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        List<String> notices = new ArrayList<>();
+        BackendSelector selector = BackendOptions.selector(notices::add);
+        List<BackendInfo> found = selector.list();
+        Selection selection = null;
+        String noDefault = null;
+        try {
+            selection = selector.select();
+        } catch (BackendException e) {
+            noDefault = e.getMessage();
+        }
+        String chosen = selection == null ? null : selection.backend().name();
+
+        Format.Table table = new Format.Table("backend", "priority", "precisions", "usable", "description");
+        for (BackendInfo info : found) {
+            table.row(info.name() + (info.name().equals(chosen) ? " *" : ""), info.priority(), precisions(info),
+                    info.usable() ? "yes" : "no", info.description());
+        }
+        if (found.isEmpty()) {
+            out.println("no backend on the class path");
+        } else {
+            out.print(table.render());
+        }
+        for (BackendInfo info : found) {
+            if (!info.usable()) {
+                out.println(info.name() + " cannot run here: " + info.availability().reason());
+            }
+        }
+        List<String> failures = selector.loadFailures();
+        for (String failure : failures) {
+            out.println("a backend provider failed to load: " + failure);
+        }
+        out.println();
+        if (selection != null) {
+            out.println("default: " + chosen + " (* above), chosen as " + selection.reason());
+            out.println("choose another with --backend NAME, -D" + BackendSelector.PROPERTY + "=NAME or "
+                    + BackendSelector.ENVIRONMENT_VARIABLE + "=NAME");
+        } else {
+            out.println("no default: " + noDefault);
+        }
+        out.flush();
+
+        if (json) {
+            Map<String, Object> summary = new LinkedHashMap<>();
+            List<Map<String, Object>> backends = new ArrayList<>();
+            for (BackendInfo info : found) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("name", info.name());
+                m.put("description", info.description());
+                m.put("priority", info.priority());
+                m.put("precisions", info.backend().supportedPrecisions().stream().map(Precision::id).sorted().toList());
+                m.put("usable", info.usable());
+                m.put("reason", info.usable() ? null : info.availability().reason());
+                backends.add(m);
+            }
+            summary.put("backends", backends);
+            summary.put("default", chosen);
+            summary.put("default_reason", selection == null ? noDefault : selection.reason());
+            summary.put("load_failures", failures);
+            OutputOptions.printJsonLine(out, summary);
+        }
+        return selection == null ? ErrorHandler.FAILURE : ErrorHandler.OK;
+    }
+
+    private static String precisions(BackendInfo info) {
+        try {
+            return String.join(",", info.backend().supportedPrecisions().stream().map(Precision::id).sorted().toList());
+        } catch (RuntimeException | LinkageError e) {
+            return "?";
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package org.jnn.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.jnn.api.BackendInfo;
+import org.jnn.api.BackendSelector;
+import org.jnn.api.LinearAlgebra;
+import org.jnn.api.Precision;
+import org.jnn.core.Parameters;
+import org.jnn.core.TrainingOptions;
+import org.jnn.mnist.LabelledImages;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code nn compare}: the same training on every backend, then one table. */
+@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Runs the same training on every backend and compares them in one table.",
+            "Same data, same initial weights, same order of samples on every backend on the class path; the "
+                    + "table has test accuracy, loss, training time, samples per second, and how far each "
+                    + "backend's final weights are from the first backend's.",
+            ""})
+final class CompareCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @ParentCommand
+    NnCommand nn;
+
+    @Mixin
+    DataOptions data = new DataOptions();
+
+    @Mixin
+    TrainingSettings training = new TrainingSettings();
+
+    @Option(names = "--backends", split = ",", paramLabel = "NAME,...", hideParamSyntax = true,
+            description = "Only these backends, in this order (the first is the reference). Default: all, "
+                    + "highest priority first.")
+    List<String> backendNames;
+
+    @Option(names = "--precision", paramLabel = "f64|f32", converter = BackendOptions.PrecisionConverter.class,
+            defaultValue = "f64", description = "Floating-point precision; backends without it are skipped. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    Precision precision = Precision.F64;
+
+    @Mixin
+    OutputOptions output = new OutputOptions();
+
+    /** One backend's outcome. */
+    record Row(String backend, String precision, TrainingRun.Result result, double maxAbsoluteDifference,
+            double maxRelativeDifference) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        training.validate();
+        BackendSelector selector = BackendOptions.selector(BackendOptions.notices(err, !output.quiet));
+        List<LinearAlgebra> candidates = new ArrayList<>();
+        Map<String, String> skipped = new LinkedHashMap<>();
+        if (backendNames != null) {
+            for (String name : backendNames) {
+                BackendOptions.checkKnown(name); // unknown names are the user's mistake, before any work
+            }
+        }
+        for (BackendInfo info : selector.list()) {
+            if (backendNames != null && backendNames.stream().noneMatch(n -> n.trim().equalsIgnoreCase(info.name()))) {
+                continue;
+            }
+            if (!info.usable()) {
+                skipped.put(info.name(), "cannot run here: " + info.availability().reason());
+            } else if (!info.backend().supportedPrecisions().contains(precision)) {
+                skipped.put(info.name(), "computes only in " + info.backend().supportedPrecisions().stream()
+                        .map(Precision::id).toList() + ", not " + precision.id());
+            } else {
+                candidates.add(info.backend().withPrecision(precision));
+            }
+        }
+        if (backendNames != null) {
+            candidates.sort(java.util.Comparator.comparingInt(b -> indexOf(backendNames, b.name())));
+        }
+        if (candidates.isEmpty()) {
+            throw new UsageException("no backend to compare" + (skipped.isEmpty() ? "" : ": " + skipped));
+        }
+
+        DataOptions.LoadedData loaded = data.load(null, err);
+        int[] layers = training.layersFor(loaded);
+        LabelledImages trainSet = loaded.trainingSamples(training.limit);
+        TrainingOptions options = training.options();
+        int width = candidates.stream().mapToInt(b -> b.name().length()).max().orElse(0);
+        if (!output.quiet) {
+            out.printf(Locale.ROOT, "comparing %s on %s (%d training, %d test samples), learning rate %s, batch size %d, "
+                    + "%d epoch%s, seed %d, %s, on %s%n", TrainingSettings.architecture(layers), loaded.displayName(),
+                    trainSet.size(), loaded.test().size(), options.learningRate(), options.batchSize(),
+                    options.epochs(), options.epochs() == 1 ? "" : "s", options.shuffleSeed(), precision.id(),
+                    String.join(", ", candidates.stream().map(LinearAlgebra::name).toList()));
+            skipped.forEach((name, reason) -> out.println("skipping " + name + ": " + reason));
+            out.flush();
+        }
+
+        List<Row> rows = new ArrayList<>();
+        Parameters reference = null;
+        for (LinearAlgebra backend : candidates) {
+            String prefix = String.format(Locale.ROOT, "%-" + width + "s  ", backend.name());
+            TrainingRun.Result result = TrainingRun.train(backend, layers, trainSet, loaded.test(), options,
+                    output.quiet ? null : nn.progressOutput(), output.quiet ? null : out, prefix);
+            Parameters parameters = result.network().parameters();
+            double[] difference = reference == null ? new double[2] : difference(reference, parameters);
+            if (reference == null) {
+                reference = parameters;
+            }
+            rows.add(new Row(backend.name(), backend.precision().id(), result, difference[0], difference[1]));
+        }
+
+        String first = rows.get(0).backend();
+        Format.Table table = new Format.Table("backend", "precision", "test accuracy", "test loss", "train time",
+                "samples/s", "max |Δw| vs " + first, "max rel. Δw");
+        for (Row row : rows) {
+            table.row(row.backend(), row.precision(), Format.percent(row.result().test().accuracy()),
+                    Format.loss(row.result().test().loss()), Format.seconds(row.result().trainSeconds()),
+                    Format.rate(row.result().samplesPerSecond()), Format.difference(row.maxAbsoluteDifference()),
+                    Format.difference(row.maxRelativeDifference()));
+        }
+        if (!output.quiet) {
+            out.println();
+        }
+        out.print(table.render());
+        out.println("(Δw: largest difference of any weight or bias from " + first
+                + "'s after training; relative to the larger of the two values)");
+        out.flush();
+
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("dataset", loaded.id());
+        summary.put("layers", TrainCommand.toList(layers));
+        summary.put("learning_rate", options.learningRate());
+        summary.put("batch", options.batchSize());
+        summary.put("epochs", options.epochs());
+        summary.put("seed", options.shuffleSeed());
+        summary.put("train_samples", trainSet.size());
+        summary.put("precision", precision.id());
+        summary.put("reference", first);
+        List<Map<String, Object>> results = new ArrayList<>();
+        for (Row row : rows) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("backend", row.backend());
+            m.put("precision", row.precision());
+            m.put("test_accuracy", row.result().test().accuracy());
+            m.put("test_loss", row.result().test().loss());
+            m.put("train_seconds", row.result().trainSeconds());
+            m.put("samples_per_second", Format.jsonNumber(row.result().samplesPerSecond()));
+            m.put("max_abs_weight_difference", row.maxAbsoluteDifference());
+            m.put("max_rel_weight_difference", row.maxRelativeDifference());
+            m.put("history", TrainCommand.history(row.result().history()));
+            results.add(m);
+        }
+        summary.put("results", results);
+        List<Map<String, String>> skips = new ArrayList<>();
+        skipped.forEach((name, reason) -> skips.add(Map.of("backend", name, "reason", reason)));
+        summary.put("skipped", skips);
+        output.printJson(out, summary);
+        return ErrorHandler.OK;
+    }
+
+    private static int indexOf(List<String> names, String name) {
+        for (int i = 0; i < names.size(); i++) {
+            if (names.get(i).trim().equalsIgnoreCase(name)) {
+                return i;
+            }
+        }
+        return names.size();
+    }
+
+    /**
+     * The largest absolute difference of any weight or bias, and the largest relative one,
+     * {@code |a - b| / max(|a|, |b|)} (0 where both are 0).
+     */
+    static double[] difference(Parameters a, Parameters b) {
+        double maxAbsolute = 0;
+        double maxRelative = 0;
+        for (int l = 0; l < a.layerCount(); l++) {
+            for (double[][] pair : List.of(new double[][] {a.weights(l), b.weights(l)},
+                    new double[][] {a.biases(l), b.biases(l)})) {
+                for (int i = 0; i < pair[0].length; i++) {
+                    double x = pair[0][i];
+                    double y = pair[1][i];
+                    double d = Math.abs(x - y);
+                    maxAbsolute = Math.max(maxAbsolute, d);
+                    double scale = Math.max(Math.abs(x), Math.abs(y));
+                    if (d > 0 && scale > 0) {
+                        maxRelative = Math.max(maxRelative, d / scale);
+                    }
+                }
+            }
+        }
+        return new double[] {maxAbsolute, maxRelative};
+    }
+}

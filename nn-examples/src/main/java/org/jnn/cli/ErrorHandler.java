@@ -1,0 +1,124 @@
+package org.jnn.cli;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import org.jnn.api.BackendException;
+import org.jnn.core.ModelFormatException;
+import org.jnn.core.TrainingDivergedException;
+import org.jnn.mnist.DatasetUnavailableException;
+import org.jnn.mnist.IdxFormatException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * Turns exceptions into messages and exit statuses, so that nobody sees a stack trace for a mistake.
+ *
+ * <ul>
+ *   <li>{@value #USAGE}: the user asked for something wrong (a picocli parameter error, a
+ *       {@link UsageException}, an unknown backend, a model file that is corrupt or does not exist):
+ *       the message, then the usage of the command.
+ *   <li>{@value #FAILURE}: something that is not the user's fault (the data set cannot be fetched,
+ *       training diverged, a backend's native library does not load, an I/O error): the message only,
+ *       and the stack trace with {@code --verbose}.
+ * </ul>
+ */
+final class ErrorHandler implements IExecutionExceptionHandler, IParameterExceptionHandler {
+
+    static final int OK = 0;
+    static final int FAILURE = 1;
+    static final int USAGE = 2;
+
+    @Override
+    public int handleParseException(ParameterException ex, String[] args) {
+        CommandLine cmd = ex.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        err.println(cmd.getColorScheme().errorText(cmd.getCommandSpec().qualifiedName() + ": " + ex.getMessage()));
+        UnmatchedArgumentException.printSuggestions(ex, err);
+        err.println();
+        cmd.usage(err, cmd.getColorScheme());
+        err.flush();
+        return USAGE;
+    }
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parseResult) {
+        PrintWriter err = cmd.getErr();
+        cmd.getOut().flush();
+        String name = cmd.getCommandSpec().qualifiedName();
+        boolean verbose = isVerbose(cmd);
+        String userMistake = userMistake(ex);
+        if (userMistake != null) {
+            err.println(cmd.getColorScheme().errorText(name + ": " + userMistake));
+            if (verbose) {
+                ex.printStackTrace(err);
+            }
+            err.println();
+            cmd.usage(err, cmd.getColorScheme());
+            err.flush();
+            return USAGE;
+        }
+        err.println(cmd.getColorScheme().errorText(name + ": " + failure(ex)));
+        if (verbose) {
+            ex.printStackTrace(err);
+        } else if (!isExpectedFailure(ex)) {
+            err.println("(run with --verbose to see where this happened)");
+        }
+        err.flush();
+        return FAILURE;
+    }
+
+    /** The message for a mistake in the user's request, or null if {@code ex} is not one. */
+    static String userMistake(Throwable ex) {
+        if (ex instanceof UsageException) {
+            return ex.getMessage();
+        }
+        if (ex instanceof ModelFormatException) {
+            return "not a usable model file: " + ex.getMessage();
+        }
+        if (ex instanceof NoSuchFileException e) {
+            return "no such file or folder: " + e.getFile();
+        }
+        if (ex instanceof FileNotFoundException) {
+            return "file not found: " + ex.getMessage();
+        }
+        if (ex instanceof BackendException && String.valueOf(ex.getMessage()).startsWith("unknown backend")) {
+            return ex.getMessage();
+        }
+        return null;
+    }
+
+    /** Failures whose message says everything, so no hint about --verbose is needed. */
+    private static boolean isExpectedFailure(Throwable ex) {
+        return ex instanceof BackendException || ex instanceof TrainingDivergedException
+                || ex instanceof DatasetUnavailableException || ex instanceof IdxFormatException
+                || ex instanceof IOException || ex instanceof UncheckedIOException;
+    }
+
+    private static String failure(Throwable ex) {
+        if (ex instanceof AccessDeniedException e) {
+            return "permission denied: " + e.getFile();
+        }
+        if (ex instanceof UncheckedIOException && ex.getCause() != null) {
+            return failure(ex.getCause());
+        }
+        if (ex instanceof IOException && !(ex instanceof IdxFormatException)
+                && !(ex instanceof DatasetUnavailableException)) {
+            return "I/O error: " + ex.getMessage();
+        }
+        String message = ex.getMessage();
+        return message == null || message.isBlank() ? ex.toString() : message;
+    }
+
+    private static boolean isVerbose(CommandLine cmd) {
+        Object root = cmd.getCommandSpec().root().userObject();
+        return root instanceof NnCommand nn && nn.verbose;
+    }
+}

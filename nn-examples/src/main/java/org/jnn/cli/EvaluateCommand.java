@@ -1,0 +1,150 @@
+package org.jnn.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.jnn.core.Evaluation;
+import org.jnn.core.Network;
+import org.jnn.core.SavedModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code nn evaluate MODEL}: accuracy, loss, confusion matrix, precision and recall on the test data. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Evaluates a saved model: accuracy, loss, confusion matrix, precision and recall.",
+            "The model is evaluated on the test set of a data set, by default the one it was trained on.",
+            ""})
+final class EvaluateCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "MODEL", description = "A model file written by `nn train --save`.")
+    Path model;
+
+    @Mixin
+    DataOptions data = new DataOptions();
+
+    @Mixin
+    BackendOptions backendOptions = new BackendOptions();
+
+    @Option(names = "--plot", paramLabel = "DIR", description = "Write the confusion matrix as a PNG file into DIR.")
+    Path plot;
+
+    @Mixin
+    OutputOptions output = new OutputOptions();
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Path plotDir = plot == null ? null : Charts.prepareDirectory(plot);
+        SavedModel saved = Models.load(model, "");
+        BackendOptions.Chosen chosen = backendOptions.choose(BackendOptions.notices(err, !output.quiet));
+
+        String trainedOn = saved.metadata().get(Models.DATASET);
+        if (data.dataset == null && trainedOn != null && DataOptions.kindOf(trainedOn) == null
+                && !Files.isDirectory(Path.of(trainedOn))) {
+            throw new UsageException("model " + model + " was trained on the data in " + trainedOn
+                    + ", which is not there any more; say which data to use with --dataset");
+        }
+        DataOptions.LoadedData loaded = data.load(trainedOn, err);
+        Models.checkFits(saved, model, loaded);
+        Network network = saved.toNetwork(chosen.backend());
+        Evaluation evaluation = network.evaluate(loaded.test());
+
+        out.println("model     " + model + ": " + Models.describe(saved));
+        out.println("data      " + loaded.displayName() + " test set, " + evaluation.samples() + " samples");
+        out.println("backend   " + chosen.label() + ": " + chosen.reason());
+        out.printf(Locale.ROOT, "accuracy  %s%nloss      %s%n", Format.percent(evaluation.accuracy()),
+                Format.loss(evaluation.loss()));
+        if (!output.quiet) {
+            out.println();
+            out.print(confusionTable(evaluation, loaded));
+            out.println();
+            out.print(classTable(evaluation, loaded));
+        }
+        String plotFile = null;
+        if (plotDir != null) {
+            plotFile = Charts.confusionMatrix(evaluation.confusionMatrix(), loaded.classNames(),
+                    "Confusion matrix: " + loaded.displayName() + " test set",
+                    Format.percent(evaluation.accuracy()) + " correct of " + evaluation.samples() + ", "
+                            + TrainingSettings.architecture(Models.layerSizes(saved)) + " model " + model.getFileName(),
+                    plotDir).toString();
+            out.println();
+            out.println("confusion matrix written to " + plotFile);
+        }
+        out.flush();
+
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("model", model.toString());
+        summary.put("dataset", loaded.id());
+        summary.put("backend", chosen.backend().name());
+        summary.put("precision", chosen.backend().precision().id());
+        summary.put("layers", TrainCommand.toList(Models.layerSizes(saved)));
+        summary.put("test_samples", evaluation.samples());
+        summary.put("test_accuracy", evaluation.accuracy());
+        summary.put("test_loss", evaluation.loss());
+        summary.put("class_names", loaded.classNames());
+        List<int[]> confusion = List.of(evaluation.confusionMatrix());
+        summary.put("confusion_matrix", confusion.stream().map(TrainCommand::toList).toList());
+        List<Double> precision = new ArrayList<>();
+        List<Double> recall = new ArrayList<>();
+        for (int c = 0; c < evaluation.classCount(); c++) {
+            precision.add(Format.jsonNumber(evaluation.precision(c)));
+            recall.add(Format.jsonNumber(evaluation.recall(c)));
+        }
+        summary.put("precision_per_class", precision);
+        summary.put("recall_per_class", recall);
+        summary.put("plot", plotFile);
+        output.printJson(out, summary);
+        return ErrorHandler.OK;
+    }
+
+    /** Rows are the actual classes, columns the predicted ones. */
+    static String confusionTable(Evaluation evaluation, DataOptions.LoadedData data) {
+        int[][] confusion = evaluation.confusionMatrix();
+        int n = confusion.length;
+        String[] header = new String[n + 1];
+        header[0] = "actual \\ predicted";
+        for (int c = 0; c < n; c++) {
+            header[c + 1] = Integer.toString(c);
+        }
+        Format.Table table = new Format.Table(header);
+        for (int actual = 0; actual < n; actual++) {
+            Object[] row = new Object[n + 1];
+            row[0] = data.hasClassNames() ? actual + " " + data.className(actual) : Integer.toString(actual);
+            for (int predicted = 0; predicted < n; predicted++) {
+                row[predicted + 1] = confusion[actual][predicted];
+            }
+            table.row(row);
+        }
+        return "confusion matrix (rows: actual class, columns: predicted class)" + System.lineSeparator()
+                + table.render();
+    }
+
+    static String classTable(Evaluation evaluation, DataOptions.LoadedData data) {
+        int[][] confusion = evaluation.confusionMatrix();
+        Format.Table table = new Format.Table("class", "precision", "recall", "samples");
+        for (int c = 0; c < evaluation.classCount(); c++) {
+            int samples = 0;
+            for (int count : confusion[c]) {
+                samples += count;
+            }
+            table.row(data.hasClassNames() ? c + " " + data.className(c) : Integer.toString(c),
+                    Format.percent(evaluation.precision(c)), Format.percent(evaluation.recall(c)), samples);
+        }
+        return table.render();
+    }
+}

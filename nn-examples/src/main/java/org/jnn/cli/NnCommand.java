@@ -1,0 +1,134 @@
+package org.jnn.cli;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code nn} command: train, evaluate and use multilayer perceptrons on MNIST and Fashion-MNIST
+ * with any linear-algebra backend on the class path.
+ *
+ * <p>Exit status: 0 on success, 2 for a mistake in the arguments (the message and the usage are
+ * printed), 1 for a failure that is not the user's fault (the message; the stack trace with
+ * {@code --verbose}).
+ */
+@Command(name = "nn",
+        mixinStandardHelpOptions = true,
+        versionProvider = NnCommand.Version.class,
+        description = {
+            "Trains, evaluates and uses small neural networks (multilayer perceptrons) on MNIST and "
+                    + "Fashion-MNIST, with the linear-algebra backend of your choice.",
+            ""},
+        subcommands = {
+            TrainCommand.class,
+            EvaluateCommand.class,
+            PredictCommand.class,
+            CompareCommand.class,
+            BackendsCommand.class,
+            HelpCommand.class},
+        commandListHeading = "%nCommands:%n",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  nn train",
+            "      the seed's 784-200-200-10 network on MNIST, 3 epochs: about 97.5%% correct",
+            "  nn train --limit 5000 --epochs 1",
+            "      a quick run on the first 5000 training images",
+            "  nn train --dataset fashion --save fashion.safetensors --plot plots",
+            "  nn evaluate fashion.safetensors --plot plots",
+            "  nn predict --model fashion.safetensors shoe.png",
+            "  nn compare --limit 10000 --epochs 1",
+            "      the same training on every backend, in one table",
+            "  nn backends",
+            "      which backends there are, and which one is the default",
+            "",
+            "Exit status: 0 success, 1 failure (e.g. the data cannot be fetched), 2 wrong arguments."})
+public final class NnCommand implements Runnable {
+
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+            description = "Show the stack trace when something fails.")
+    boolean verbose;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Where progress bars go: the process's standard error when run from {@link #main}, else the err writer. */
+    private ProgressOutput progressOutput;
+
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        // Java 17 writes System.out/err in the platform charset, which is ASCII in a C locale; say what we mean.
+        PrintStream stderr = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+        System.setErr(stderr);
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out),
+                StandardCharsets.UTF_8), true);
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8), true);
+        CommandLine cmd = commandLine(out, err, ProgressOutput.console(stderr));
+        int status = cmd.execute(args);
+        out.flush();
+        err.flush();
+        System.exit(status);
+    }
+
+    /**
+     * The command line writing to {@code out} and {@code err}, progress bars included (plain ASCII),
+     * as tests and embedding programs use it: {@code commandLine(out, err).execute(args)} returns the
+     * exit status.
+     */
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        return commandLine(out, err, ProgressOutput.writer(err));
+    }
+
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, ProgressOutput progress) {
+        NnCommand nn = new NnCommand();
+        nn.progressOutput = progress;
+        CommandLine cmd = new CommandLine(nn);
+        ErrorHandler handler = new ErrorHandler();
+        cmd.setOut(out);
+        cmd.setErr(err);
+        cmd.setExecutionExceptionHandler(handler);
+        cmd.setParameterExceptionHandler(handler);
+        cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        return cmd;
+    }
+
+    /** Where the running command draws its progress bars. */
+    ProgressOutput progressOutput() {
+        return progressOutput;
+    }
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "say which command to run");
+    }
+
+    /** The version from the build, and the Java running it. */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties properties = new Properties();
+            try (InputStream in = NnCommand.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    properties.load(in);
+                }
+            }
+            return new String[] {
+                "nn " + properties.getProperty("version", "(development build)"),
+                "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"};
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package org.jnn.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
+import org.jnn.core.Network;
+import org.jnn.core.Prediction;
+import org.jnn.core.SavedModel;
+import org.jnn.mnist.DatasetKind;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code nn predict --model FILE IMAGE...}: the class of each picture and the probabilities. */
+@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Classifies pictures with a saved model: the class and the probabilities.",
+            "Each picture (PNG, JPEG, GIF or BMP, any size, dark ink on "
+                    + "light paper or the other way round) is converted as MNIST's images were made: grey, "
+                    + "bright ink on black, the ink scaled into a 20×20 box and centred by its centre of mass "
+                    + "in a 28×28 image.",
+            ""})
+final class PredictCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE",
+            description = "A model file written by `nn train --save`, with 784 (28×28) inputs.")
+    Path model;
+
+    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Picture files to classify.")
+    List<Path> images;
+
+    @Mixin
+    BackendOptions backendOptions = new BackendOptions();
+
+    @Option(names = "--save-input", paramLabel = "DIR",
+            description = "Also write the 28×28 image the network sees, as DIR/<name>-28x28.png.")
+    Path saveInput;
+
+    @Option(names = "--json", description = "End the output with one line holding the predictions as a JSON object.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        SavedModel saved = Models.load(model, "--model ");
+        for (Path image : images) {
+            if (!Files.isRegularFile(image)) {
+                throw new UsageException(image + ": " + (Files.exists(image) ? "not a file" : "no such image file"));
+            }
+        }
+        int[] sizes = Models.layerSizes(saved);
+        int pixels = MnistImage.SIZE * MnistImage.SIZE;
+        if (sizes[0] != pixels) {
+            throw new UsageException("--model " + model + ": the model takes " + sizes[0] + " inputs, but pictures "
+                    + "are converted to 28×28 = 784 pixels; predict needs a model trained on 28×28 images "
+                    + "(its layers are " + TrainingSettings.join(sizes) + ")");
+        }
+        List<String> classNames = classNames(saved, sizes[sizes.length - 1]);
+        BackendOptions.Chosen chosen = backendOptions.choose(BackendOptions.notices(err, true));
+        Network network = saved.toNetwork(chosen.backend());
+
+        List<Map<String, Object>> results = new ArrayList<>();
+        for (Path image : images) {
+            double[] input;
+            try {
+                input = MnistImage.read(image);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new UsageException(image + ": " + e.getMessage(), e);
+            }
+            if (saveInput != null) {
+                MnistImage.write(input, saveInput.resolve(baseName(image) + "-28x28.png"));
+            }
+            Prediction p = network.predict(input);
+            out.printf(Locale.ROOT, "%s: %s (probability %.3f)%n", image, label(p.label(), classNames),
+                    p.probability(p.label()));
+            StringBuilder line = new StringBuilder(" ");
+            for (int c = 0; c < p.probabilities().length; c++) {
+                line.append(String.format(Locale.ROOT, " %s %.3f", classNames.get(c), p.probability(c)));
+            }
+            out.println(line);
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("file", image.toString());
+            result.put("class", p.label());
+            result.put("class_name", classNames.get(p.label()));
+            result.put("probability", p.probability(p.label()));
+            List<Double> probabilities = new ArrayList<>();
+            for (double v : p.probabilities()) {
+                probabilities.add(v);
+            }
+            result.put("probabilities", probabilities);
+            results.add(result);
+        }
+        out.flush();
+        if (json) {
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("model", model.toString());
+            summary.put("backend", chosen.backend().name());
+            summary.put("class_names", classNames);
+            summary.put("predictions", results);
+            OutputOptions.printJsonLine(out, summary);
+        }
+        return ErrorHandler.OK;
+    }
+
+    /** Names from the data set the model was trained on (Fashion-MNIST's clothes), else the numbers. */
+    static List<String> classNames(SavedModel saved, int classes) {
+        String dataset = saved.metadata().get(Models.DATASET);
+        DatasetKind kind = dataset == null ? null : DataOptions.kindOf(dataset);
+        if (kind != null && kind.classCount() == classes) {
+            return kind.classNames();
+        }
+        return IntStream.range(0, classes).mapToObj(Integer::toString).toList();
+    }
+
+    private static String label(int c, List<String> names) {
+        String name = names.get(c);
+        return name.equals(Integer.toString(c)) ? name : c + " " + name;
+    }
+
+    private static String baseName(Path file) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
+    }
+}

@@ -1,0 +1,101 @@
+package org.jnn.cli;
+
+import java.util.Arrays;
+import java.util.stream.Collectors;
+import org.jnn.core.TrainingOptions;
+import picocli.CommandLine.Option;
+
+/** The network and how to train it: layers, learning rate, batch size, epochs, seed, sample limit. */
+final class TrainingSettings {
+
+    /** Hidden layers of the seed's network, used when {@code --layers} is not given. */
+    static final int[] DEFAULT_HIDDEN = {200, 200};
+
+    @Option(names = "--layers", split = ",", paramLabel = "N,N,...", hideParamSyntax = true,
+            description = "Units per layer, inputs first, classes last. Default: 784,200,200,10 "
+                    + "(for other data: their input width,200,200,their class count).")
+    int[] layers;
+
+    @Option(names = "--lr", paramLabel = "RATE", defaultValue = "0.01",
+            description = "Learning rate of stochastic gradient descent. Default: ${DEFAULT-VALUE}.")
+    double learningRate;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "1",
+            description = "Samples per gradient step. Default: ${DEFAULT-VALUE}, as in the seed write-up.")
+    int batch;
+
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "3",
+            description = "Passes over the training data. Default: ${DEFAULT-VALUE}.")
+    int epochs;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
+            description = "Seed of the initial weights and of the shuffling; the same seed gives the same "
+                    + "initial weights on every backend. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--limit", paramLabel = "N",
+            description = "Train on the first N training samples only (quick runs). Default: all.")
+    Integer limit;
+
+    /** Checks what can be checked without the data. */
+    void validate() {
+        if (epochs < 1) {
+            throw new UsageException("--epochs must be at least 1, got " + epochs);
+        }
+        if (batch < 1) {
+            throw new UsageException("--batch must be at least 1, got " + batch);
+        }
+        if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
+            throw new UsageException("--lr must be a number greater than 0, got " + learningRate);
+        }
+        if (limit != null && limit < 1) {
+            throw new UsageException("--limit must be at least 1, got " + limit);
+        }
+        if (layers != null) {
+            if (layers.length < 2) {
+                throw new UsageException("--layers needs at least two sizes (inputs and classes), got " + join(layers));
+            }
+            for (int size : layers) {
+                if (size < 1) {
+                    throw new UsageException("--layers " + join(layers) + ": every size must be at least 1, got " + size);
+                }
+            }
+        }
+    }
+
+    /** The layer sizes for {@code data}: as given, checked against the data, or the seed's network fitted to them. */
+    int[] layersFor(DataOptions.LoadedData data) {
+        int inputs = data.featureCount();
+        int classes = data.classCount();
+        if (layers == null) {
+            int[] sizes = new int[DEFAULT_HIDDEN.length + 2];
+            sizes[0] = inputs;
+            System.arraycopy(DEFAULT_HIDDEN, 0, sizes, 1, DEFAULT_HIDDEN.length);
+            sizes[sizes.length - 1] = classes;
+            return sizes;
+        }
+        if (layers[0] != inputs) {
+            throw new UsageException("--layers " + join(layers) + ": the list starts at " + layers[0] + " but "
+                    + data.displayName() + " has " + inputs + " inputs per sample (" + data.shape()
+                    + "); start it with " + inputs);
+        }
+        if (layers[layers.length - 1] != classes) {
+            throw new UsageException("--layers " + join(layers) + ": the list ends at " + layers[layers.length - 1]
+                    + " but " + data.displayName() + " has " + classes + " classes; end it with " + classes);
+        }
+        return layers.clone();
+    }
+
+    TrainingOptions options() {
+        return new TrainingOptions(learningRate, batch, epochs, seed);
+    }
+
+    static String join(int[] sizes) {
+        return Arrays.stream(sizes).mapToObj(Integer::toString).collect(Collectors.joining(","));
+    }
+
+    /** 784-200-200-10 */
+    static String architecture(int[] sizes) {
+        return Arrays.stream(sizes).mapToObj(Integer::toString).collect(Collectors.joining("-"));
+    }
+}

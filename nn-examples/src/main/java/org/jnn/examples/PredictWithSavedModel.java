@@ -1,0 +1,43 @@
+package org.jnn.examples;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.jnn.api.Backends;
+import org.jnn.cli.MnistImage;
+import org.jnn.core.ModelFile;
+import org.jnn.core.Network;
+import org.jnn.core.Prediction;
+import org.jnn.core.SavedModel;
+import org.jnn.mnist.DatasetKind;
+import org.jnn.mnist.LabelledImages;
+import org.jnn.mnist.Mnist;
+
+/**
+ * Loads a saved model and classifies pictures with it. Arguments: the model file (default
+ * mnist.safetensors, as TrainMnist writes it), then picture files; without pictures, the first ten
+ * MNIST test images.
+ */
+public final class PredictWithSavedModel {
+
+    public static void main(String[] args) throws IOException {
+        SavedModel model = ModelFile.load(Path.of(args.length > 0 ? args[0] : "mnist.safetensors"));
+        Network network = model.toNetwork(Backends.select()); // any backend, whichever one saved it
+        System.out.println("model " + model.parameters() + ", " + model.metadata());
+
+        for (int i = 1; i < args.length; i++) {
+            // Any size of picture, converted to 28×28 grey the way MNIST's images were made.
+            Prediction p = network.predict(MnistImage.read(Path.of(args[i])));
+            System.out.printf("%s: %d (%.1f%%)%n", args[i], p.label(), 100 * p.probability(p.label()));
+        }
+        if (args.length <= 1) {
+            LabelledImages test = Mnist.load(DatasetKind.MNIST).test();
+            double[] pixels = new double[test.featureCount()];
+            for (int i = 0; i < 10; i++) {
+                test.copyFeatures(i, pixels, 0);
+                Prediction p = network.predict(pixels);
+                System.out.printf("test image %d: a %d, predicted %d (%.1f%%)%n", i, test.label(i), p.label(),
+                        100 * p.probability(p.label()));
+            }
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package org.jnn.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.jnn.core.ModelFile;
+import org.jnn.core.Parameters;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A mistake in the arguments: exit status 2, what was wrong, the usage, and no stack trace. */
+class UserMistakesTest {
+
+    @TempDir
+    static Path work;
+
+    static Path data;
+    static Path model;
+
+    @BeforeAll
+    static void writeDataAndModel() throws Exception {
+        data = SyntheticShapes.writeDataset(work.resolve("shapes"), 3, 2, 1);
+        model = work.resolve("small.safetensors");
+        ModelFile.save(model, Parameters.heInitialized(new int[] {784, 8, 10}, 1), Map.of("dataset", data.toString()));
+    }
+
+    /** Exit status 2, the message on stderr, then the usage of {@code command}; nothing like a stack trace. */
+    static CliRun assertUserMistake(String command, String message, String... args) {
+        CliRun run = CliRun.of(args);
+        assertEquals(2, run.status(), run::toString);
+        assertTrue(run.err().contains(message), () -> "expected '" + message + "' in\n" + run);
+        assertTrue(run.err().contains("Usage: nn " + command), run::toString);
+        assertFalse(run.err().contains("Exception") || run.err().contains("\tat "), run::toString);
+        return run;
+    }
+
+    @Test
+    void unknownBackend() {
+        CliRun run = assertUserMistake("train", "unknown backend 'blas9000'",
+                "train", "--dataset", data.toString(), "--backend", "blas9000");
+        assertTrue(run.err().contains("ejml"), "names the backends there are:\n" + run);
+    }
+
+    @Test
+    void negativeEpochs() {
+        assertUserMistake("train", "--epochs must be at least 1, got -1",
+                "train", "--dataset", data.toString(), "--epochs", "-1");
+    }
+
+    @Test
+    void zeroBatchAndNegativeLearningRate() {
+        assertUserMistake("train", "--batch must be at least 1", "train", "--dataset", data.toString(), "--batch", "0");
+        assertUserMistake("train", "--lr must be a number greater than 0", "train", "--dataset", data.toString(),
+                "--lr", "-0.5");
+    }
+
+    @Test
+    void layersThatDoNotStartAtTheInputWidth() {
+        assertUserMistake("train", "starts at 100", "train", "--dataset", data.toString(), "--layers", "100,10");
+        assertUserMistake("train", "start it with 784", "train", "--dataset", data.toString(), "--layers", "100,10");
+    }
+
+    @Test
+    void layersThatDoNotEndAtTheClassCount() {
+        assertUserMistake("train", "end it with 10", "train", "--dataset", data.toString(), "--layers", "784,20,3");
+    }
+
+    @Test
+    void notANumber() {
+        assertUserMistake("train", "--epochs", "train", "--dataset", data.toString(), "--epochs", "three");
+    }
+
+    @Test
+    void unknownOptionAndUnknownCommand() {
+        assertUserMistake("train", "--epoch", "train", "--epoch", "3");
+        CliRun run = CliRun.of("trian");
+        assertEquals(2, run.status(), run::toString);
+        assertTrue(run.err().contains("Usage: nn "), run::toString);
+    }
+
+    @Test
+    void noCommand() {
+        CliRun run = CliRun.of();
+        assertEquals(2, run.status(), run::toString);
+        assertTrue(run.err().contains("Usage: nn "), run::toString);
+    }
+
+    @Test
+    void unknownDataset() {
+        assertUserMistake("train", "not a data set name nor a folder", "train", "--dataset", "cifar");
+    }
+
+    @Test
+    void folderWithoutTheIdxFiles() {
+        assertUserMistake("train", "lacks train-images-idx3-ubyte", "train", "--dataset", work.toString());
+    }
+
+    @Test
+    void unsupportedPrecision() {
+        assertUserMistake("train", "--precision f32", "train", "--dataset", data.toString(),
+                "--backend", "commons-math", "--precision", "f32");
+        assertUserMistake("train", "unknown precision 'f16'", "train", "--dataset", data.toString(),
+                "--precision", "f16");
+    }
+
+    @Test
+    void missingModelFile() {
+        assertUserMistake("evaluate", "no such model file", "evaluate", work.resolve("missing.safetensors").toString());
+        assertUserMistake("predict", "no such model file", "predict", "--model",
+                work.resolve("missing.safetensors").toString(), "x.png");
+    }
+
+    @Test
+    void corruptModelFile() throws Exception {
+        Path corrupt = work.resolve("corrupt.safetensors");
+        byte[] bytes = Files.readAllBytes(model);
+        bytes[bytes.length - 5] ^= 0x55; // one weight changed: the checksum no longer matches
+        Files.write(corrupt, bytes);
+        assertUserMistake("evaluate", "not a usable model file", "evaluate", corrupt.toString());
+
+        Path garbage = Files.writeString(work.resolve("garbage.safetensors"), "this is not a model");
+        assertUserMistake("evaluate", "not a usable model file", "evaluate", garbage.toString());
+    }
+
+    @Test
+    void modelOfAnotherInputWidth() throws Exception {
+        Path narrow = work.resolve("narrow.safetensors");
+        ModelFile.save(narrow, Parameters.heInitialized(new int[] {100, 10}, 1), Map.of());
+        assertUserMistake("evaluate", "takes 100 inputs per sample", "evaluate", narrow.toString(),
+                "--dataset", data.toString());
+        Path png = SyntheticShapes.writePng(work.resolve("ring.png"), 0, 50, 50, 1);
+        assertUserMistake("predict", "the model takes 100 inputs", "predict", "--model", narrow.toString(),
+                png.toString());
+    }
+
+    @Test
+    void missingOrUnreadableImage() throws Exception {
+        assertUserMistake("predict", "no such image file", "predict", "--model", model.toString(),
+                work.resolve("nothing.png").toString());
+        Path text = Files.writeString(work.resolve("text.png"), "not a picture");
+        assertUserMistake("predict", "not an image", "predict", "--model", model.toString(), text.toString());
+    }
+
+    @Test
+    void saveIntoAFolder() {
+        assertUserMistake("train", "is a folder", "train", "--dataset", data.toString(), "--save", work.toString());
+    }
+
+    @Test
+    void failuresThatAreNotTheUsersFaultExitWithOneAndNoStackTrace() {
+        // A learning rate this large makes the loss overflow to infinity: not a wrong argument, but training fails.
+        CliRun run = CliRun.of("train", "--dataset", data.toString(), "--backend", "ejml", "--lr", "1e150",
+                "--epochs", "2", "--quiet");
+        assertEquals(1, run.status(), run::toString);
+        assertTrue(run.err().contains("training diverged"), run::toString);
+        assertFalse(run.err().contains("\tat "), run::toString);
+        assertFalse(run.err().contains("Usage:"), run::toString);
+
+        CliRun verbose = CliRun.of("train", "--dataset", data.toString(), "--backend", "ejml", "--lr", "1e150",
+                "--epochs", "2", "--quiet", "--verbose");
+        assertEquals(1, verbose.status(), verbose::toString);
+        assertTrue(verbose.err().contains("\tat "), "--verbose shows the stack trace\n" + verbose);
+    }
+}
