@@ -1,0 +1,115 @@
+package org.jnn.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.jnn.api.Backends;
+import org.jnn.core.Network;
+import org.jnn.core.Parameters;
+import org.jnn.core.TrainingOptions;
+import org.jnn.mnist.LabelledImages;
+import org.jnn.mnist.Mnist;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * All three backends on one class path run the same training on real MNIST images: the seeded
+ * initial weights are bit-identical, and after 100 SGD steps the weights of every pair of backends
+ * agree to 1e-9 per element. The backends differ only in the order in which their libraries sum
+ * floating-point products, so anything larger is a bug in one of them.
+ */
+class BackendAgreementTest {
+
+    static final List<String> BACKENDS = List.of("ejml", "commons-math", "nd4j");
+    static final int[] LAYERS = {784, 200, 200, 10};
+    static final long SEED = 42;
+    static final int STEPS = 100;
+    static final double TOLERANCE = 1e-9;
+    /**
+     * Below this magnitude a difference is measured absolutely: a bias that stays near 0 has no
+     * meaningful relative error. He-initialised weights here are of order 0.05, far above it.
+     */
+    static final double RELATIVE_FLOOR = 1e-3;
+
+    static LabelledImages train;
+
+    @BeforeAll
+    static void loadMnist() throws Exception {
+        train = Mnist.load().train();
+    }
+
+    @Test
+    void theSameSeedGivesBitIdenticalInitialWeights() {
+        Parameters first = Network.create(Backends.byName(BACKENDS.get(0)), SEED, LAYERS).parameters();
+        for (String backend : BACKENDS.subList(1, BACKENDS.size())) {
+            Parameters other = Network.create(Backends.byName(backend), SEED, LAYERS).parameters();
+            assertEquals(first, other, backend + " starts from other weights than " + BACKENDS.get(0));
+        }
+    }
+
+    @ParameterizedTest(name = "100 steps at batch size {0}")
+    @ValueSource(ints = {1, 32})
+    void weightsAgreeAfterTraining(int batchSize) {
+        LabelledImages samples = train.subset(IntStream.range(0, STEPS * batchSize).toArray());
+        TrainingOptions options = new TrainingOptions(0.01, batchSize, 1, SEED);
+        Map<String, Parameters> trained = new LinkedHashMap<>();
+        for (String backend : BACKENDS) {
+            Network network = Network.create(Backends.byName(backend), SEED, LAYERS);
+            network.train(samples, options);
+            trained.put(backend, network.parameters());
+        }
+        Parameters initial = Network.create(Backends.byName("ejml"), SEED, LAYERS).parameters();
+        assertTrue(largestDifference(initial, trained.get("ejml")).relative > 1e-4,
+                "training moved the weights (else agreement would prove nothing)");
+
+        StringBuilder failures = new StringBuilder();
+        for (int i = 0; i < BACKENDS.size(); i++) {
+            for (int j = i + 1; j < BACKENDS.size(); j++) {
+                String a = BACKENDS.get(i);
+                String b = BACKENDS.get(j);
+                Difference d = largestDifference(trained.get(a), trained.get(b));
+                System.out.printf("batch %2d  %-12s vs %-12s largest relative difference %.3e at %s (%s vs %s)%n",
+                        batchSize, a, b, d.relative, d.where, d.left, d.right);
+                if (!(d.relative <= TOLERANCE)) {
+                    failures.append(String.format("%n%s vs %s: relative difference %.3e > %.0e at %s: %s has %s, %s has %s",
+                            a, b, d.relative, TOLERANCE, d.where, a, d.left, b, d.right));
+                }
+            }
+        }
+        assertTrue(failures.length() == 0, () -> "after " + STEPS + " steps at batch size " + batchSize
+                + " the backends disagree:" + failures);
+    }
+
+    record Difference(double relative, String where, double left, double right) {
+    }
+
+    /** The element of largest relative difference over every weight and bias (NaN counts as infinite). */
+    static Difference largestDifference(Parameters x, Parameters y) {
+        Difference worst = new Difference(0, "nowhere", 0, 0);
+        for (int l = 0; l < x.layerCount(); l++) {
+            worst = worse(worst, x.weights(l), y.weights(l), "layer " + l + " weight");
+            worst = worse(worst, x.biases(l), y.biases(l), "layer " + l + " bias");
+        }
+        return worst;
+    }
+
+    private static Difference worse(Difference worst, double[] a, double[] b, String what) {
+        for (int k = 0; k < a.length; k++) {
+            double scale = Math.max(RELATIVE_FLOOR, Math.max(Math.abs(a[k]), Math.abs(b[k])));
+            double relative = Math.abs(a[k] - b[k]) / scale;
+            if (Double.isNaN(relative)) {
+                relative = Double.POSITIVE_INFINITY;
+            }
+            if (relative > worst.relative) {
+                worst = new Difference(relative, what + " [" + k + "]", a[k], b[k]);
+            }
+        }
+        return worst;
+    }
+}
