@@ -1,0 +1,280 @@
+package org.jnn.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
+import org.jnn.api.BackendInfo;
+import org.jnn.api.BackendSelector;
+import org.jnn.api.LinearAlgebra;
+import org.jnn.api.Precision;
+import org.jnn.core.EpochResult;
+import org.jnn.core.Evaluation;
+import org.jnn.core.Network;
+import org.jnn.core.TrainingOptions;
+import org.jnn.mnist.LabelledImages;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code nn bench}: training throughput of every backend, batch size and precision on the seed's
+ * network, in one table.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Measures how fast every backend trains the seed's network (784-200-200-10) on MNIST.",
+            "For each backend, batch size and precision: a warm-up run (so the JIT and the native libraries "
+                    + "are ready), then a timed run of a fixed number of samples from the same initial weights, "
+                    + "then the test accuracy it reached. GFLOP/s counts the multiply-adds of the forward pass, "
+                    + "the weight and input gradients and the update (1.28 MFLOP a sample at batch 1, 0.89 at 64).",
+            ""})
+final class BenchCommand implements Callable<Integer> {
+
+    static final int[] LAYERS = {784, 200, 200, 10};
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DataOptions data = new DataOptions();
+
+    @Option(names = "--backends", split = ",", paramLabel = "NAME,...", hideParamSyntax = true,
+            description = "Only these backends. Default: every usable one.")
+    List<String> backendNames;
+
+    @Option(names = "--batches", split = ",", paramLabel = "N,...", hideParamSyntax = true, defaultValue = "1,64",
+            description = "Batch sizes. Default: ${DEFAULT-VALUE}.")
+    List<Integer> batches;
+
+    @Option(names = "--precisions", split = ",", paramLabel = "f64,f32", hideParamSyntax = true,
+            converter = BackendOptions.PrecisionConverter.class, defaultValue = "f64,f32",
+            description = "Precisions, each where the backend offers it. Default: ${DEFAULT-VALUE}.")
+    List<Precision> precisions;
+
+    @Option(names = "--samples", paramLabel = "N", defaultValue = "20000",
+            description = "Training samples in each timed run (the first N of MNIST's training set, one pass). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int samples;
+
+    @Option(names = "--epochs", paramLabel = "N",
+            description = "Instead of --samples: N full passes over the 60,000 training images, so the "
+                    + "accuracy column compares with the seed's (3 epochs: 97%% at batch 1).")
+    Integer epochs;
+
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "5000",
+            description = "Training samples of the untimed warm-up run before each timed one. Default: ${DEFAULT-VALUE}.")
+    int warmup;
+
+    @Option(names = "--lr", paramLabel = "RATE",
+            description = "Learning rate. Default: 0.01 at batch size 1 (the seed's), 0.1 at larger batches.")
+    Double learningRate;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Mixin
+    OutputOptions output = new OutputOptions();
+
+    /** One timed run. */
+    record Row(String backend, int batch, Precision precision, long samples, double seconds, double gflops,
+            Evaluation test, long peakHeapBytes, long peakResidentBytes) {
+
+        double samplesPerSecond() {
+            return samples / seconds;
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        validate();
+        List<LinearAlgebra> backends = backends(err);
+        DataOptions.LoadedData loaded = data.load(null, err);
+        if (loaded.featureCount() != LAYERS[0] || loaded.classCount() != LAYERS[LAYERS.length - 1]) {
+            throw new UsageException("bench runs the seed's 784-200-200-10 network, but " + loaded.displayName()
+                    + " has " + loaded.featureCount() + " inputs and " + loaded.classCount() + " classes");
+        }
+        LabelledImages all = loaded.train();
+        LabelledImages timedSet = epochs != null ? all : first(all, samples);
+        LabelledImages warmupSet = first(all, warmup);
+        int passes = epochs != null ? epochs : 1;
+
+        if (!output.quiet) {
+            out.printf(Locale.ROOT, "bench: 784-200-200-10 on %s, %,d samples per run%s after a %,d-sample warm-up; "
+                    + "%d processors, Java %s%n", loaded.displayName(), (long) timedSet.size() * passes,
+                    epochs != null ? " (" + epochs + " epochs)" : "", warmupSet.size(),
+                    Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+            out.flush();
+        }
+        List<Row> rows = new ArrayList<>();
+        for (LinearAlgebra base : backends) {
+            for (Precision precision : precisions) {
+                if (!base.supportedPrecisions().contains(precision)) {
+                    if (!output.quiet) {
+                        out.println("skipping " + base.name() + " " + precision.id() + ": it computes only in "
+                                + base.supportedPrecisions().stream().map(Precision::id).toList());
+                    }
+                    continue;
+                }
+                LinearAlgebra backend = base.withPrecision(precision);
+                for (int batch : batches) {
+                    Row row = run(backend, batch, warmupSet, timedSet, passes, loaded.test());
+                    rows.add(row);
+                    if (!output.quiet) {
+                        out.printf(Locale.ROOT, "  %-12s batch %3d  %s  %,9.0f samples/s  %6.2f GFLOP/s  test accuracy %s%n",
+                                row.backend(), row.batch(), row.precision().id(), row.samplesPerSecond(), row.gflops(),
+                                Format.percent(row.test().accuracy()));
+                        out.flush();
+                    }
+                }
+            }
+        }
+        printTable(out, rows);
+        output.printJson(out, summary(loaded, timedSet.size() * (long) passes, rows));
+        return ErrorHandler.OK;
+    }
+
+    private void validate() {
+        if (samples < 1) {
+            throw new UsageException("--samples must be at least 1, got " + samples);
+        }
+        if (warmup < 0) {
+            throw new UsageException("--warmup must be 0 or more, got " + warmup);
+        }
+        if (epochs != null && epochs < 1) {
+            throw new UsageException("--epochs must be at least 1, got " + epochs);
+        }
+        if (learningRate != null && (!(learningRate > 0) || !Double.isFinite(learningRate))) {
+            throw new UsageException("--lr must be a number greater than 0, got " + learningRate);
+        }
+        for (int batch : batches) {
+            if (batch < 1) {
+                throw new UsageException("--batches: every batch size must be at least 1, got " + batch);
+            }
+        }
+    }
+
+    private List<LinearAlgebra> backends(PrintWriter err) {
+        BackendSelector selector = BackendOptions.selector(BackendOptions.notices(err, !output.quiet));
+        if (backendNames != null) {
+            List<LinearAlgebra> chosen = new ArrayList<>();
+            for (String name : backendNames) {
+                BackendOptions.checkKnown(name);
+                chosen.add(BackendOptions.byName(selector, name.trim()));
+            }
+            return chosen;
+        }
+        List<LinearAlgebra> usable = new ArrayList<>();
+        for (BackendInfo info : selector.list()) {
+            if (info.usable()) {
+                usable.add(info.backend());
+            } else if (!output.quiet) {
+                err.println("skipping " + info.name() + ": " + info.availability().reason());
+            }
+        }
+        if (usable.isEmpty()) {
+            throw new UsageException("no usable backend to measure; see `nn backends`");
+        }
+        return usable;
+    }
+
+    private Row run(LinearAlgebra backend, int batch, LabelledImages warmupSet, LabelledImages timedSet, int passes,
+            LabelledImages test) {
+        double rate = learningRate != null ? learningRate : batch == 1 ? 0.01 : 0.1;
+        if (warmupSet.size() > 0) {
+            Network warm = Network.create(backend, seed, LAYERS);
+            warm.train(warmupSet, new TrainingOptions(rate, batch, 1, seed));
+            warm.evaluate(test);
+        }
+        System.gc();
+        PeakMemory memory = PeakMemory.start();
+        Network network = Network.create(backend, seed, LAYERS);
+        List<EpochResult> results = network.train(timedSet, new TrainingOptions(rate, batch, passes, seed));
+        double seconds = results.stream().mapToDouble(EpochResult::seconds).sum();
+        long trained = results.stream().mapToLong(EpochResult::samples).sum();
+        Evaluation evaluation = network.evaluate(test);
+        double gflops = trained * flopsPerSample(LAYERS, batch) / seconds / 1e9;
+        return new Row(backend.name(), batch, backend.precision(), trained, seconds, gflops, evaluation,
+                memory.peakHeapBytes(), memory.peakResidentBytes());
+    }
+
+    /**
+     * Floating-point operations of one training sample: 2 per multiply-add of the forward pass, of the
+     * weight gradient, and of the input gradients of all but the first layer, plus the update of every
+     * parameter (2 each) once per batch.
+     */
+    static double flopsPerSample(int[] layers, int batch) {
+        double products = 0;
+        double hiddenProducts = 0;
+        double parameters = 0;
+        for (int l = 0; l + 1 < layers.length; l++) {
+            double weights = (double) layers[l] * layers[l + 1];
+            products += weights;
+            if (l > 0) {
+                hiddenProducts += weights;
+            }
+            parameters += weights + layers[l + 1];
+        }
+        return 2 * products + 2 * products + 2 * hiddenProducts + 2 * parameters / batch;
+    }
+
+    private static LabelledImages first(LabelledImages data, int count) {
+        return data.subset(IntStream.range(0, Math.min(count, data.size())).toArray());
+    }
+
+    private void printTable(PrintWriter out, List<Row> rows) {
+        Format.Table table = new Format.Table("backend", "batch", "precision", "samples/s", "GFLOP/s",
+                "test accuracy", "peak heap", "peak RSS");
+        for (Row row : rows) {
+            table.row(row.backend(), Integer.toString(row.batch()), row.precision().id(),
+                    String.format(Locale.ROOT, "%,.0f", row.samplesPerSecond()),
+                    String.format(Locale.ROOT, "%.2f", row.gflops()), Format.percent(row.test().accuracy()),
+                    mebibytes(row.peakHeapBytes()), mebibytes(row.peakResidentBytes()));
+        }
+        if (!output.quiet) {
+            out.println();
+        }
+        out.print(table.render());
+        out.flush();
+    }
+
+    private static String mebibytes(long bytes) {
+        return bytes < 0 ? "n/a" : String.format(Locale.ROOT, "%,d MiB", bytes >> 20);
+    }
+
+    private Map<String, Object> summary(DataOptions.LoadedData loaded, long samplesPerRun, List<Row> rows) {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("dataset", loaded.id());
+        summary.put("layers", TrainCommand.toList(LAYERS));
+        summary.put("samples_per_run", samplesPerRun);
+        summary.put("warmup_samples", warmup);
+        summary.put("processors", Runtime.getRuntime().availableProcessors());
+        summary.put("java", System.getProperty("java.version"));
+        List<Map<String, Object>> results = new ArrayList<>();
+        for (Row row : rows) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("backend", row.backend());
+            m.put("batch", row.batch());
+            m.put("precision", row.precision().id());
+            m.put("samples", row.samples());
+            m.put("train_seconds", row.seconds());
+            m.put("samples_per_second", Format.jsonNumber(row.samplesPerSecond()));
+            m.put("gflops", Format.jsonNumber(row.gflops()));
+            m.put("test_accuracy", row.test().accuracy());
+            m.put("test_loss", row.test().loss());
+            m.put("peak_heap_bytes", row.peakHeapBytes());
+            m.put("peak_rss_bytes", row.peakResidentBytes());
+            results.add(m);
+        }
+        summary.put("results", results);
+        return summary;
+    }
+}
