@@ -95,7 +95,7 @@ public final class Network {
         List<double[]> weights = new ArrayList<>();
         List<double[]> biases = new ArrayList<>();
         for (DenseLayer layer : layers) {
-            weights.add(la.toRowMajor(layer.weights));
+            weights.add(layer.weights(la));
             biases.add(la.toRowMajor(layer.biases));
         }
         return Parameters.of(layerSizes, weights, biases);
@@ -112,8 +112,7 @@ public final class Network {
                     + " but this network has " + Arrays.toString(layerSizes));
         }
         for (int l = 0; l < layers.length; l++) {
-            la.setRowMajor(layers[l].weights, parameters.weights(l));
-            la.setRowMajor(layers[l].biases, parameters.biases(l));
+            layers[l].setParameters(la, parameters.weights(l), parameters.biases(l));
         }
     }
 
@@ -190,7 +189,8 @@ public final class Network {
             if (l > 0) {
                 layers[l].backpropagate(la, ws.gradients[l], ws.activations[l - 1], ws.gradients[l - 1]);
             }
-            layers[l].accumulate(la, alpha, ws.gradients[l], layerInput(ws, l), 1.0, layers[l].weights, layers[l].biases);
+            layers[l].accumulate(la, alpha, ws.gradients[l], layerInput(ws, l), 1.0,
+                    layers[l].weightsTransposed, layers[l].biases);
         }
         return loss;
     }
@@ -229,10 +229,10 @@ public final class Network {
             if (l > 0) {
                 layers[l].backpropagate(la, ws.gradients[l], ws.activations[l - 1], ws.gradients[l - 1]);
             }
-            Matrix weightGradient = la.zeros(layers[l].outputs, layers[l].inputs);
+            Matrix weightGradient = la.zeros(layers[l].inputs, layers[l].outputs); // the layout of Wᵀ
             Matrix biasGradient = la.zeros(1, layers[l].outputs);
             layers[l].accumulate(la, alpha, ws.gradients[l], layerInput(ws, l), 0.0, weightGradient, biasGradient);
-            weights.add(0, la.toRowMajor(weightGradient));
+            weights.add(0, DenseLayer.transpose(la.toRowMajor(weightGradient), layers[l].inputs, layers[l].outputs));
             biases.add(0, la.toRowMajor(biasGradient));
         }
         return Parameters.of(layerSizes, weights, biases);
@@ -255,8 +255,7 @@ public final class Network {
             layers[l].forward(la, layerInput(ws, l), ws.activations[l]);
         }
         Matrix z = ws.gradients[layer]; // scratch: same shape as the layer's output
-        la.gemm(1.0, layerInput(ws, layer), false, layers[layer].weights, true, 0.0, z);
-        la.addRowVector(z, layers[layer].biases, z);
+        layers[layer].preActivation(la, layerInput(ws, layer), z);
         return la.toRowMajor(z);
     }
 

@@ -59,7 +59,7 @@ class NetworkUsesOnlyTheSpiTest {
     @Test
     void perSampleStepIsForwardLossThenBackwardWithRankOneUpdates() {
         Network net = Network.create(la, 7, 4, 3, 2);
-        // Parameters are created first: W0 (3×4), b0 (1×3), W1 (2×3), b1 (1×2).
+        // Parameters are created first, weights transposed: W0ᵀ (4×3), b0 (1×3), W1ᵀ (3×2), b1 (1×2).
         Matrix w0 = created.get(0);
         Matrix b0 = created.get(1);
         Matrix w1 = created.get(2);
@@ -74,20 +74,20 @@ class NetworkUsesOnlyTheSpiTest {
 
         InOrder order = inOrder(la);
         order.verify(la).setRowMajor(eq(x), aryEq(new double[] {0.1, 0.2, 0.3, 0.4}));
-        order.verify(la).gemm(1.0, x, false, w0, true, 0.0, a0);
+        order.verify(la).gemm(1.0, x, false, w0, false, 0.0, a0);
         order.verify(la).addRowVector(a0, b0, a0);
         order.verify(la).relu(a0, a0);
-        order.verify(la).gemm(1.0, a0, false, w1, true, 0.0, z1);
+        order.verify(la).gemm(1.0, a0, false, w1, false, 0.0, z1);
         order.verify(la).addRowVector(z1, b1, z1);
         order.verify(la).sumNegativeLogSoftmax(eq(z1), aryEq(new int[] {1}));
         order.verify(la).softmaxRows(z1, g1);
         order.verify(la).addAtColumns(eq(g1), aryEq(new int[] {1}), eq(-1.0));
         // The lower gradient is computed from W1 before W1 changes.
-        order.verify(la).gemm(1.0, g1, false, w1, false, 0.0, g0);
+        order.verify(la).gemm(1.0, g1, false, w1, true, 0.0, g0);
         order.verify(la).reluBackward(g0, a0, g0);
-        order.verify(la).rankOneUpdate(-0.25, g1, a0, w1);
+        order.verify(la).rankOneUpdate(-0.25, a0, g1, w1);
         order.verify(la).axpy(-0.25, g1, b1);
-        order.verify(la).rankOneUpdate(-0.25, g0, x, w0);
+        order.verify(la).rankOneUpdate(-0.25, x, g0, w0);
         order.verify(la).axpy(-0.25, g0, b0);
         order.verifyNoMoreInteractions();
         verify(la, never()).toRowMajor(any());
@@ -108,9 +108,9 @@ class NetworkUsesOnlyTheSpiTest {
         Matrix g0 = created.get(6);
         Matrix g1 = created.get(8);
         InOrder order = inOrder(la);
-        order.verify(la).gemm(-0.25, g1, true, a0, false, 1.0, w1);
+        order.verify(la).gemm(-0.25, a0, true, g1, false, 1.0, w1);
         order.verify(la).columnSums(-0.25, g1, 1.0, b1);
-        order.verify(la).gemm(-0.25, g0, true, x, false, 1.0, w0);
+        order.verify(la).gemm(-0.25, x, true, g0, false, 1.0, w0);
         order.verify(la).columnSums(-0.25, g0, 1.0, b0);
         verify(la, never()).rankOneUpdate(any(Double.class), any(), any(), any());
     }
@@ -152,9 +152,10 @@ class NetworkUsesOnlyTheSpiTest {
     void initialWeightsAreHandedToTheBackendAsGeneratedInJava() {
         Network.create(la, 11, 4, 3, 2);
         Parameters expected = Parameters.heInitialized(new int[] {4, 3, 2}, 11);
-        verify(la).fromRowMajor(eq(3), eq(4), aryEq(expected.weights(0)));
+        // The backend holds each Wᵀ (inputs × outputs): the same values, transposed.
+        verify(la).fromRowMajor(eq(4), eq(3), aryEq(DenseLayer.transpose(expected.weights(0), 3, 4)));
         verify(la).fromRowMajor(eq(1), eq(3), aryEq(new double[3]));
-        verify(la).fromRowMajor(eq(2), eq(3), aryEq(expected.weights(1)));
+        verify(la).fromRowMajor(eq(3), eq(2), aryEq(DenseLayer.transpose(expected.weights(1), 2, 3)));
     }
 
     @Test

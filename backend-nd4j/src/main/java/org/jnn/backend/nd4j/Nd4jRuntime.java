@@ -43,6 +43,9 @@ final class Nd4jRuntime {
     /** System property: number of threads ND4J and its BLAS use (a positive integer). */
     static final String THREADS_PROPERTY = "nn.nd4j.threads";
 
+    /** System property: number of threads OpenBLAS alone uses, overriding {@value #THREADS_PROPERTY} for it. */
+    static final String BLAS_THREADS_PROPERTY = "nn.nd4j.blasThreads";
+
     /** Measured best for the 784-200-200-10 network at batch 1 to 128 on 2 cores; see the README. */
     static final int DEFAULT_THREADS = 1;
 
@@ -117,6 +120,10 @@ final class Nd4jRuntime {
             environment.setMaxMasterThreads(n);
             NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(n);
             Nd4j.factory().blas().setMaxThreads(n);
+        }
+        String blas = System.getProperty(BLAS_THREADS_PROPERTY);
+        if (blas != null && !blas.isBlank()) {
+            Nd4j.factory().blas().setMaxThreads(Integer.parseInt(blas.trim()));
         }
         return new ThreadSettings(request.count(), request.source(), environment.maxMasterThreads(),
                 NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads(),
