@@ -46,6 +46,30 @@ public abstract class AbstractLinearAlgebra<M extends Matrix> implements LinearA
     /** {@code x} has {@code a.rows()} elements and {@code y} has {@code a.cols()}, in either orientation. */
     protected abstract void doRankOneUpdate(double alpha, M x, M y, M a);
 
+    /**
+     * {@code out = φ(x · w + bias)}; by default {@link #doGemm}, {@link #doAddRowVector} and
+     * {@link #doRelu} in turn. Override where the library has a fused operation.
+     */
+    protected void doAffine(M x, M w, M bias, boolean relu, M out) {
+        doGemm(1.0, x, false, w, false, 0.0, out);
+        doAddRowVector(out, bias, out);
+        if (relu) {
+            doRelu(out, out);
+        }
+    }
+
+    /**
+     * The summed loss, and {@code gradient = softmax(logits) - onehot(labels)}; by default
+     * {@link #doSumNegativeLogSoftmax}, {@link #doSoftmaxRows} and {@link #doAddAtColumns} in turn.
+     * Override where the library can share work between them.
+     */
+    protected double doSoftmaxCrossEntropy(M logits, int[] labels, M gradient) {
+        double loss = doSumNegativeLogSoftmax(logits, labels);
+        doSoftmaxRows(logits, gradient);
+        doAddAtColumns(gradient, labels, -1.0);
+        return loss;
+    }
+
     protected abstract void doAddRowVector(M a, M v, M out);
 
     protected abstract void doRelu(M z, M out);
@@ -146,6 +170,40 @@ public abstract class AbstractLinearAlgebra<M extends Matrix> implements LinearA
         notSame("rankOneUpdate", "a", ma, "x", mx);
         notSame("rankOneUpdate", "a", ma, "y", my);
         doRankOneUpdate(alpha, mx, my, ma);
+    }
+
+    @Override
+    public final void affine(Matrix x, Matrix w, Matrix bias, boolean relu, Matrix out) {
+        M mx = own("affine", "x", x);
+        M mw = own("affine", "w", w);
+        M mb = own("affine", "bias", bias);
+        M mo = own("affine", "out", out);
+        if (mx.cols() != mw.rows()) {
+            throw new IllegalArgumentException("affine: inner dimensions differ: x is " + mx.shape() + " but w is "
+                    + mw.shape() + "; x · w needs w to have " + mx.cols() + " rows");
+        }
+        if (mb.rows() != 1 || mb.cols() != mw.cols()) {
+            throw new IllegalArgumentException("affine: bias must be a 1×" + mw.cols() + " row for w of "
+                    + mw.shape() + " but bias is " + mb.shape());
+        }
+        if (mo.rows() != mx.rows() || mo.cols() != mw.cols()) {
+            throw new IllegalArgumentException("affine: out is " + mo.shape() + " but x · w is " + mx.rows() + "×"
+                    + mw.cols() + " (x " + mx.shape() + ", w " + mw.shape() + ")");
+        }
+        notSame("affine", "out", mo, "x", mx);
+        notSame("affine", "out", mo, "w", mw);
+        notSame("affine", "out", mo, "bias", mb);
+        doAffine(mx, mw, mb, relu, mo);
+    }
+
+    @Override
+    public final double softmaxCrossEntropy(Matrix logits, int[] labels, Matrix gradient) {
+        M ml = own("softmaxCrossEntropy", "logits", logits);
+        M mg = own("softmaxCrossEntropy", "gradient", gradient);
+        checkColumnIndices("softmaxCrossEntropy", "labels", labels, ml);
+        sameShape("softmaxCrossEntropy", "gradient", mg, "logits", ml);
+        notSame("softmaxCrossEntropy", "gradient", mg, "logits", ml);
+        return doSoftmaxCrossEntropy(ml, labels, mg);
     }
 
     @Override

@@ -129,6 +129,34 @@ public interface LinearAlgebra {
      */
     void rankOneUpdate(double alpha, Matrix x, Matrix y, Matrix a);
 
+    // ---------------------------------------------------------------- fused layer operations
+
+    /**
+     * The forward pass of a dense layer in one call: {@code out = φ(x · w + bias)}, where {@code x}
+     * is {@code m×k}, {@code w} is {@code k×n}, {@code bias} is a {@code 1×n} row added to every row,
+     * and φ is ReLU when {@code relu} is true, else the identity. The result equals
+     * {@code gemm(1, x, false, w, false, 0, out)}, {@code addRowVector(out, bias, out)} and, with
+     * {@code relu}, {@code relu(out, out)}; a backend whose library fuses them does it in fewer calls.
+     * The old contents of {@code out} are ignored. Modifies {@code out} only.
+     *
+     * <p>Aliasing: {@code out} must not be {@code x}, {@code w} or {@code bias}.
+     */
+    void affine(Matrix x, Matrix w, Matrix bias, boolean relu, Matrix out);
+
+    /**
+     * Softmax with cross-entropy over a batch, loss and gradient in one call: returns
+     * {@link #sumNegativeLogSoftmax sumNegativeLogSoftmax(logits, labels)} and writes
+     * {@code gradient = softmax(logits) - onehot(labels)}, row by row (the gradient of the summed
+     * loss with respect to the logits). Equal to {@code sumNegativeLogSoftmax},
+     * {@code softmaxRows(logits, gradient)} and {@code addAtColumns(gradient, labels, -1)} in turn. The
+     * old contents of {@code gradient} are ignored. Modifies {@code gradient} only.
+     *
+     * <p>Aliasing: {@code gradient} must not be {@code logits}.
+     *
+     * @param labels one column index per row of {@code logits}, each in {@code [0, logits.cols())}
+     */
+    double softmaxCrossEntropy(Matrix logits, int[] labels, Matrix gradient);
+
     // ---------------------------------------------------------------- element-wise and row-wise
 
     /**

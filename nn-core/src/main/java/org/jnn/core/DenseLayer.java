@@ -45,17 +45,13 @@ final class DenseLayer {
 
     /** {@code output = φ(input · Wᵀ + b)} for a {@code rows × inputs} input; φ is ReLU or the identity. */
     void forward(LinearAlgebra la, Matrix input, Matrix output) {
-        preActivation(la, input, output);
-        if (relu) {
-            // ReLU in place: the output is positive exactly where z was, which is all reluBackward needs.
-            la.relu(output, output);
-        }
+        // Hidden layers keep only ReLU's output: it is positive exactly where z was, all reluBackward needs.
+        la.affine(input, weightsTransposed, biases, relu, output);
     }
 
-    /** {@code z = input · Wᵀ + b}. */
+    /** {@code z = input · Wᵀ + b}, before any activation. */
     void preActivation(LinearAlgebra la, Matrix input, Matrix z) {
-        la.gemm(1.0, input, false, weightsTransposed, false, 0.0, z);
-        la.addRowVector(z, biases, z);
+        la.affine(input, weightsTransposed, biases, false, z);
     }
 
     /**

@@ -25,9 +25,6 @@ final class SoftmaxCrossEntropy {
      * (not yet divided by the number of rows) into {@code gradient}.
      */
     static double lossAndGradient(LinearAlgebra la, Matrix logits, int[] labels, Matrix gradient) {
-        double loss = la.sumNegativeLogSoftmax(logits, labels);
-        la.softmaxRows(logits, gradient);
-        la.addAtColumns(gradient, labels, -1.0);
-        return loss;
+        return la.softmaxCrossEntropy(logits, labels, gradient);
     }
 }

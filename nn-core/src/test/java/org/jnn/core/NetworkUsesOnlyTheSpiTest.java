@@ -41,6 +41,7 @@ class NetworkUsesOnlyTheSpiTest {
         when(la.fromRowMajor(anyInt(), anyInt(), any()))
                 .thenAnswer(call -> matrix(call.getArgument(0), call.getArgument(1)));
         when(la.sumNegativeLogSoftmax(any(), any())).thenReturn(0.5);
+        when(la.softmaxCrossEntropy(any(), any(), any())).thenReturn(0.5);
     }
 
     private Matrix matrix(int rows, int cols) {
@@ -74,14 +75,11 @@ class NetworkUsesOnlyTheSpiTest {
 
         InOrder order = inOrder(la);
         order.verify(la).setRowMajor(eq(x), aryEq(new double[] {0.1, 0.2, 0.3, 0.4}));
-        order.verify(la).gemm(1.0, x, false, w0, false, 0.0, a0);
-        order.verify(la).addRowVector(a0, b0, a0);
-        order.verify(la).relu(a0, a0);
-        order.verify(la).gemm(1.0, a0, false, w1, false, 0.0, z1);
-        order.verify(la).addRowVector(z1, b1, z1);
-        order.verify(la).sumNegativeLogSoftmax(eq(z1), aryEq(new int[] {1}));
-        order.verify(la).softmaxRows(z1, g1);
-        order.verify(la).addAtColumns(eq(g1), aryEq(new int[] {1}), eq(-1.0));
+        // Each layer's forward pass is one fused call (gemm, bias, ReLU for the hidden layer).
+        order.verify(la).affine(x, w0, b0, true, a0);
+        order.verify(la).affine(a0, w1, b1, false, z1);
+        // Loss and its gradient softmax(z) - y in one call.
+        order.verify(la).softmaxCrossEntropy(eq(z1), aryEq(new int[] {1}), eq(g1));
         // The lower gradient is computed from W1 before W1 changes.
         order.verify(la).gemm(1.0, g1, false, w1, true, 0.0, g0);
         order.verify(la).reluBackward(g0, a0, g0);
@@ -127,7 +125,7 @@ class NetworkUsesOnlyTheSpiTest {
 
     @Test
     void lossThatBecomesNaNStopsTrainingNamingEpochAndBatch() {
-        when(la.sumNegativeLogSoftmax(any(), any())).thenReturn(0.7, 0.6, Double.NaN);
+        when(la.softmaxCrossEntropy(any(), any(), any())).thenReturn(0.7, 0.6, Double.NaN);
         Network net = Network.create(la, 7, 4, 3, 2);
         double[][] rows = new double[5][4];
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
@@ -139,7 +137,7 @@ class NetworkUsesOnlyTheSpiTest {
 
     @Test
     void infiniteLossAlsoStopsTraining() {
-        when(la.sumNegativeLogSoftmax(any(), any())).thenReturn(0.7, 0.6, 0.5, Double.POSITIVE_INFINITY);
+        when(la.softmaxCrossEntropy(any(), any(), any())).thenReturn(0.7, 0.6, 0.5, Double.POSITIVE_INFINITY);
         Network net = Network.create(la, 7, 4, 3, 2);
         double[][] rows = new double[3][4];
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class,

@@ -18,7 +18,9 @@ import org.nd4j.linalg.api.ops.impl.indexaccum.custom.ArgMax;
 import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
+import org.nd4j.linalg.api.ops.impl.transforms.ReluLayer;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.LogSoftMax;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.XwPlusB;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
 import org.nd4j.linalg.api.ops.impl.reduce.custom.LogSumExp;
@@ -48,6 +50,14 @@ import org.nd4j.linalg.factory.Nd4j;
  *       {@code y} as a row (transposing whichever is stored the other way) and {@code beta = 1} [1].
  *       Not {@code BlasWrapper.ger}: in 1.0.0-M2.1 it writes a column-major result into a row-major
  *       ('c') matrix, i.e. to the wrong elements ({@code Nd4jLibraryDefectsTest}).
+ *   <li>{@code affine}: from two rows on, libnd4j's fused {@code xw_plus_b} or, with ReLU,
+ *       {@code relu_layer} [1] (which rejects a single-column {@code x} or {@code w}: then
+ *       {@code xw_plus_b} and {@code relu} [2]); with one row, gemv, {@code add} and {@code relu} [3], because the fused
+ *       ops multiply with gemm, five times slower than gemv for a single row.
+ *   <li>{@code softmaxCrossEntropy}: {@code log_softmax} into the gradient [1], the loss as minus its
+ *       dot product with the one-hot labels [BLAS] (the exact path of {@code sumNegativeLogSoftmax}
+ *       below when that could be inexact), {@code exp} in place [1] and minus the one-hot labels
+ *       [BLAS]: 2 op calls where the three separate operations take 3 or more.
  *   <li>{@code addRowVector}: the broadcasting {@code add} op, {@code AddOp(a, v, out)} [1].
  *   <li>{@code relu}: {@code RectifiedLinear(z, out, 0)} [1].
  *   <li>{@code reluBackward}: {@code relu_bp}, {@code RectifiedLinearDerivative(activation, gradient, out)},
@@ -263,6 +273,42 @@ public class Nd4jLinearAlgebra extends AbstractLinearAlgebra<Nd4jMatrix> {
         boolean xIsColumn = x.cols() == 1 && x.rows() == a.rows();
         boolean yIsRow = y.rows() == 1 && y.cols() == a.cols();
         Nd4j.gemm(x.array(), y.array(), a.array(), !xIsColumn, !yIsRow, alpha, 1.0);
+    }
+
+    // ---------------------------------------------------------------- fused layer operations
+
+    @Override
+    protected void doAffine(Nd4jMatrix x, Nd4jMatrix w, Nd4jMatrix bias, boolean relu, Nd4jMatrix out) {
+        if (x.rows() == 1) {
+            super.doAffine(x, w, bias, relu, out); // gemv beats the fused ops' gemm at one row
+            return;
+        }
+        INDArray[] inputs = {x.array(), w.array(), bias.vector()};
+        if (relu && (x.cols() == 1 || w.cols() == 1)) {
+            // relu_layer of 1.0.0-M2.1 fails its validation when x or w is a single column; xw_plus_b does not.
+            Nd4j.exec(new XwPlusB(inputs, out.array()));
+            doRelu(out, out);
+        } else if (relu) {
+            ReluLayer op = new ReluLayer(inputs[0], inputs[1], inputs[2]);
+            op.addOutputArgument(out.array());
+            Nd4j.exec(op);
+        } else {
+            Nd4j.exec(new XwPlusB(inputs, out.array()));
+        }
+    }
+
+    @Override
+    protected double doSoftmaxCrossEntropy(Nd4jMatrix logits, int[] labels, Nd4jMatrix gradient) {
+        INDArray g = gradient.array();
+        INDArray selected = oneHot().of(labels, logits.cols());
+        Nd4j.exec(new LogSoftMax(logits.array(), g));
+        double loss = -Nd4j.getBlasWrapper().dot(g, selected);
+        if (!(loss < logSoftmaxExactBelow)) {
+            loss = doSumNegativeLogSoftmax(logits, labels); // see there: log_softmax may be inexact
+        }
+        Nd4j.exec(new Exp(g, g));
+        Nd4j.getBlasWrapper().level1().axpy(g.length(), -1.0, selected, g);
+        return loss;
     }
 
     // ---------------------------------------------------------------- element-wise and row-wise

@@ -214,6 +214,10 @@ public abstract class LinearAlgebraConformance {
         return grid.stream();
     }
 
+    static Stream<Arguments> affineGrid() {
+        return GEMM_SHAPES.stream().flatMap(s -> Stream.of(arguments(s, false), arguments(s, true)));
+    }
+
     static Stream<Arguments> columnSumsGrid() {
         List<Arguments> grid = new ArrayList<>();
         for (Shape s : SHAPES) {
@@ -583,6 +587,32 @@ public abstract class LinearAlgebraConformance {
         assertUnchanged("addRowVector", shapes, "v", v);
     }
 
+    // A dense layer's forward pass, x · w + bias with or without ReLU, in one call; out starts as NaN.
+    @ParameterizedTest(name = "{0} relu={1}")
+    @MethodSource("affineGrid")
+    public void affineMatchesReference(GemmShape s, boolean relu) {
+        Operand x = randomOperand(s.m(), s.k());
+        Operand w = randomOperand(s.k(), s.n());
+        Operand bias = randomMixedSignOperand(new Shape(1, s.n()));
+        Operand out = nanOperand(s.m(), s.n());
+        String shapes = "x " + x.shape() + ", w " + w.shape() + ", bias " + bias.shape() + ", out " + out.shape()
+                + ", relu=" + relu;
+        // |relu(a) - relu(b)| <= |a - b|, so the magnitude of the affine part bounds both variants.
+        Matrix magnitude = reference.zeros(s.m(), s.n());
+        reference.affine(absolute(x), absolute(w), absolute(bias), false, magnitude);
+        backend.affine(x.actual(), w.actual(), bias.actual(), relu, out.actual());
+        reference.affine(x.expected(), w.expected(), bias.expected(), relu, out.expected());
+        assertResult("affine", shapes, out, magnitude, s.k() + 2);
+        assertUnchanged("affine", shapes, "x", x);
+        assertUnchanged("affine", shapes, "w", w);
+        assertUnchanged("affine", shapes, "bias", bias);
+        if (relu) {
+            for (double v : backend.toRowMajor(out.actual())) {
+                assertTrue(v >= 0, () -> where(backend, "affine", shapes) + ": ReLU output has a negative element " + v);
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("shapes")
     public void reluMatchesReference(Shape s) {
@@ -661,6 +691,13 @@ public abstract class LinearAlgebraConformance {
         int[] labelsGiven = labels.clone();
         double actual = backend.sumNegativeLogSoftmax(logits.actual(), labels);
         double expected = reference.sumNegativeLogSoftmax(logits.expected(), labels);
+        assertScalarClose(backend, "sumNegativeLogSoftmax", shapes, expected, actual, lossTolerance(logits, labels));
+        assertUnchanged("sumNegativeLogSoftmax", shapes, "logits", logits);
+        assertIndicesEqual(backend, "sumNegativeLogSoftmax (labels must stay unchanged)", shapes, labelsGiven, labels);
+    }
+
+    /** The summed loss's tolerance: row maximum, labelled logit and log of the row length, times rows + cols. */
+    private double lossTolerance(Operand logits, int[] labels) {
         double magnitude = 0;
         for (int i = 0; i < logits.rows(); i++) {
             double max = Double.NEGATIVE_INFINITY;
@@ -670,10 +707,38 @@ public abstract class LinearAlgebraConformance {
             magnitude += Math.abs(max) + Math.abs(logits.values()[i * logits.cols() + labels[i]])
                     + Math.log(logits.cols()) + 1;
         }
-        assertScalarClose(backend, "sumNegativeLogSoftmax", shapes, expected, actual,
-                eps() * (logits.rows() + logits.cols()) * magnitude);
-        assertUnchanged("sumNegativeLogSoftmax", shapes, "logits", logits);
-        assertIndicesEqual(backend, "sumNegativeLogSoftmax (labels must stay unchanged)", shapes, labelsGiven, labels);
+        return eps() * (logits.rows() + logits.cols()) * magnitude;
+    }
+
+    // The fused output step of training: the loss and its gradient softmax(z) - y in one call. The
+    // gradient is compared element by element and each of its rows must sum to 0 (probabilities sum
+    // to 1, minus the one-hot 1); gradient starts as NaN because it is write-only.
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shapes")
+    public void softmaxCrossEntropyMatchesReference(Shape s) {
+        checkSoftmaxCrossEntropy(randomOperand(s), randomColumns(s.rows(), s.cols()));
+    }
+
+    private void checkSoftmaxCrossEntropy(Operand logits, int[] labels) {
+        Operand gradient = nanOperand(logits.rows(), logits.cols());
+        String shapes = "logits " + logits.shape() + ", labels " + Arrays.toString(labels) + ", gradient "
+                + gradient.shape();
+        int[] labelsGiven = labels.clone();
+        double actual = backend.softmaxCrossEntropy(logits.actual(), labels, gradient.actual());
+        double expected = reference.softmaxCrossEntropy(logits.expected(), labels, gradient.expected());
+        assertScalarClose(backend, "softmaxCrossEntropy (loss)", shapes, expected, actual, lossTolerance(logits, labels));
+        Matrix ones = reference.zeros(gradient.rows(), gradient.cols());
+        reference.fill(ones, 1);
+        assertResult("softmaxCrossEntropy (gradient)", shapes, gradient, ones, gradient.cols() + 3);
+        double[] g = backend.toRowMajor(gradient.actual());
+        double[] rowSums = new double[gradient.rows()];
+        for (int i = 0; i < g.length; i++) {
+            rowSums[i / gradient.cols()] += g[i];
+        }
+        assertMatrixClose(backend, "softmaxCrossEntropy (gradient row sums)", shapes, 1, new double[gradient.rows()],
+                rowSums, eps() * (gradient.cols() + 3));
+        assertUnchanged("softmaxCrossEntropy", shapes, "logits", logits);
+        assertIndicesEqual(backend, "softmaxCrossEntropy (labels must stay unchanged)", shapes, labelsGiven, labels);
     }
 
     // Turns softmax probabilities into the cross-entropy gradient p - y (value -1).
@@ -855,6 +920,14 @@ public abstract class LinearAlgebraConformance {
                 eps() * 3 * 2001);
         checkSumNegativeLogSoftmax(
                 operand(3, 2, 1000, -1000, -1000, 1000, -1000, -1000), new int[] {1, 0, 0});
+    }
+
+    // The fused loss and gradient on the same extreme rows: finite loss, finite gradient, rows summing to 0.
+    @Test
+    public void softmaxCrossEntropyStaysFiniteForExtremeLogits() {
+        checkSoftmaxCrossEntropy(operand(1, 3, 1000, -1000, 0), new int[] {1});
+        checkSoftmaxCrossEntropy(operand(4, 3, 1000, -1000, 0, -1000, -1000, -1000, 700, 710, 705, -745, -750, -1000),
+                new int[] {1, 2, 0, 0});
     }
 
     // ... and a confident right answer costs about 0, not inf - inf.
@@ -1069,6 +1142,31 @@ public abstract class LinearAlgebraConformance {
         assertUnchanged("addRowVector (rejected)", "a 1×4, out = v 1×4", "v", v);
     }
 
+    // Writing the layer's output over its input (or its weights) would read overwritten values.
+    @Test
+    public void affineRejectsOutputAliasingAnInput() {
+        Operand x = randomOperand(3, 3);
+        Operand w = randomOperand(3, 3);
+        Operand bias = randomOperand(1, 3);
+        assertRejected("affine", "out = x 3×3", () -> backend.affine(x.actual(), w.actual(), bias.actual(), true, x.actual()));
+        assertRejected("affine", "out = w 3×3", () -> backend.affine(x.actual(), w.actual(), bias.actual(), true, w.actual()));
+        Operand row = randomOperand(1, 3);
+        Operand square = randomOperand(3, 3);
+        assertRejected("affine", "out = bias 1×3",
+                () -> backend.affine(randomOperand(1, 3).actual(), square.actual(), row.actual(), false, row.actual()));
+        assertUnchanged("affine (rejected)", "out = x 3×3", "x", x);
+        assertUnchanged("affine (rejected)", "out = w 3×3", "w", w);
+        assertUnchanged("affine (rejected)", "out = bias 1×3", "bias", row);
+    }
+
+    @Test
+    public void softmaxCrossEntropyRejectsGradientAliasingLogits() {
+        Operand logits = randomOperand(2, 4);
+        assertRejected("softmaxCrossEntropy", "gradient = logits 2×4",
+                () -> backend.softmaxCrossEntropy(logits.actual(), new int[] {0, 3}, logits.actual()));
+        assertUnchanged("softmaxCrossEntropy (rejected)", "gradient = logits 2×4", "logits", logits);
+    }
+
     @Test
     public void columnSumsRejectsOutputAliasingInput() {
         Operand a = randomOperand(1, 4);
@@ -1107,6 +1205,16 @@ public abstract class LinearAlgebraConformance {
                 rejects("rankOneUpdate y", () -> backend.rankOneUpdate(1, mine(3, 1), mine(1, 5), mine(3, 4)), "3×4", "1×5"),
                 rejects("rankOneUpdate x not a vector",
                         () -> backend.rankOneUpdate(1, mine(3, 2), mine(1, 4), mine(3, 4)), "3×4", "3×2"),
+                rejects("affine inner dimensions", () -> backend.affine(mine(3, 4), mine(5, 6), mine(1, 6), true, mine(3, 6)),
+                        "3×4", "5×6"),
+                rejects("affine bias", () -> backend.affine(mine(3, 4), mine(4, 6), mine(1, 5), true, mine(3, 6)),
+                        "4×6", "1×5"),
+                rejects("affine bias as a column", () -> backend.affine(mine(3, 4), mine(4, 6), mine(6, 1), false, mine(3, 6)),
+                        "4×6", "6×1"),
+                rejects("affine out", () -> backend.affine(mine(3, 4), mine(4, 6), mine(1, 6), false, mine(6, 3)),
+                        "6×3", "3×6"),
+                rejects("softmaxCrossEntropy gradient",
+                        () -> backend.softmaxCrossEntropy(mine(3, 4), new int[3], mine(3, 5)), "3×4", "3×5"),
                 rejects("addRowVector v", () -> backend.addRowVector(mine(3, 4), mine(1, 5), mine(3, 4)), "3×4", "1×5"),
                 rejects("addRowVector v as a column", () -> backend.addRowVector(mine(3, 4), mine(4, 1), mine(3, 4)),
                         "3×4", "4×1"),
@@ -1131,7 +1239,9 @@ public abstract class LinearAlgebraConformance {
                 rejects("argmaxRows", () -> backend.argmaxRows(mine(3, 4), new int[5]), "3×4", "5"),
                 rejects("sumNegativeLogSoftmax labels",
                         () -> backend.sumNegativeLogSoftmax(mine(3, 4), new int[] {0, 1}), "3×4", "2"),
-                rejects("addAtColumns columns", () -> backend.addAtColumns(mine(3, 4), new int[5], -1), "3×4", "5"));
+                rejects("addAtColumns columns", () -> backend.addAtColumns(mine(3, 4), new int[5], -1), "3×4", "5"),
+                rejects("softmaxCrossEntropy labels",
+                        () -> backend.softmaxCrossEntropy(mine(3, 4), new int[] {0, 1}, mine(3, 4)), "3×4", "2"));
     }
 
     // Matrices have at least one row and one column.
@@ -1146,6 +1256,16 @@ public abstract class LinearAlgebraConformance {
 
     // A label outside the class range would read another row's memory (or throw deep inside a
     // native library); it is caught before anything is computed.
+    @Test
+    public void softmaxCrossEntropyRejectsOutOfRangeLabels() {
+        Operand logits = randomOperand(3, 4);
+        for (int[] labels : new int[][] {{0, 4, 1}, {-1, 0, 0}}) {
+            String shapes = "logits 3×4, labels " + Arrays.toString(labels);
+            assertRejected("softmaxCrossEntropy", shapes,
+                    () -> backend.softmaxCrossEntropy(logits.actual(), labels, mine(3, 4)), "3×4");
+        }
+    }
+
     @Test
     public void sumNegativeLogSoftmaxRejectsOutOfRangeLabels() {
         Operand logits = randomOperand(3, 4);
@@ -1194,6 +1314,14 @@ public abstract class LinearAlgebraConformance {
                 rejectsForeign("rankOneUpdate x", () -> backend.rankOneUpdate(1, theirs(2, 1), mine(1, 3), mine(2, 3))),
                 rejectsForeign("rankOneUpdate y", () -> backend.rankOneUpdate(1, mine(2, 1), theirs(1, 3), mine(2, 3))),
                 rejectsForeign("rankOneUpdate a", () -> backend.rankOneUpdate(1, mine(2, 1), mine(1, 3), theirs(2, 3))),
+                rejectsForeign("affine x", () -> backend.affine(theirs(2, 3), mine(3, 2), mine(1, 2), true, mine(2, 2))),
+                rejectsForeign("affine w", () -> backend.affine(mine(2, 3), theirs(3, 2), mine(1, 2), true, mine(2, 2))),
+                rejectsForeign("affine bias", () -> backend.affine(mine(2, 3), mine(3, 2), theirs(1, 2), true, mine(2, 2))),
+                rejectsForeign("affine out", () -> backend.affine(mine(2, 3), mine(3, 2), mine(1, 2), true, theirs(2, 2))),
+                rejectsForeign("softmaxCrossEntropy logits",
+                        () -> backend.softmaxCrossEntropy(theirs(2, 3), new int[2], mine(2, 3))),
+                rejectsForeign("softmaxCrossEntropy gradient",
+                        () -> backend.softmaxCrossEntropy(mine(2, 3), new int[2], theirs(2, 3))),
                 rejectsForeign("addRowVector a", () -> backend.addRowVector(theirs(2, 3), mine(1, 3), mine(2, 3))),
                 rejectsForeign("addRowVector v", () -> backend.addRowVector(mine(2, 3), theirs(1, 3), mine(2, 3))),
                 rejectsForeign("addRowVector out", () -> backend.addRowVector(mine(2, 3), mine(1, 3), theirs(2, 3))),
