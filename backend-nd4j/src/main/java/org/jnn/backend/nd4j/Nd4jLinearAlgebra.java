@@ -13,7 +13,9 @@ import org.jnn.api.LinearAlgebra;
 import org.jnn.api.Precision;
 import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.jnn.backend.nd4j.PreparedOps.Site;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.CustomOp;
 import org.nd4j.linalg.api.ops.impl.indexaccum.custom.ArgMax;
 import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
@@ -107,6 +109,7 @@ public class Nd4jLinearAlgebra extends AbstractLinearAlgebra<Nd4jMatrix> {
     private INDArray argmax;
     private long[] argmaxHost = new long[0];
     private float[] floatBuffer = new float[0];
+    private final PreparedOps prepared = new PreparedOps();
     private final double logSoftmaxExactBelow;
 
     /**
@@ -263,8 +266,13 @@ public class Nd4jLinearAlgebra extends AbstractLinearAlgebra<Nd4jMatrix> {
      * then calls BLAS gemv, where a 1-row gemm would call gemm (measured 43 µs against 240 µs for
      * 784×200 at batch 1).
      */
-    private static void matrixVector(double alpha, INDArray a, boolean transposeA, INDArray x, double beta, INDArray y) {
-        Nd4j.exec(new Mmul(a, x, y, alpha, beta, MMulTranspose.builder().transposeA(transposeA).build()));
+    private void matrixVector(double alpha, INDArray a, boolean transposeA, INDArray x, double beta, INDArray y) {
+        PreparedOps.Entry op = prepared.find(Site.GEMV, y, a, x, null, alpha, beta, transposeA);
+        if (op == null) {
+            op = prepared.add(Site.GEMV, y, a, x, null, alpha, beta, transposeA,
+                    new Mmul(a, x, y, alpha, beta, MMulTranspose.builder().transposeA(transposeA).build()));
+        }
+        op.run();
     }
 
     @Override
@@ -283,17 +291,27 @@ public class Nd4jLinearAlgebra extends AbstractLinearAlgebra<Nd4jMatrix> {
             super.doAffine(x, w, bias, relu, out); // gemv beats the fused ops' gemm at one row
             return;
         }
-        INDArray[] inputs = {x.array(), w.array(), bias.vector()};
-        if (relu && (x.cols() == 1 || w.cols() == 1)) {
-            // relu_layer of 1.0.0-M2.1 fails its validation when x or w is a single column; xw_plus_b does not.
-            Nd4j.exec(new XwPlusB(inputs, out.array()));
+        INDArray xa = x.array();
+        INDArray wa = w.array();
+        INDArray b = bias.vector();
+        INDArray o = out.array();
+        // relu_layer of 1.0.0-M2.1 fails its validation when x or w is a single column; xw_plus_b does not.
+        boolean fused = relu && x.cols() > 1 && w.cols() > 1;
+        Site site = fused ? Site.RELU_LAYER : Site.XW_PLUS_B;
+        PreparedOps.Entry op = prepared.find(site, o, xa, wa, b, 0, 0, false);
+        if (op == null) {
+            CustomOp custom;
+            if (fused) {
+                custom = new ReluLayer(xa, wa, b);
+                custom.addOutputArgument(o);
+            } else {
+                custom = new XwPlusB(new INDArray[] {xa, wa, b}, o);
+            }
+            op = prepared.add(site, o, xa, wa, b, 0, 0, false, custom);
+        }
+        op.run();
+        if (relu && !fused) {
             doRelu(out, out);
-        } else if (relu) {
-            ReluLayer op = new ReluLayer(inputs[0], inputs[1], inputs[2]);
-            op.addOutputArgument(out.array());
-            Nd4j.exec(op);
-        } else {
-            Nd4j.exec(new XwPlusB(inputs, out.array()));
         }
     }
 
@@ -301,7 +319,7 @@ public class Nd4jLinearAlgebra extends AbstractLinearAlgebra<Nd4jMatrix> {
     protected double doSoftmaxCrossEntropy(Nd4jMatrix logits, int[] labels, Nd4jMatrix gradient) {
         INDArray g = gradient.array();
         INDArray selected = oneHot().of(labels, logits.cols());
-        Nd4j.exec(new LogSoftMax(logits.array(), g));
+        logSoftmax(logits.array(), g);
         double loss = -Nd4j.getBlasWrapper().dot(g, selected);
         if (!(loss < logSoftmaxExactBelow)) {
             loss = doSumNegativeLogSoftmax(logits, labels); // see there: log_softmax may be inexact
@@ -313,9 +331,25 @@ public class Nd4jLinearAlgebra extends AbstractLinearAlgebra<Nd4jMatrix> {
 
     // ---------------------------------------------------------------- element-wise and row-wise
 
+    /** {@code out = log_softmax(z)} row by row, through a prepared op. */
+    private void logSoftmax(INDArray z, INDArray out) {
+        PreparedOps.Entry op = prepared.find(Site.LOG_SOFTMAX, out, z, null, null, 0, 0, false);
+        if (op == null) {
+            op = prepared.add(Site.LOG_SOFTMAX, out, z, null, null, 0, 0, false, new LogSoftMax(z, out));
+        }
+        op.run();
+    }
+
     @Override
     protected void doAddRowVector(Nd4jMatrix a, Nd4jMatrix v, Nd4jMatrix out) {
-        Nd4j.exec(new AddOp(a.array(), v.array(), out.array()));
+        INDArray aa = a.array();
+        INDArray va = v.array();
+        INDArray o = out.array();
+        PreparedOps.Entry op = prepared.find(Site.ADD_ROW_VECTOR, o, aa, va, null, 0, 0, false);
+        if (op == null) {
+            op = prepared.add(Site.ADD_ROW_VECTOR, o, aa, va, null, 0, 0, false, new AddOp(aa, va, o));
+        }
+        op.run();
     }
 
     @Override
@@ -325,13 +359,20 @@ public class Nd4jLinearAlgebra extends AbstractLinearAlgebra<Nd4jMatrix> {
 
     @Override
     protected void doReluBackward(Nd4jMatrix gradient, Nd4jMatrix activation, Nd4jMatrix out) {
-        Nd4j.exec(new RectifiedLinearDerivative(activation.array(), gradient.array(), out.array()));
+        INDArray act = activation.array();
+        INDArray g = gradient.array();
+        INDArray o = out.array();
+        PreparedOps.Entry op = prepared.find(Site.RELU_BACKWARD, o, act, g, null, 0, 0, false);
+        if (op == null) {
+            op = prepared.add(Site.RELU_BACKWARD, o, act, g, null, 0, 0, false, new RectifiedLinearDerivative(act, g, o));
+        }
+        op.run();
     }
 
     @Override
     protected void doSoftmaxRows(Nd4jMatrix z, Nd4jMatrix out) {
         INDArray o = out.array();
-        Nd4j.exec(new LogSoftMax(z.array(), o));
+        logSoftmax(z.array(), o);
         Nd4j.exec(new Exp(o, o));
     }
 
@@ -347,7 +388,7 @@ public class Nd4jLinearAlgebra extends AbstractLinearAlgebra<Nd4jMatrix> {
         // Fast path: ND4J's log_softmax is log(softmax), exact while the labelled probabilities are normal
         // doubles; one underflowed below that gives a wrong finite value or -inf (see the defect tests).
         INDArray logProbabilities = logSoftmaxScratch.get(rows, cols);
-        Nd4j.exec(new LogSoftMax(z, logProbabilities));
+        logSoftmax(z, logProbabilities);
         double loss = -Nd4j.getBlasWrapper().dot(logProbabilities, selected);
         // Below -log(MIN_NORMAL) (708.4 in f64, 87.3 in f32) for the summed loss every term is below it too,
         // so every labelled probability is a normal number and its log from log_softmax is accurate.
@@ -422,7 +463,13 @@ public class Nd4jLinearAlgebra extends AbstractLinearAlgebra<Nd4jMatrix> {
             argmax = Nd4j.create(DataType.INT64, new long[] {rows}, 'c');
             argmaxHost = new long[rows];
         }
-        Nd4j.exec(new ArgMax(new INDArray[] {a.array()}, new INDArray[] {argmax}, false, 1));
+        INDArray aa = a.array();
+        PreparedOps.Entry op = prepared.find(Site.ARGMAX, argmax, aa, null, null, 0, 0, false);
+        if (op == null) {
+            op = prepared.add(Site.ARGMAX, argmax, aa, null, null, 0, 0, false,
+                    new ArgMax(new INDArray[] {aa}, new INDArray[] {argmax}, false, 1));
+        }
+        op.run();
         Host.beforeReading(argmax);
         new LongPointer(argmax.data().addressPointer()).get(argmaxHost, 0, rows);
         for (int i = 0; i < rows; i++) {
