@@ -76,6 +76,33 @@ public final class IdxReader {
     }
 
     static IdxData read(Path file, Expect expect, long maxDataBytes) throws IdxFormatException {
+        return withStream(file, (in, gzip, fileSize) ->
+                readData(file, in, gzip, expect, readHeader(file, in, gzip, fileSize, expect, maxDataBytes)));
+    }
+
+    /**
+     * Reads and checks only the header of {@code file}, as {@link #read(Path, Expect, long)} does before
+     * it reads the data: the magic number, the rank and each size, against the cap and against what the
+     * file's length allows. Lets a caller compare the headers of two files before reading either.
+     *
+     * @return the dimensions, e.g. {@code [60000, 28, 28]}
+     */
+    static int[] readDimensions(Path file, Expect expect) throws IdxFormatException {
+        return withStream(file, (in, gzip, fileSize) ->
+                readHeader(file, in, gzip, fileSize, expect, MAX_DATA_BYTES).dims());
+    }
+
+    /** What a header says, once checked. */
+    private record Header(int[] dims, long dataBytes, long headerBytes, String claim) {
+    }
+
+    /** Reads something from an open IDX file; {@code in} is already decompressed if {@code gzip}. */
+    private interface Reading<T> {
+        T from(InputStream in, boolean gzip, long fileSize) throws IOException;
+    }
+
+    /** Opens {@code file} (decompressing it if it is gzip) and turns every failure into an IdxFormatException. */
+    private static <T> T withStream(Path file, Reading<T> reading) throws IdxFormatException {
         long fileSize;
         try {
             fileSize = Files.size(file);
@@ -95,7 +122,7 @@ public final class IdxReader {
         }
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), BUFFER);
                 InputStream in = gzip ? new GZIPInputStream(raw, BUFFER) : raw) {
-            return read(file, in, gzip, fileSize, expect, maxDataBytes);
+            return reading.from(in, gzip, fileSize);
         } catch (IdxFormatException e) {
             throw e;
         } catch (ZipException | EOFException e) {
@@ -106,7 +133,7 @@ public final class IdxReader {
         }
     }
 
-    private static IdxData read(Path file, InputStream in, boolean gzip, long fileSize, Expect expect,
+    private static Header readHeader(Path file, InputStream in, boolean gzip, long fileSize, Expect expect,
             long maxDataBytes) throws IOException {
         byte[] magic = readHeaderBytes(file, in, 4, gzip);
         int type = magic[2] & 0xff;
@@ -164,6 +191,14 @@ public final class IdxReader {
             throw new IdxFormatException(file, "header says " + claim + ", more than a gzip file of "
                     + fileSize + " bytes can hold");
         }
+        return new Header(dims, dataBytes, headerBytes, claim);
+    }
+
+    private static IdxData readData(Path file, InputStream in, boolean gzip, Expect expect, Header header)
+            throws IOException {
+        int[] dims = header.dims();
+        long dataBytes = header.dataBytes();
+        String claim = header.claim();
         byte[] data;
         int held;
         if (gzip) {
@@ -178,8 +213,8 @@ public final class IdxReader {
                     + (gzip ? "decompressed data holds " : "file holds ") + describeHeld(dims, expect, held));
         }
         if (gzip && in.read() != -1) {
-            throw new IdxFormatException(file, "the gzip stream inflates past the " + (headerBytes + dataBytes)
-                    + " bytes its header promises (" + claim + ")");
+            throw new IdxFormatException(file, "the gzip stream inflates past the "
+                    + (header.headerBytes() + dataBytes) + " bytes its header promises (" + claim + ")");
         }
         return new IdxData(dims, data);
     }
