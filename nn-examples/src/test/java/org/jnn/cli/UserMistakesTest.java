@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 import org.jnn.core.ModelFile;
 import org.jnn.core.Parameters;
 import org.junit.jupiter.api.BeforeAll;
@@ -148,7 +150,26 @@ class UserMistakesTest {
         assertUserMistake("predict", "no such image file", "predict", "--model", model.toString(),
                 work.resolve("nothing.png").toString());
         Path text = Files.writeString(work.resolve("text.png"), "not a picture");
-        assertUserMistake("predict", "not an image", "predict", "--model", model.toString(), text.toString());
+        CliRun run = assertUserMistake("predict", "predict: " + text + ": not an image this program can read",
+                "predict", "--model", model.toString(), text.toString());
+        assertEquals(1, occurrences(run.err(), text.toString()), "names the file once:\n" + run);
+    }
+
+    @Test
+    void blankPictureIsNamedOnce() throws Exception {
+        Path blank = work.resolve("blank.png");
+        ImageIO.write(new BufferedImage(30, 30, BufferedImage.TYPE_BYTE_GRAY), "png", blank.toFile());
+        CliRun run = assertUserMistake("predict", "predict: " + blank + ": the picture is blank",
+                "predict", "--model", model.toString(), blank.toString());
+        assertEquals(1, occurrences(run.err(), blank.toString()), "names the file once:\n" + run);
+    }
+
+    private static int occurrences(String text, String part) {
+        int count = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + part.length())) {
+            count++;
+        }
+        return count;
     }
 
     @Test
