@@ -36,7 +36,8 @@ import java.util.TreeMap;
  *
  * <p>The header's {@code __metadata__} holds {@value #FORMAT_KEY} = {@value #FORMAT},
  * {@value #LAYER_SIZES_KEY} (e.g. {@code 784,200,200,10}), {@value #SHA256_KEY} (SHA-256 of the tensor
- * bytes, so corruption and edits are detected), and whatever the caller adds (training settings).
+ * bytes, so corruption and edits are detected; a file without it is refused, since removing it would
+ * otherwise hide an edit), and whatever the caller adds (training settings).
  *
  * <p>Saving writes a temporary file in the target's directory and moves it into place, so a crash
  * while saving never destroys the previous model.
@@ -158,6 +159,12 @@ public final class ModelFile {
                 throw new ModelFormatException(file, "holds " + dataLength + " bytes of tensors, more than a model of this library can have");
             }
             Map<String, String> metadata = readMetadata(file, header);
+            String expectedHash = metadata.get(SHA256_KEY);
+            if (expectedHash == null) {
+                // Every file this format writes has one; without it an edited file would pass unnoticed.
+                throw new ModelFormatException(file, "the metadata has no '" + SHA256_KEY + "' checksum, so the"
+                        + " tensor data cannot be verified; the file is incomplete or was modified");
+            }
             int[] sizes = parseSizes(file, metadata.get(LAYER_SIZES_KEY));
             long declared = declaredDataLength(header);
             if (declared != dataLength) {
@@ -166,8 +173,7 @@ public final class ModelFile {
             }
             ByteBuffer data = ByteBuffer.allocate((int) dataLength).order(ByteOrder.LITTLE_ENDIAN);
             readFully(channel, data, file);
-            String expectedHash = metadata.get(SHA256_KEY);
-            if (expectedHash != null && !expectedHash.equalsIgnoreCase(HexFormat.of().formatHex(sha256(data.array())))) {
+            if (!expectedHash.equalsIgnoreCase(HexFormat.of().formatHex(sha256(data.array())))) {
                 throw new ModelFormatException(file, "the tensor data do not match the checksum in the header; the file is corrupt or was modified");
             }
             return new SavedModel(readParameters(file, header, sizes, data), metadata);

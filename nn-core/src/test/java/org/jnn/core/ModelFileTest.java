@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,6 +92,20 @@ class ModelFileTest {
         byte[] bytes = Files.readAllBytes(saved());
         bytes[bytes.length - 20] ^= 1;
         assertRejected(bytes, "checksum");
+    }
+
+    @Test
+    void fileWhoseChecksumWasRemovedIsRejected() throws IOException {
+        byte[] bytes = Files.readAllBytes(saved());
+        bytes[bytes.length - 20] ^= 1; // an edit the checksum would reveal, so the checksum goes too
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
+        Matcher entry = Pattern.compile("\"" + ModelFile.SHA256_KEY + "\":\"[0-9a-f]{64}\",").matcher(text);
+        assertTrue(entry.find(), "the header holds the checksum entry: " + text.substring(0, 200));
+        // Blanked out rather than cut, so the header keeps its length and stays valid JSON.
+        String withoutChecksum = text.substring(0, entry.start()) + " ".repeat(entry.end() - entry.start())
+                + text.substring(entry.end());
+        assertRejected(withoutChecksum.getBytes(StandardCharsets.ISO_8859_1),
+                "the metadata has no 'data_sha256' checksum, so the tensor data cannot be verified");
     }
 
     @Test

@@ -27,17 +27,27 @@ public final class MnistImage {
     }
 
     /**
-     * Reads an image file (PNG, JPEG, GIF, BMP) and converts it with {@link #convert}.
+     * Reads an image file (PNG, JPEG, GIF, BMP) and converts it with {@link #convert}. The message of
+     * either exception starts with the file, once: {@code "seven.png: the picture is blank: ..."}.
      *
      * @throws IOException if the file cannot be read or is not an image Java can decode
      * @throws IllegalArgumentException if the picture is blank (no ink)
      */
     public static double[] read(Path file) throws IOException {
-        BufferedImage image = ImageIO.read(file.toFile());
-        if (image == null) {
-            throw new IOException(file + " is not an image this program can read (PNG, JPEG, GIF or BMP)");
+        BufferedImage image;
+        try {
+            image = ImageIO.read(file.toFile());
+        } catch (IOException e) {
+            throw new IOException(file + ": cannot decode the picture (" + e.getMessage() + ")", e);
         }
-        return convert(image);
+        if (image == null) {
+            throw new IOException(file + ": not an image this program can read (PNG, JPEG, GIF or BMP)");
+        }
+        try {
+            return convert(image);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
     }
 
     /**

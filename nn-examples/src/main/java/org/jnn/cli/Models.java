@@ -1,7 +1,10 @@
 package org.jnn.cli;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -41,7 +44,13 @@ final class Models {
         return ModelFile.load(file);
     }
 
-    /** Rejects a {@code --save} target that cannot be written, before training spends time on it. */
+    /**
+     * Rejects a {@code --save} target that cannot be written, before training spends time on it. The
+     * folder must exist or be creatable, and a file must really be creatable there: one is created and
+     * deleted, because permission bits say yes to root everywhere and nothing of file systems such as
+     * {@code /sys} that take no new files; otherwise the save fails only after training, naming its
+     * temporary file.
+     */
     static void checkSaveTarget(Path file) {
         if (file == null) {
             return;
@@ -56,12 +65,41 @@ final class Models {
                 if (!Files.isDirectory(p)) {
                     throw new UsageException("--save " + file + ": " + p + " is a file, not a folder");
                 }
-                if (!Files.isWritable(p)) {
-                    throw new UsageException("--save " + file + ": cannot write in " + p);
-                }
-                break;
+                checkCanCreateFileIn(file, p, p.equals(parent) ? null : parent);
+                return;
             }
         }
+    }
+
+    /** Creates and deletes a file in {@code folder}, the nearest existing folder of {@code --save file}. */
+    private static void checkCanCreateFileIn(Path file, Path folder, Path missingParent) {
+        Path probe;
+        try {
+            probe = Files.createTempFile(folder, ".nn-save-check-", ".tmp");
+        } catch (IOException e) {
+            String problem = "cannot write in " + folder + " (" + reason(e) + ")";
+            throw new UsageException("--save " + file + ": "
+                    + (missingParent == null ? problem : "cannot create the folder " + missingParent + ": " + problem),
+                    e);
+        }
+        try {
+            Files.deleteIfExists(probe);
+        } catch (IOException e) {
+            // Writing works, which is what matters; an empty hidden file is left behind.
+        }
+    }
+
+    private static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason(); // e.g. "Read-only file system"
+        }
+        if (e instanceof NoSuchFileException) {
+            return "it takes no new files";
+        }
+        return String.valueOf(e.getMessage());
     }
 
     static int[] layerSizes(SavedModel model) {

@@ -80,7 +80,7 @@ final class PredictCommand implements Callable<Integer> {
             try {
                 input = MnistImage.read(image);
             } catch (IOException | IllegalArgumentException e) {
-                throw new UsageException(image + ": " + e.getMessage(), e);
+                throw new UsageException(e.getMessage(), e); // MnistImage's messages start with the file
             }
             if (saveInput != null) {
                 MnistImage.write(input, saveInput.resolve(baseName(image) + "-28x28.png"));

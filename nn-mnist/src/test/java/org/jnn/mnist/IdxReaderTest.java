@@ -9,9 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.sun.management.ThreadMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -113,6 +117,28 @@ class IdxReaderTest {
                 gzip(idx(0x08, new int[] {1_000_000, 28, 28}, new byte[10])));
         fails(file, IdxReader.Expect.IMAGES, "header says 1000000 images of 28x28 pixels (784000000 bytes)",
                 "more than a gzip file of");
+    }
+
+    @Test
+    void gzipHeaderClaimingFarMoreThanItInflatesToFailsWithoutAllocatingTheClaim() {
+        // 1 MiB of incompressible pixels behind a header claiming 1,000,000 images of 28x28 (784 MB): the
+        // gzip file is large enough that DEFLATE could in principle hold that much, so only inflating
+        // reveals the lie, and the reader must not allocate the 784 MB the header asks for.
+        byte[] pixels = new byte[1 << 20];
+        new Random(7).nextBytes(pixels);
+        Path file = write(dir, "train-images-idx3-ubyte.gz",
+                gzip(idx(0x08, new int[] {1_000_000, 28, 28}, pixels)));
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled(),
+                "this JVM cannot count the bytes a thread allocates");
+
+        long before = threads.getCurrentThreadAllocatedBytes();
+        fails(file, IdxReader.Expect.IMAGES, "header says 1000000 images of 28x28 pixels (784000000 bytes) but the"
+                + " decompressed data holds 1048576 bytes");
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+
+        // A test heap is often big enough for 784 MB, so count the allocation rather than wait for an OOM.
+        assertTrue(allocated < 64L << 20, "reading allocated " + allocated + " bytes for 1 MiB of data");
     }
 
     @ParameterizedTest(name = "gzip={0}")

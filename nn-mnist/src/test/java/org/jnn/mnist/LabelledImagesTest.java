@@ -1,5 +1,6 @@
 package org.jnn.mnist;
 
+import static org.jnn.mnist.IdxFiles.gzip;
 import static org.jnn.mnist.IdxFiles.images;
 import static org.jnn.mnist.IdxFiles.labels;
 import static org.jnn.mnist.IdxFiles.write;
@@ -9,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.jnn.core.Dataset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,6 +67,19 @@ class LabelledImagesTest {
         IdxFormatException e = assertThrows(IdxFormatException.class,
                 () -> LabelledImages.read(imageFile, labelFile, 10));
         assertEquals("train-images-idx3-ubyte: holds 3 images but train-labels-idx1-ubyte holds 2 labels",
+                e.getMessage());
+    }
+
+    @Test
+    void countsAreComparedBeforeTheDataAreRead() {
+        // The images file's header is intact but its compressed data are cut off, so reading its data would
+        // fail; the headers alone show that the pair does not belong together, and that is what is reported.
+        byte[] compressed = gzip(images(300, 8, 8));
+        Path imageFile = write(dir, "train-images-idx3-ubyte", Arrays.copyOf(compressed, compressed.length / 2));
+        Path labelFile = write(dir, "train-labels-idx1-ubyte", labels(1, 2));
+        IdxFormatException e = assertThrows(IdxFormatException.class,
+                () -> LabelledImages.read(imageFile, labelFile, 10));
+        assertEquals("train-images-idx3-ubyte: holds 300 images but train-labels-idx1-ubyte holds 2 labels",
                 e.getMessage());
     }
 
