@@ -18,10 +18,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.CustomOp;
 import org.nd4j.linalg.api.ops.impl.indexaccum.custom.ArgMax;
 import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
-import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
 import org.nd4j.linalg.api.ops.impl.transforms.ReluLayer;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.LogSoftMax;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.ThresholdRelu;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.XwPlusB;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
@@ -44,7 +44,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * uses as few as possible (counts in brackets; "BLAS" marks a direct BLAS call through ND4J's
  * {@code BlasWrapper}, which skips the op machinery and costs about a microsecond):
  * <ul>
- *   <li>{@code gemm}: {@code Nd4j.gemm(a, b, c, transA, transB, alpha, beta)} [1]. When the product
+ *   <li>{@code gemm}: ND4J's {@code Mmul} (BLAS gemm) with the transposes, alpha and beta [1]. When the product
  *       has a single row or column it is ND4J's {@code Mmul} of the matrix and the rank-1 view of the
  *       vector [1], which libnd4j hands to BLAS gemv (5× faster than gemm with one row at 784×200).
  *       {@code beta = 0} ignores NaN in {@code c}, as in BLAS (the conformance suite checks it).
@@ -61,7 +61,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *       below when that could be inexact), {@code exp} in place [1] and minus the one-hot labels
  *       [BLAS]: 2 op calls where the three separate operations take 3 or more.
  *   <li>{@code addRowVector}: the broadcasting {@code add} op, {@code AddOp(a, v, out)} [1].
- *   <li>{@code relu}: {@code RectifiedLinear(z, out, 0)} [1].
+ *   <li>{@code relu}: {@code thresholdedrelu} with cutoff 0, {@code ThresholdRelu(z, out, 0)} [1].
  *   <li>{@code reluBackward}: {@code relu_bp}, {@code RectifiedLinearDerivative(activation, gradient, out)},
  *       the gradient where {@code activation > 0} and 0 elsewhere, not the mask alone [1].
  *   <li>{@code softmaxRows}: {@code log_softmax} then {@code exp} in place [2]. Not the {@code softmax}
@@ -257,8 +257,20 @@ public class Nd4jLinearAlgebra extends AbstractLinearAlgebra<Nd4jMatrix> {
         } else if (n == 1) {
             matrixVector(alpha, a.array(), transposeA, b.vector(), beta, c.vector());
         } else {
-            Nd4j.gemm(a.array(), b.array(), c.array(), transposeA, transposeB, alpha, beta);
+            matrixMatrix(alpha, a.array(), transposeA, b.array(), transposeB, beta, c.array());
         }
+    }
+
+    /** {@code c = alpha·op(a)·op(b) + beta·c} by ND4J's {@code matmul} (BLAS gemm), through a prepared op. */
+    private void matrixMatrix(double alpha, INDArray a, boolean transposeA, INDArray b, boolean transposeB, double beta,
+            INDArray c) {
+        int flags = (transposeA ? 1 : 0) | (transposeB ? 2 : 0);
+        PreparedOps.Entry op = prepared.find(Site.GEMM, c, a, b, null, alpha, beta, flags);
+        if (op == null) {
+            op = prepared.add(Site.GEMM, c, a, b, null, alpha, beta, flags, new Mmul(a, b, c, alpha, beta,
+                    MMulTranspose.builder().transposeA(transposeA).transposeB(transposeB).build()));
+        }
+        op.run();
     }
 
     /**
@@ -267,9 +279,10 @@ public class Nd4jLinearAlgebra extends AbstractLinearAlgebra<Nd4jMatrix> {
      * 784×200 at batch 1).
      */
     private void matrixVector(double alpha, INDArray a, boolean transposeA, INDArray x, double beta, INDArray y) {
-        PreparedOps.Entry op = prepared.find(Site.GEMV, y, a, x, null, alpha, beta, transposeA);
+        int flags = transposeA ? 1 : 0;
+        PreparedOps.Entry op = prepared.find(Site.GEMV, y, a, x, null, alpha, beta, flags);
         if (op == null) {
-            op = prepared.add(Site.GEMV, y, a, x, null, alpha, beta, transposeA,
+            op = prepared.add(Site.GEMV, y, a, x, null, alpha, beta, flags,
                     new Mmul(a, x, y, alpha, beta, MMulTranspose.builder().transposeA(transposeA).build()));
         }
         op.run();
@@ -280,7 +293,7 @@ public class Nd4jLinearAlgebra extends AbstractLinearAlgebra<Nd4jMatrix> {
         // a += alpha · op(x) · op(y) with op(x) the a.rows()×1 column and op(y) the 1×a.cols() row.
         boolean xIsColumn = x.cols() == 1 && x.rows() == a.rows();
         boolean yIsRow = y.rows() == 1 && y.cols() == a.cols();
-        Nd4j.gemm(x.array(), y.array(), a.array(), !xIsColumn, !yIsRow, alpha, 1.0);
+        matrixMatrix(alpha, x.array(), !xIsColumn, y.array(), !yIsRow, 1.0, a.array());
     }
 
     // ---------------------------------------------------------------- fused layer operations
@@ -298,7 +311,7 @@ public class Nd4jLinearAlgebra extends AbstractLinearAlgebra<Nd4jMatrix> {
         // relu_layer of 1.0.0-M2.1 fails its validation when x or w is a single column; xw_plus_b does not.
         boolean fused = relu && x.cols() > 1 && w.cols() > 1;
         Site site = fused ? Site.RELU_LAYER : Site.XW_PLUS_B;
-        PreparedOps.Entry op = prepared.find(site, o, xa, wa, b, 0, 0, false);
+        PreparedOps.Entry op = prepared.find(site, o, xa, wa, b, 0, 0, 0);
         if (op == null) {
             CustomOp custom;
             if (fused) {
@@ -307,7 +320,7 @@ public class Nd4jLinearAlgebra extends AbstractLinearAlgebra<Nd4jMatrix> {
             } else {
                 custom = new XwPlusB(new INDArray[] {xa, wa, b}, o);
             }
-            op = prepared.add(site, o, xa, wa, b, 0, 0, false, custom);
+            op = prepared.add(site, o, xa, wa, b, 0, 0, 0, custom);
         }
         op.run();
         if (relu && !fused) {
@@ -333,9 +346,9 @@ public class Nd4jLinearAlgebra extends AbstractLinearAlgebra<Nd4jMatrix> {
 
     /** {@code out = log_softmax(z)} row by row, through a prepared op. */
     private void logSoftmax(INDArray z, INDArray out) {
-        PreparedOps.Entry op = prepared.find(Site.LOG_SOFTMAX, out, z, null, null, 0, 0, false);
+        PreparedOps.Entry op = prepared.find(Site.LOG_SOFTMAX, out, z, null, null, 0, 0, 0);
         if (op == null) {
-            op = prepared.add(Site.LOG_SOFTMAX, out, z, null, null, 0, 0, false, new LogSoftMax(z, out));
+            op = prepared.add(Site.LOG_SOFTMAX, out, z, null, null, 0, 0, 0, new LogSoftMax(z, out));
         }
         op.run();
     }
@@ -345,16 +358,23 @@ public class Nd4jLinearAlgebra extends AbstractLinearAlgebra<Nd4jMatrix> {
         INDArray aa = a.array();
         INDArray va = v.array();
         INDArray o = out.array();
-        PreparedOps.Entry op = prepared.find(Site.ADD_ROW_VECTOR, o, aa, va, null, 0, 0, false);
+        PreparedOps.Entry op = prepared.find(Site.ADD_ROW_VECTOR, o, aa, va, null, 0, 0, 0);
         if (op == null) {
-            op = prepared.add(Site.ADD_ROW_VECTOR, o, aa, va, null, 0, 0, false, new AddOp(aa, va, o));
+            op = prepared.add(Site.ADD_ROW_VECTOR, o, aa, va, null, 0, 0, 0, new AddOp(aa, va, o));
         }
         op.run();
     }
 
     @Override
     protected void doRelu(Nd4jMatrix z, Nd4jMatrix out) {
-        Nd4j.exec(new RectifiedLinear(z.array(), out.array(), 0.0));
+        // thresholdedrelu with cutoff 0, a custom op that can be prepared (the legacy relu cannot).
+        INDArray za = z.array();
+        INDArray o = out.array();
+        PreparedOps.Entry op = prepared.find(Site.RELU, o, za, null, null, 0, 0, 0);
+        if (op == null) {
+            op = prepared.add(Site.RELU, o, za, null, null, 0, 0, 0, new ThresholdRelu(za, o, 0.0));
+        }
+        op.run();
     }
 
     @Override
@@ -362,9 +382,9 @@ public class Nd4jLinearAlgebra extends AbstractLinearAlgebra<Nd4jMatrix> {
         INDArray act = activation.array();
         INDArray g = gradient.array();
         INDArray o = out.array();
-        PreparedOps.Entry op = prepared.find(Site.RELU_BACKWARD, o, act, g, null, 0, 0, false);
+        PreparedOps.Entry op = prepared.find(Site.RELU_BACKWARD, o, act, g, null, 0, 0, 0);
         if (op == null) {
-            op = prepared.add(Site.RELU_BACKWARD, o, act, g, null, 0, 0, false, new RectifiedLinearDerivative(act, g, o));
+            op = prepared.add(Site.RELU_BACKWARD, o, act, g, null, 0, 0, 0, new RectifiedLinearDerivative(act, g, o));
         }
         op.run();
     }
@@ -464,9 +484,9 @@ public class Nd4jLinearAlgebra extends AbstractLinearAlgebra<Nd4jMatrix> {
             argmaxHost = new long[rows];
         }
         INDArray aa = a.array();
-        PreparedOps.Entry op = prepared.find(Site.ARGMAX, argmax, aa, null, null, 0, 0, false);
+        PreparedOps.Entry op = prepared.find(Site.ARGMAX, argmax, aa, null, null, 0, 0, 0);
         if (op == null) {
-            op = prepared.add(Site.ARGMAX, argmax, aa, null, null, 0, 0, false,
+            op = prepared.add(Site.ARGMAX, argmax, aa, null, null, 0, 0, 0,
                     new ArgMax(new INDArray[] {aa}, new INDArray[] {argmax}, false, 1));
         }
         op.run();

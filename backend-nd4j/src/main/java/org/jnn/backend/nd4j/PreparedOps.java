@@ -22,7 +22,7 @@ import org.nd4j.linalg.factory.Nd4j;
 final class PreparedOps {
 
     /** Where in the backend an op is called; part of the key. */
-    enum Site { GEMV, XW_PLUS_B, RELU_LAYER, LOG_SOFTMAX, ADD_ROW_VECTOR, RELU_BACKWARD, ARGMAX }
+    enum Site { GEMM, GEMV, RELU, XW_PLUS_B, RELU_LAYER, LOG_SOFTMAX, ADD_ROW_VECTOR, RELU_BACKWARD, ARGMAX }
 
     /** Enough for every call of a training step and of evaluation, for a few networks. */
     private static final int CAPACITY = 64;
@@ -36,12 +36,12 @@ final class PreparedOps {
         private final INDArray c;
         private final double alpha;
         private final double beta;
-        private final boolean flag;
+        private final int flags;
         private final CustomOp op;
         private final OpContext context;
 
         private Entry(Site site, INDArray out, INDArray a, INDArray b, INDArray c, double alpha, double beta,
-                boolean flag, CustomOp op) {
+                int flags, CustomOp op) {
             this.site = site;
             this.out = out;
             this.a = a;
@@ -49,7 +49,7 @@ final class PreparedOps {
             this.c = c;
             this.alpha = alpha;
             this.beta = beta;
-            this.flag = flag;
+            this.flags = flags;
             this.op = op;
             // What Nd4j.exec(op) copies into its per-call context, once.
             OpContext ctx = Nd4j.getExecutioner().buildContext();
@@ -63,11 +63,11 @@ final class PreparedOps {
             this.context = ctx;
         }
 
-        private boolean matches(Site s, INDArray o, INDArray x, INDArray y, INDArray z, double al, double be, boolean f) {
+        private boolean matches(Site s, INDArray o, INDArray x, INDArray y, INDArray z, double al, double be, int f) {
             // Scalars compared bit for bit: NaN matches NaN, 0.0 does not match -0.0.
             return site == s && out == o && a == x && b == y && c == z
                     && Double.doubleToLongBits(alpha) == Double.doubleToLongBits(al)
-                    && Double.doubleToLongBits(beta) == Double.doubleToLongBits(be) && flag == f;
+                    && Double.doubleToLongBits(beta) == Double.doubleToLongBits(be) && flags == f;
         }
 
         /** Runs the op on the arrays it was built for. */
@@ -79,10 +79,13 @@ final class PreparedOps {
     private final Entry[] entries = new Entry[CAPACITY];
     private int next;
 
-    /** The entry built for exactly these arguments, or null. Unused array arguments are null. */
-    Entry find(Site site, INDArray out, INDArray a, INDArray b, INDArray c, double alpha, double beta, boolean flag) {
+    /**
+     * The entry built for exactly these arguments, or null. Unused array arguments are null; {@code flags}
+     * holds any boolean arguments (transposes) as bits.
+     */
+    Entry find(Site site, INDArray out, INDArray a, INDArray b, INDArray c, double alpha, double beta, int flags) {
         for (Entry e : entries) {
-            if (e != null && e.matches(site, out, a, b, c, alpha, beta, flag)) {
+            if (e != null && e.matches(site, out, a, b, c, alpha, beta, flags)) {
                 return e;
             }
         }
@@ -90,9 +93,9 @@ final class PreparedOps {
     }
 
     /** Keeps {@code op}, built for these arguments, replacing the oldest entry when full. */
-    Entry add(Site site, INDArray out, INDArray a, INDArray b, INDArray c, double alpha, double beta, boolean flag,
+    Entry add(Site site, INDArray out, INDArray a, INDArray b, INDArray c, double alpha, double beta, int flags,
             CustomOp op) {
-        Entry e = new Entry(site, out, a, b, c, alpha, beta, flag, op);
+        Entry e = new Entry(site, out, a, b, c, alpha, beta, flags, op);
         entries[next] = e;
         next = (next + 1) % CAPACITY;
         return e;
