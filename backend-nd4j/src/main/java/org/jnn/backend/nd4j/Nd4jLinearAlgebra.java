@@ -264,6 +264,8 @@ public class Nd4jLinearAlgebra extends AbstractLinearAlgebra<Nd4jMatrix> {
     /** {@code c = alpha·op(a)·op(b) + beta·c} by ND4J's {@code matmul} (BLAS gemm), through a prepared op. */
     private void matrixMatrix(double alpha, INDArray a, boolean transposeA, INDArray b, boolean transposeB, double beta,
             INDArray c) {
+        long k = transposeA ? a.rows() : a.columns();
+        Nd4jRuntime.beforeProduct(c.length() * k);
         int flags = (transposeA ? 1 : 0) | (transposeB ? 2 : 0);
         PreparedOps.Entry op = prepared.find(Site.GEMM, c, a, b, null, alpha, beta, flags);
         if (op == null) {
@@ -279,6 +281,7 @@ public class Nd4jLinearAlgebra extends AbstractLinearAlgebra<Nd4jMatrix> {
      * 784×200 at batch 1).
      */
     private void matrixVector(double alpha, INDArray a, boolean transposeA, INDArray x, double beta, INDArray y) {
+        Nd4jRuntime.beforeMatrixVector(a.length());
         int flags = transposeA ? 1 : 0;
         PreparedOps.Entry op = prepared.find(Site.GEMV, y, a, x, null, alpha, beta, flags);
         if (op == null) {

@@ -43,8 +43,22 @@ final class Nd4jRuntime {
     /** System property: number of threads ND4J and its BLAS use (a positive integer). */
     static final String THREADS_PROPERTY = "nn.nd4j.threads";
 
-    /** System property: number of threads OpenBLAS alone uses, overriding {@value #THREADS_PROPERTY} for it. */
-    static final String BLAS_THREADS_PROPERTY = "nn.nd4j.blasThreads";
+    /**
+     * System property: number of OpenBLAS threads for large matrix products (at least
+     * {@value #LARGE_PRODUCT} multiply-adds); smaller products, gemv and every other op use the count of
+     * {@value #THREADS_PROPERTY}. Default: the number of processors, unless {@value #THREADS_PROPERTY}
+     * or {@code OMP_NUM_THREADS} is set, which then applies to large products too.
+     */
+    static final String GEMM_THREADS_PROPERTY = "nn.nd4j.gemmThreads";
+
+    /**
+     * Multiply-adds from which a product is large. Measured on 2 processors: batch-64 products of the
+     * 784-200-200-10 network (2.6 to 10 M multiply-adds) run 1.3 to 1.4 times faster on 2 OpenBLAS
+     * threads, while gemv at batch 1 (0.16 M) runs 3 times slower on 2 than on 1.
+     */
+    static final long LARGE_PRODUCT = 1L << 20;
+
+    private static volatile int blasThreadsInForce;
 
     /** Measured best for the 784-200-200-10 network at batch 1 to 128 on 2 cores; see the README. */
     static final int DEFAULT_THREADS = 1;
@@ -72,13 +86,54 @@ final class Nd4jRuntime {
      * @param source where the count came from, for messages
      * @param masterThreads libnd4j's thread pool limit after applying it
      * @param openMpThreads OpenMP's thread limit after applying it
-     * @param blasThreads OpenBLAS's thread count after applying it
+     * @param blasThreads OpenBLAS's thread count after applying it, for everything but large products
+     * @param largeProductThreads OpenBLAS's thread count for products of at least {@link #LARGE_PRODUCT}
+     *     multiply-adds
      */
-    record ThreadSettings(int requested, String source, int masterThreads, int openMpThreads, int blasThreads) {
+    record ThreadSettings(int requested, String source, int masterThreads, int openMpThreads, int blasThreads,
+            int largeProductThreads) {
         @Override
         public String toString() {
             return "threads: libnd4j " + masterThreads + ", OpenMP " + openMpThreads + ", BLAS " + blasThreads
-                    + " (" + source + ")";
+                    + " (" + largeProductThreads + " for products of 1M multiply-adds and more) (" + source + ")";
+        }
+    }
+
+    /**
+     * Matrix elements from which a matrix-vector product runs on {@link ThreadSettings#blasThreads}:
+     * OpenBLAS splits a gemv of 784×200 (batch 1) over every thread it has, which made it 3 times
+     * slower on 2 threads than on 1.
+     */
+    static final long LARGE_GEMV = 1L << 15;
+
+    /**
+     * Before a matrix product of {@code multiplyAdds}: from {@link #LARGE_PRODUCT} on, OpenBLAS gets
+     * {@link ThreadSettings#largeProductThreads}; smaller ones keep whatever is in force. Changing
+     * OpenBLAS's (process-wide) count costs far more than a small product, so it changes only when the
+     * kind of work changes (batch-1 steps are all gemv, batch-64 steps are dominated by large products).
+     */
+    static void beforeProduct(long multiplyAdds) {
+        if (multiplyAdds >= LARGE_PRODUCT) {
+            useBlasThreads(true);
+        }
+    }
+
+    /** Before a matrix-vector product with a matrix of {@code elements}; see {@link #LARGE_GEMV}. */
+    static void beforeMatrixVector(long elements) {
+        if (elements >= LARGE_GEMV) {
+            useBlasThreads(false);
+        }
+    }
+
+    private static void useBlasThreads(boolean large) {
+        ThreadSettings threads = state().threads();
+        if (threads == null) {
+            return;
+        }
+        int wanted = large ? threads.largeProductThreads() : threads.blasThreads();
+        if (wanted != blasThreadsInForce) {
+            Nd4j.factory().blas().setMaxThreads(wanted);
+            blasThreadsInForce = wanted;
         }
     }
 
@@ -112,7 +167,7 @@ final class Nd4jRuntime {
         Environment environment = Nd4j.getEnvironment();
         if (!environment.isCPU()) { // a device backend: CPU threads and OpenBLAS do not apply
             return new ThreadSettings(0, "not applied: " + Nd4j.getBackend().getClass().getSimpleName()
-                    + " is not a CPU backend", environment.maxMasterThreads(), 0, 0);
+                    + " is not a CPU backend", environment.maxMasterThreads(), 0, 0, 0);
         }
         if (request.count() > 0) {
             int n = request.count();
@@ -121,13 +176,12 @@ final class Nd4jRuntime {
             NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(n);
             Nd4j.factory().blas().setMaxThreads(n);
         }
-        String blas = System.getProperty(BLAS_THREADS_PROPERTY);
-        if (blas != null && !blas.isBlank()) {
-            Nd4j.factory().blas().setMaxThreads(Integer.parseInt(blas.trim()));
-        }
+        int blasThreads = Nd4j.factory().blas().getMaxThreads();
+        blasThreadsInForce = blasThreads;
+        int large = request.largeProductThreads() > 0 ? request.largeProductThreads()
+                : request.explicit() ? blasThreads : Runtime.getRuntime().availableProcessors();
         return new ThreadSettings(request.count(), request.source(), environment.maxMasterThreads(),
-                NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads(),
-                Nd4j.factory().blas().getMaxThreads());
+                NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads(), blasThreads, large);
     }
 
     /** A 2×2 product through the same path as the backend's gemm: the natives load and compute. */
@@ -148,29 +202,53 @@ final class Nd4jRuntime {
     // ---------------------------------------------------------------- thread request
 
     /** The thread count asked for, before ND4J is loaded; {@code count == 0} keeps ND4J's choice. */
-    record ThreadRequest(int count, String source) {
+    /**
+     * @param count threads for ND4J's ops and BLAS, or 0 when ND4J's own choice was kept
+     * @param source where the counts came from, for messages
+     * @param largeProductThreads OpenBLAS threads for large products, or 0 for the default
+     * @param explicit whether the user chose {@code count} (then large products use it too by default)
+     */
+    record ThreadRequest(int count, String source, int largeProductThreads, boolean explicit) {
 
         static ThreadRequest resolve(Function<String, String> properties, Function<String, String> environment) {
+            ThreadRequest general = resolveGeneral(properties, environment);
+            String gemm = properties.apply(GEMM_THREADS_PROPERTY);
+            if (gemm == null || gemm.isBlank()) {
+                return general;
+            }
+            int n = positive(GEMM_THREADS_PROPERTY, gemm);
+            return new ThreadRequest(general.count(), general.source() + "; system property " + GEMM_THREADS_PROPERTY
+                    + "=" + n, n, general.explicit());
+        }
+
+        private static ThreadRequest resolveGeneral(Function<String, String> properties,
+                Function<String, String> environment) {
             String property = properties.apply(THREADS_PROPERTY);
             if (property != null && !property.isBlank()) {
-                int n;
-                try {
-                    n = Integer.parseInt(property.trim());
-                } catch (NumberFormatException e) {
-                    n = 0;
-                }
-                if (n < 1) {
-                    throw new IllegalArgumentException("system property " + THREADS_PROPERTY + "=" + property
-                            + " is not a positive integer; use e.g. -D" + THREADS_PROPERTY + "=1");
-                }
-                return new ThreadRequest(n, "system property " + THREADS_PROPERTY + "=" + n);
+                int n = positive(THREADS_PROPERTY, property);
+                return new ThreadRequest(n, "system property " + THREADS_PROPERTY + "=" + n, 0, true);
             }
             String omp = environment.apply(OMP_NUM_THREADS);
             if (omp != null && !omp.isBlank()) {
                 // ND4J read it itself when it loaded, for its thread pool, OpenMP and OpenBLAS.
-                return new ThreadRequest(0, "environment variable " + OMP_NUM_THREADS + "=" + omp.trim());
+                return new ThreadRequest(0, "environment variable " + OMP_NUM_THREADS + "=" + omp.trim(), 0, true);
             }
-            return new ThreadRequest(DEFAULT_THREADS, "default of backend-nd4j; change with -D" + THREADS_PROPERTY + "=N");
+            return new ThreadRequest(DEFAULT_THREADS, "default of backend-nd4j; change with -D" + THREADS_PROPERTY
+                    + "=N and -D" + GEMM_THREADS_PROPERTY + "=N", 0, false);
+        }
+
+        private static int positive(String name, String value) {
+            int n;
+            try {
+                n = Integer.parseInt(value.trim());
+            } catch (NumberFormatException e) {
+                n = 0;
+            }
+            if (n < 1) {
+                throw new IllegalArgumentException("system property " + name + "=" + value
+                        + " is not a positive integer; use e.g. -D" + name + "=1");
+            }
+            return n;
         }
     }
 

@@ -70,19 +70,36 @@ class Nd4jBackendTest {
         Nd4jRuntime.State state = Nd4jRuntime.state();
         Nd4jRuntime.ThreadRequest request = Nd4jRuntime.ThreadRequest.resolve(System::getProperty, System::getenv);
         Nd4jRuntime.ThreadSettings threads = state.threads();
-        assertEquals(request, new Nd4jRuntime.ThreadRequest(threads.requested(), threads.source()));
+        assertEquals(request.count(), threads.requested());
+        assertEquals(request.source(), threads.source());
         if (request.count() > 0) {
             assertEquals(request.count(), threads.masterThreads(), threads::toString);
             assertEquals(request.count(), threads.openMpThreads(), threads::toString);
             assertEquals(request.count(), threads.blasThreads(), threads::toString);
         }
+        int expectedLarge = request.largeProductThreads() > 0 ? request.largeProductThreads()
+                : request.explicit() ? threads.blasThreads() : Runtime.getRuntime().availableProcessors();
+        assertEquals(expectedLarge, threads.largeProductThreads(), threads::toString);
         assertTrue(new Nd4jLinearAlgebra().runtimeInfo().contains(threads.toString()));
+    }
+
+    @Test
+    void largeProductThreadsComeFromTheirOwnProperty() {
+        Map<String, String> none = Map.of();
+        Nd4jRuntime.ThreadRequest both = Nd4jRuntime.ThreadRequest.resolve(
+                Map.of("nn.nd4j.threads", "1", "nn.nd4j.gemmThreads", "2")::get, none::get);
+        assertEquals(1, both.count());
+        assertEquals(2, both.largeProductThreads());
+        assertTrue(both.source().contains("nn.nd4j.gemmThreads=2"), both.source());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Nd4jRuntime.ThreadRequest.resolve(Map.of("nn.nd4j.gemmThreads", "0")::get, none::get));
+        assertTrue(e.getMessage().contains("nn.nd4j.gemmThreads=0"), e.getMessage());
     }
 
     @Test
     void threadRequestComesFromThePropertyThenOmpNumThreadsThenTheDefault() {
         Map<String, String> none = Map.of();
-        assertEquals(new Nd4jRuntime.ThreadRequest(2, "system property nn.nd4j.threads=2"),
+        assertEquals(new Nd4jRuntime.ThreadRequest(2, "system property nn.nd4j.threads=2", 0, true),
                 Nd4jRuntime.ThreadRequest.resolve(Map.of("nn.nd4j.threads", " 2 ")::get, Map.of("OMP_NUM_THREADS", "4")::get));
         Nd4jRuntime.ThreadRequest fromEnvironment =
                 Nd4jRuntime.ThreadRequest.resolve(none::get, Map.of("OMP_NUM_THREADS", "4")::get);
@@ -90,6 +107,7 @@ class Nd4jBackendTest {
         assertEquals("environment variable OMP_NUM_THREADS=4", fromEnvironment.source());
         Nd4jRuntime.ThreadRequest fallback = Nd4jRuntime.ThreadRequest.resolve(none::get, none::get);
         assertEquals(Nd4jRuntime.DEFAULT_THREADS, fallback.count());
+        assertEquals(false, fallback.explicit(), "large products may then use every processor");
         assertTrue(fallback.source().contains("-Dnn.nd4j.threads=N"), fallback.source());
         for (String bad : new String[] {"0", "-1", "two", "1.5"}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
