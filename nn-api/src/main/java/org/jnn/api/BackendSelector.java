@@ -93,8 +93,9 @@ public final class BackendSelector {
             return new Selection(usable.get(0).backend(), "the only usable backend", found, scan.failures);
         }
         BackendInfo best = usable.get(0); // infos() are sorted by priority, highest first
-        notices.accept("found backends " + usable.stream()
-                .map(b -> b.name() + " (priority " + b.priority() + ")").collect(Collectors.joining(", "))
+        notices.accept("found backends " + found.stream()
+                .map(b -> b.name() + (b.usable() ? " (priority " + b.priority() + ")" : " (unusable here)"))
+                .collect(Collectors.joining(", "))
                 + "; using " + best.name() + ". Choose another with -D" + PROPERTY + "=NAME or "
                 + ENVIRONMENT_VARIABLE + "=NAME.");
         return new Selection(best.backend(), "the highest priority of the usable backends", found, scan.failures);

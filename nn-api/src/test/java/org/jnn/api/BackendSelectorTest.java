@@ -144,6 +144,18 @@ class BackendSelectorTest {
     }
 
     @Test
+    void theNoticeAlsoNamesBackendsFoundButUnusable() {
+        LinearAlgebra ejml = backend("ejml", 30, true);
+        LinearAlgebra nd4j = backend("nd4j", 20, false);
+        LinearAlgebra commonsMath = backend("commons-math", 10, true);
+        Selection selection = selector(ejml, nd4j, commonsMath).select();
+        assertSame(ejml, selection.backend());
+        assertEquals(1, notices.size(), notices.toString());
+        assertTrue(notices.get(0).contains("nd4j (unusable here)"), notices.get(0));
+        assertTrue(notices.get(0).contains("commons-math (priority 10)"), notices.get(0));
+    }
+
+    @Test
     void severalUsableBackendsGiveTheHighestPriorityAndOneNoticeNamingAll() {
         LinearAlgebra commonsMath = backend("commons-math", 10, true);
         LinearAlgebra ejml = backend("ejml", 30, true);

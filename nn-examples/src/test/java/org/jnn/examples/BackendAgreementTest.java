@@ -32,10 +32,10 @@ class BackendAgreementTest {
     static final int STEPS = 100;
     static final double TOLERANCE = 1e-9;
     /**
-     * Below this magnitude a difference is measured absolutely: a bias that stays near 0 has no
-     * meaningful relative error. He-initialised weights here are of order 0.05, far above it.
+     * Below this magnitude a difference is measured absolutely, so that two exact zeros (or values
+     * that are both tiny) do not divide 0 by 0; every weight and bias here is far larger.
      */
-    static final double RELATIVE_FLOOR = 1e-3;
+    static final double RELATIVE_FLOOR = 1e-12;
 
     static LabelledImages train;
 

@@ -137,13 +137,25 @@ final class Nd4jRuntime {
         }
     }
 
-    private static final class Holder {
-        static final State STATE = load();
-    }
+    private static volatile State state;
 
-    /** Loads ND4J on the first call; never throws. */
+    /**
+     * Loads ND4J on the first call and remembers the outcome; never throws. Loading happens in a plain
+     * synchronized method, not a static initializer, so that even an Error thrown while loading ends
+     * up in the returned state instead of breaking this class for the rest of the JVM's life.
+     */
     static State state() {
-        return Holder.STATE;
+        State s = state;
+        if (s == null) {
+            synchronized (Nd4jRuntime.class) {
+                s = state;
+                if (s == null) {
+                    s = load();
+                    state = s;
+                }
+            }
+        }
+        return s;
     }
 
     private static State load() {

@@ -54,17 +54,30 @@ public abstract class BackendConformance extends LinearAlgebraConformance {
     public void wholeNetworkGradientMatchesCentralDifferences() {
         LinearAlgebra la = backend();
         boolean f64 = isF64(la);
-        Network net = Network.create(la, 5, 6, 8, 7, 4);
-        Dataset batch = SyntheticData.uniform(5, 6, 4, 17);
         double epsilon = f64 ? 1e-6 : 1e-2;
-        GradientCheck.Result result = GradientCheck.check(net, batch, epsilon, f64 ? 1e-12 : 1e-4);
-        // Within ε of a kink the finite difference straddles it and means nothing; these inputs stay clear.
-        assertTrue(result.closestToKink() > 100 * epsilon,
-                label(la) + ": test inputs too close to a ReLU kink for the check to mean anything: " + result);
-        assertEquals(6 * 8 + 8 + 8 * 7 + 7 + 7 * 4 + 4, result.parametersChecked());
+        // Within ε of a kink the finite difference straddles it and means nothing, so the inputs must keep
+        // every hidden pre-activation clear of 0. (A step of ε in one weight moves a pre-activation by
+        // about ε times an input, all below 1 here.) f64's ε is tiny, so its fixed data qualify; f32 needs
+        // ε = 1e-2, and the seeds are searched for a network and batch that keep 10 ε = 0.1 clear.
+        double margin = (f64 ? 100 : 10) * epsilon;
+        GradientCheck.Result result = null;
+        long seed = 5;
+        for (int attempt = 0; attempt < 500; attempt++, seed++) {
+            Network net = Network.create(la, seed, 6, 8, 7, 4);
+            Dataset batch = SyntheticData.uniform(f64 ? 5 : 2, 6, 4, 17 + attempt);
+            result = GradientCheck.check(net, batch, epsilon, f64 ? 1e-12 : 1e-4);
+            if (result.closestToKink() > margin) {
+                break;
+            }
+        }
+        GradientCheck.Result checked = result;
+        assertTrue(checked.closestToKink() > margin, () -> label(la)
+                + ": no test network found whose pre-activations keep clear of the ReLU kink: " + checked);
+        assertEquals(6 * 8 + 8 + 8 * 7 + 7 + 7 * 4 + 4, checked.parametersChecked());
         double limit = f64 ? 1e-6 : 1e-2;
-        assertTrue(result.maxRelativeError() < limit,
-                label(la) + ": gradient check failed (limit " + limit + "): " + result);
+        long networkSeed = seed;
+        assertTrue(checked.maxRelativeError() < limit, () -> label(la) + ": gradient check of the 6-8-7-4 network "
+                + "(seed " + networkSeed + ") failed (limit " + limit + ", ε " + epsilon + "): " + checked);
     }
 
     /** With one sample per batch (the rank-1 update path), a step moves every parameter by -rate × gradient. */
