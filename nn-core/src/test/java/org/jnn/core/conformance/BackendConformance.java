@@ -76,8 +76,8 @@ public abstract class BackendConformance extends LinearAlgebraConformance {
         assertEquals(6 * 8 + 8 + 8 * 7 + 7 + 7 * 4 + 4, checked.parametersChecked());
         double limit = f64 ? 1e-6 : 1e-2;
         long networkSeed = seed;
-        assertTrue(checked.maxRelativeError() < limit, () -> label(la) + ": gradient check of the 6-8-7-4 network "
-                + "(seed " + networkSeed + ") failed (limit " + limit + ", ε " + epsilon + "): " + checked);
+        assertTrue(checked.maxRelativeError() < limit, () -> label(la) + ": gradient check failed for the 6-8-7-4 "
+                + "network of seed " + networkSeed + " (limit " + limit + ", ε " + epsilon + "): " + checked);
     }
 
     /** With one sample per batch (the rank-1 update path), a step moves every parameter by -rate × gradient. */
