@@ -35,7 +35,7 @@ class EjmlDiscoveryTest {
     void listedAsUsableWithItsMetadata() {
         BackendInfo info = Backends.list().stream().filter(b -> b.name().equals("ejml")).findFirst().orElseThrow();
         assertTrue(info.usable(), info.availability().reason());
-        assertEquals(30, info.priority());
+        assertEquals(20, info.priority());
         assertTrue(info.description().startsWith("EJML 0.46.1 "), info.description());
         assertTrue(info.description().contains("64-bit"), info.description());
     }

@@ -147,7 +147,7 @@ class EjmlLinearAlgebraTest {
     void metadataAndPrecision() {
         EjmlLinearAlgebra la = new EjmlLinearAlgebra();
         assertEquals("ejml", la.name());
-        assertEquals(30, la.priority());
+        assertEquals(20, la.priority());
         assertTrue(la.availability().usable());
         assertTrue(la.description().contains("EJML 0.46.1"), la.description());
         assertSame(la, la.withPrecision(Precision.F64));

@@ -32,7 +32,7 @@ class Nd4jBackendTest {
     void metadata() {
         Nd4jLinearAlgebra la = new Nd4jLinearAlgebra();
         assertEquals("nd4j", la.name());
-        assertEquals(20, la.priority());
+        assertEquals(30, la.priority());
         assertEquals(Precision.F64, la.precision());
         assertEquals("nd4j (f64)", la.toString());
         assertTrue(la.description().startsWith("ND4J 1.0.0-M2.1 INDArray on nd4j-native (CPU, OpenBLAS)"), la.description());

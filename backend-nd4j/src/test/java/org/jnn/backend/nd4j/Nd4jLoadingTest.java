@@ -32,7 +32,7 @@ class Nd4jLoadingTest {
                         || line.contains("org.bytedeco.javacpp.Loader "))
                 .toList();
         assertEquals(List.of(), nd4jBeforeDone, "constructing the backend and reading its metadata loaded ND4J");
-        assertTrue(output.stream().anyMatch(line -> line.startsWith("PROBE label=nd4j (f64) priority=20")), () -> String.join("\n", output));
+        assertTrue(output.stream().anyMatch(line -> line.startsWith("PROBE label=nd4j (f64) priority=30")), () -> String.join("\n", output));
     }
 
     @Test
