@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -51,8 +52,31 @@ class Nd4jLoadingTest {
                 thrown);
     }
 
-    /** Runs {@link Nd4jLoadProbe} in a new JVM on this test's class path; returns its output lines. */
+    // ND4J 1.0.0-M2.1's OpenBLAS with OPENBLAS_CORETYPE="" loads, multiplies 2×2 matrices right, and gets
+    // the network's 64×784·784×200 product wrong by about 2%: the backend must refuse to be used.
+    @Test
+    void openBlasKernelsThatComputeWrongProductsMakeTheBackendUnusable() throws Exception {
+        List<String> output = runProbe(List.of(), "use", Map.of("OPENBLAS_CORETYPE", ""));
+        String text = String.join("\n", output);
+        assertTrue(output.contains("PROBE usable=false"), text);
+        String reason = output.stream().filter(l -> l.startsWith("PROBE reason=")).findFirst().orElseThrow();
+        for (String mention : List.of("matrix product is wrong", "64×784", "OPENBLAS_CORETYPE is ''", "unset")) {
+            assertTrue(reason.contains(mention), () -> "the reason should mention " + mention + ": " + reason);
+        }
+    }
+
+    @Test
+    void theLargeProductIsRightInThisTestsOwnEnvironment() {
+        assertEquals(null, Nd4jRuntime.largeProductProblem());
+    }
+
     private static List<String> runProbe(List<String> jvmOptions, String mode) throws IOException, InterruptedException {
+        return runProbe(jvmOptions, mode, Map.of());
+    }
+
+    /** Runs {@link Nd4jLoadProbe} in a new JVM on this test's class path; returns its output lines. */
+    private static List<String> runProbe(List<String> jvmOptions, String mode, Map<String, String> environment)
+            throws IOException, InterruptedException {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -61,7 +85,9 @@ class Nd4jLoadingTest {
         command.add(classPath);
         command.add(Nd4jLoadProbe.class.getName());
         command.add(mode);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         byte[] bytes = process.getInputStream().readAllBytes();
         assertTrue(process.waitFor(120, TimeUnit.SECONDS), "the probe JVM did not finish");
         String out = new String(bytes, StandardCharsets.UTF_8);

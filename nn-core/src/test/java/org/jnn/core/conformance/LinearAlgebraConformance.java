@@ -169,6 +169,29 @@ public abstract class LinearAlgebraConformance {
         return grid.stream();
     }
 
+    /**
+     * The products of a training step of the 784-200-200-10 network at batch sizes 1 and 64: forward
+     * (64×784 · 784×200), weight gradient (784×64 · 64×200), input gradient (64×200 · 200×200) and the
+     * one-row products. Libraries switch to other kernels (blocked, multi-threaded, vectorised) at
+     * these sizes, which the small shapes above never reach.
+     */
+    static final List<GemmShape> NETWORK_GEMM_SHAPES = List.of(new GemmShape(64, 784, 200),
+            new GemmShape(784, 64, 200), new GemmShape(64, 200, 200), new GemmShape(1, 784, 200),
+            new GemmShape(784, 1, 200), new GemmShape(64, 200, 10));
+
+    static Stream<Arguments> networkGemmGrid() {
+        List<Arguments> grid = new ArrayList<>();
+        for (GemmShape s : NETWORK_GEMM_SHAPES) {
+            for (boolean ta : FLAGS) {
+                for (boolean tb : FLAGS) {
+                    grid.add(arguments(s, ta, tb, 1.0, 0.0));
+                    grid.add(arguments(s, ta, tb, -0.5, 1.0));
+                }
+            }
+        }
+        return grid.stream();
+    }
+
     static Stream<Arguments> gemmBetaZeroGrid() {
         List<Arguments> grid = new ArrayList<>();
         for (GemmShape s : GEMM_SHAPES) {
@@ -527,6 +550,14 @@ public abstract class LinearAlgebraConformance {
         Operand b = transposeB ? randomOperand(s.n(), s.k()) : randomOperand(s.k(), s.n());
         Operand c = beta == 0 ? nanOperand(s.m(), s.n()) : randomOperand(s.m(), s.n());
         checkGemm(alpha, a, transposeA, b, transposeB, beta, c);
+    }
+
+    // The same at the sizes a training step really uses, where libraries take their fast paths.
+    @ParameterizedTest(name = "{0} transposeA={1} transposeB={2} alpha={3} beta={4}")
+    @MethodSource("networkGemmGrid")
+    public void gemmMatchesReferenceAtTheNetworksShapes(GemmShape s, boolean transposeA, boolean transposeB,
+            double alpha, double beta) {
+        gemmMatchesReference(s, transposeA, transposeB, alpha, beta);
     }
 
     // BLAS semantics: beta = 0 means "overwrite", so NaN (or garbage from a reused buffer) in c must
