@@ -36,7 +36,7 @@ public final class EjmlLinearAlgebra extends AbstractLinearAlgebra<EjmlMatrix> {
 
     /**
      * Multiply-adds ({@code m·n·k}) from which a product goes to {@link CommonOps_MT_DDRM}. Measured on the
-     * 784-200-200-10 network's shapes with 2 processors (see {@code EjmlGemmTiming}): EJML's threaded
+     * 784-200-200-10 network's shapes with 2 processors ({@code ./nn jmh SpiBenchmark.gemm -p backend=ejml}): EJML's threaded
      * routines cost 20-50 µs more per call whatever the size, so every batch-1 product (at most 157 k
      * multiply-adds) and the 128 k ones at batch 64 are faster single-threaded, while from
      * 64×200×200 = 2.6 M multiply-adds on they run 1.5-1.9 times faster.
