@@ -270,12 +270,8 @@ public class Nd4jLinearAlgebra extends AbstractLinearAlgebra<Nd4jMatrix> {
         long k = transposeA ? a.rows() : a.columns();
         Nd4jRuntime.beforeProduct(c.length() * k);
         int flags = (transposeA ? 1 : 0) | (transposeB ? 2 : 0);
-        PreparedOps.Entry op = prepared.find(Site.GEMM, c, a, b, null, alpha, beta, flags);
-        if (op == null) {
-            op = prepared.add(Site.GEMM, c, a, b, null, alpha, beta, flags, new Mmul(a, b, c, alpha, beta,
-                    MMulTranspose.builder().transposeA(transposeA).transposeB(transposeB).build()));
-        }
-        op.run();
+        prepared.run(Site.GEMM, c, a, b, null, alpha, beta, flags, () -> new Mmul(a, b, c, alpha, beta,
+                MMulTranspose.builder().transposeA(transposeA).transposeB(transposeB).build()));
     }
 
     /**
@@ -286,12 +282,8 @@ public class Nd4jLinearAlgebra extends AbstractLinearAlgebra<Nd4jMatrix> {
     private void matrixVector(double alpha, INDArray a, boolean transposeA, INDArray x, double beta, INDArray y) {
         Nd4jRuntime.beforeMatrixVector(a.length());
         int flags = transposeA ? 1 : 0;
-        PreparedOps.Entry op = prepared.find(Site.GEMV, y, a, x, null, alpha, beta, flags);
-        if (op == null) {
-            op = prepared.add(Site.GEMV, y, a, x, null, alpha, beta, flags,
-                    new Mmul(a, x, y, alpha, beta, MMulTranspose.builder().transposeA(transposeA).build()));
-        }
-        op.run();
+        prepared.run(Site.GEMV, y, a, x, null, alpha, beta, flags,
+                () -> new Mmul(a, x, y, alpha, beta, MMulTranspose.builder().transposeA(transposeA).build()));
     }
 
     @Override
@@ -316,22 +308,19 @@ public class Nd4jLinearAlgebra extends AbstractLinearAlgebra<Nd4jMatrix> {
         INDArray o = out.array();
         // relu_layer of 1.0.0-M2.1 fails its validation when x or w is a single column; xw_plus_b does not.
         boolean fused = relu && x.cols() > 1 && w.cols() > 1;
-        Site site = fused ? Site.RELU_LAYER : Site.XW_PLUS_B;
-        PreparedOps.Entry op = prepared.find(site, o, xa, wa, b, 0, 0, 0);
-        if (op == null) {
-            CustomOp custom;
-            if (fused) {
-                custom = new ReluLayer(xa, wa, b);
-                custom.addOutputArgument(o);
-            } else {
-                custom = new XwPlusB(new INDArray[] {xa, wa, b}, o);
-            }
-            op = prepared.add(site, o, xa, wa, b, 0, 0, 0, custom);
-        }
-        op.run();
+        Nd4jRuntime.beforeProduct(x.rows() * wa.length());
+        prepared.run(fused ? Site.RELU_LAYER : Site.XW_PLUS_B, o, xa, wa, b, 0, 0, 0,
+                () -> fused ? reluLayer(xa, wa, b, o) : new XwPlusB(new INDArray[] {xa, wa, b}, o));
         if (relu && !fused) {
             doRelu(out, out);
         }
+    }
+
+    /** libnd4j's {@code relu_layer}, {@code out = relu(x · w + b)}, writing into {@code out}. */
+    private static CustomOp reluLayer(INDArray x, INDArray w, INDArray b, INDArray out) {
+        CustomOp op = new ReluLayer(x, w, b);
+        op.addOutputArgument(out);
+        return op;
     }
 
     @Override
@@ -352,11 +341,7 @@ public class Nd4jLinearAlgebra extends AbstractLinearAlgebra<Nd4jMatrix> {
 
     /** {@code out = log_softmax(z)} row by row, through a prepared op. */
     private void logSoftmax(INDArray z, INDArray out) {
-        PreparedOps.Entry op = prepared.find(Site.LOG_SOFTMAX, out, z, null, null, 0, 0, 0);
-        if (op == null) {
-            op = prepared.add(Site.LOG_SOFTMAX, out, z, null, null, 0, 0, 0, new LogSoftMax(z, out));
-        }
-        op.run();
+        prepared.run(Site.LOG_SOFTMAX, out, z, null, null, 0, 0, 0, () -> new LogSoftMax(z, out));
     }
 
     @Override
@@ -364,11 +349,7 @@ public class Nd4jLinearAlgebra extends AbstractLinearAlgebra<Nd4jMatrix> {
         INDArray aa = a.array();
         INDArray va = v.array();
         INDArray o = out.array();
-        PreparedOps.Entry op = prepared.find(Site.ADD_ROW_VECTOR, o, aa, va, null, 0, 0, 0);
-        if (op == null) {
-            op = prepared.add(Site.ADD_ROW_VECTOR, o, aa, va, null, 0, 0, 0, new AddOp(aa, va, o));
-        }
-        op.run();
+        prepared.run(Site.ADD_ROW_VECTOR, o, aa, va, null, 0, 0, 0, () -> new AddOp(aa, va, o));
     }
 
     @Override
@@ -376,11 +357,7 @@ public class Nd4jLinearAlgebra extends AbstractLinearAlgebra<Nd4jMatrix> {
         // thresholdedrelu with cutoff 0, a custom op that can be prepared (the legacy relu cannot).
         INDArray za = z.array();
         INDArray o = out.array();
-        PreparedOps.Entry op = prepared.find(Site.RELU, o, za, null, null, 0, 0, 0);
-        if (op == null) {
-            op = prepared.add(Site.RELU, o, za, null, null, 0, 0, 0, new ThresholdRelu(za, o, 0.0));
-        }
-        op.run();
+        prepared.run(Site.RELU, o, za, null, null, 0, 0, 0, () -> new ThresholdRelu(za, o, 0.0));
     }
 
     @Override
@@ -388,11 +365,8 @@ public class Nd4jLinearAlgebra extends AbstractLinearAlgebra<Nd4jMatrix> {
         INDArray act = activation.array();
         INDArray g = gradient.array();
         INDArray o = out.array();
-        PreparedOps.Entry op = prepared.find(Site.RELU_BACKWARD, o, act, g, null, 0, 0, 0);
-        if (op == null) {
-            op = prepared.add(Site.RELU_BACKWARD, o, act, g, null, 0, 0, 0, new RectifiedLinearDerivative(act, g, o));
-        }
-        op.run();
+        prepared.run(Site.RELU_BACKWARD, o, act, g, null, 0, 0, 0,
+                () -> new RectifiedLinearDerivative(act, g, o));
     }
 
     @Override
@@ -490,12 +464,9 @@ public class Nd4jLinearAlgebra extends AbstractLinearAlgebra<Nd4jMatrix> {
             argmaxHost = new long[rows];
         }
         INDArray aa = a.array();
-        PreparedOps.Entry op = prepared.find(Site.ARGMAX, argmax, aa, null, null, 0, 0, 0);
-        if (op == null) {
-            op = prepared.add(Site.ARGMAX, argmax, aa, null, null, 0, 0, 0,
-                    new ArgMax(new INDArray[] {aa}, new INDArray[] {argmax}, false, 1));
-        }
-        op.run();
+        INDArray indices = argmax;
+        prepared.run(Site.ARGMAX, indices, aa, null, null, 0, 0, 0,
+                () -> new ArgMax(new INDArray[] {aa}, new INDArray[] {indices}, false, 1));
         Host.beforeReading(argmax);
         new LongPointer(argmax.data().addressPointer()).get(argmaxHost, 0, rows);
         for (int i = 0; i < rows; i++) {

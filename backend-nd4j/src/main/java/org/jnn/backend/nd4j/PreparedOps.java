@@ -1,5 +1,6 @@
 package org.jnn.backend.nd4j;
 
+import java.util.function.Supplier;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.CustomOp;
 import org.nd4j.linalg.api.ops.OpContext;
@@ -90,6 +91,19 @@ final class PreparedOps {
             }
         }
         return null;
+    }
+
+    /**
+     * Runs the op kept for these arguments, first building it with {@code create} (and keeping it) when
+     * there is none. Unused array arguments are null; {@code flags} holds boolean arguments as bits.
+     */
+    void run(Site site, INDArray out, INDArray a, INDArray b, INDArray c, double alpha, double beta, int flags,
+            Supplier<CustomOp> create) {
+        Entry e = find(site, out, a, b, c, alpha, beta, flags);
+        if (e == null) {
+            e = add(site, out, a, b, c, alpha, beta, flags, create.get());
+        }
+        e.run();
     }
 
     /** Keeps {@code op}, built for these arguments, replacing the oldest entry when full. */
