@@ -14,7 +14,7 @@ final class Ejml {
     static final String NAME = "ejml";
 
     /**
-     * Second of three: pure Java, so it works wherever Java does, but `nn bench` measured it 1.4 times
+     * Second of three: pure Java, so it works wherever Java does, but {@code nn bench} measured it 1.4 times
      * slower than ND4J at batch size 1 and 4.7 times slower at 64 (README, Performance).
      */
     static final int PRIORITY = 20;
