@@ -16,7 +16,7 @@ import org.jnn.api.Matrix;
  *
  * <pre>{@code
  * Network net = Network.create(Backends.select(), 42, 784, 200, 200, 10);
- * net.train(trainingData, TrainingOptions.SEED_EXPERIMENT);
+ * net.train(trainingData, TrainingOptions.REFERENCE_EXPERIMENT);
  * Evaluation result = net.evaluate(testData);
  * Prediction p = net.predict(pixels);
  * }</pre>
@@ -140,7 +140,7 @@ public final class Network {
         int batchSize = Math.min(options.batchSize(), n);
         int batches = (n + batchSize - 1) / batchSize;
         int[] order = new int[n];
-        Random shuffle = new Random(options.shuffleSeed());
+        Random shuffle = new Random(options.seed());
         List<EpochResult> results = new ArrayList<>();
         for (int epoch = 1; epoch <= options.epochs(); epoch++) {
             shuffle(order, shuffle);

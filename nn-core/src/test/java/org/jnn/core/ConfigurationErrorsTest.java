@@ -1,11 +1,9 @@
 package org.jnn.core;
 
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.jnn.core.Rejections.assertRejected;
 
 import org.jnn.core.conformance.ReferenceLinearAlgebra;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -13,13 +11,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ConfigurationErrorsTest {
 
     private final ReferenceLinearAlgebra la = new ReferenceLinearAlgebra();
-
-    private static void assertRejected(Executable action, String... phrases) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, action);
-        for (String phrase : phrases) {
-            assertTrue(e.getMessage().contains(phrase), "message should contain '" + phrase + "': " + e.getMessage());
-        }
-    }
 
     @Test
     void fewerThanTwoLayerSizes() {
@@ -42,14 +33,14 @@ class ConfigurationErrorsTest {
     @Test
     void batchSizeAndEpochsBelowOne() {
         assertRejected(() -> new TrainingOptions(0.1, 0, 1, 0), "batch size", "0");
-        assertRejected(() -> TrainingOptions.SEED_EXPERIMENT.withEpochs(-1), "epochs", "-1");
+        assertRejected(() -> TrainingOptions.builder().epochs(-1).build(), "epochs", "-1");
     }
 
     @Test
     void inputWidthThatDoesNotMatchTheNetwork() {
         Network net = Network.create(la, 1, 3, 4, 2);
         Dataset wide = Dataset.of(new double[][] {{1, 2, 3, 4}}, new int[] {0}, 2);
-        assertRejected(() -> net.train(wide, TrainingOptions.SEED_EXPERIMENT), "4 features", "input layer has 3");
+        assertRejected(() -> net.train(wide, TrainingOptions.REFERENCE_EXPERIMENT), "4 features", "input layer has 3");
         assertRejected(() -> net.evaluate(wide), "4 features", "input layer has 3");
         assertRejected(() -> net.predict(new double[5]), "5 features", "input layer has 3");
     }
@@ -58,7 +49,7 @@ class ConfigurationErrorsTest {
     void labelRangeThatDoesNotMatchTheNetwork() {
         Network net = Network.create(la, 1, 3, 4, 2);
         Dataset threeClasses = Dataset.of(new double[][] {{1, 2, 3}}, new int[] {2}, 3);
-        assertRejected(() -> net.train(threeClasses, TrainingOptions.SEED_EXPERIMENT), "3 classes", "output layer has 2");
+        assertRejected(() -> net.train(threeClasses, TrainingOptions.REFERENCE_EXPERIMENT), "3 classes", "output layer has 2");
     }
 
     @Test

@@ -103,7 +103,7 @@ final class CompareCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "comparing %s on %s (%d training, %d test samples), learning rate %s, batch size %d, "
                     + "%d epoch%s, seed %d, %s, on %s%n", TrainingSettings.architecture(layers), loaded.displayName(),
                     trainSet.size(), loaded.test().size(), options.learningRate(), options.batchSize(),
-                    options.epochs(), options.epochs() == 1 ? "" : "s", options.shuffleSeed(), precision.id(),
+                    options.epochs(), options.epochs() == 1 ? "" : "s", options.seed(), precision.id(),
                     String.join(", ", candidates.stream().map(LinearAlgebra::name).toList()));
             skipped.forEach((name, reason) -> out.println("skipping " + name + ": " + reason));
             out.flush();
@@ -146,7 +146,7 @@ final class CompareCommand implements Callable<Integer> {
         summary.put("learning_rate", options.learningRate());
         summary.put("batch", options.batchSize());
         summary.put("epochs", options.epochs());
-        summary.put("seed", options.shuffleSeed());
+        summary.put("seed", options.seed());
         summary.put("train_samples", trainSet.size());
         summary.put("precision", precision.id());
         summary.put("reference", first);

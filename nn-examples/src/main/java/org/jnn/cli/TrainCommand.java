@@ -76,7 +76,7 @@ final class TrainCommand implements Callable<Integer> {
                     loaded.test().size(), chosen.label(), chosen.reason());
             out.printf(Locale.ROOT, "learning rate %s, batch size %d, %d epoch%s, seed %d%n",
                     options.learningRate(), options.batchSize(), options.epochs(), options.epochs() == 1 ? "" : "s",
-                    options.shuffleSeed());
+                    options.seed());
             out.flush();
         }
         TrainingRun.Result result = TrainingRun.train(chosen.backend(), layers, trainSet, loaded.test(), options,
@@ -91,7 +91,7 @@ final class TrainCommand implements Callable<Integer> {
         if (save != null) {
             ModelFile.save(save, result.network().parameters(), Models.metadata(loaded.id(),
                     chosen.backend().name(), chosen.backend().precision().id(), layers, options.learningRate(),
-                    options.batchSize(), options.epochs(), options.shuffleSeed(), trainSet.size(), accuracy,
+                    options.batchSize(), options.epochs(), options.seed(), trainSet.size(), accuracy,
                     result.test().loss()));
             out.println("model saved to " + save);
         }
@@ -118,7 +118,7 @@ final class TrainCommand implements Callable<Integer> {
         summary.put("learning_rate", options.learningRate());
         summary.put("batch", options.batchSize());
         summary.put("epochs", options.epochs());
-        summary.put("seed", options.shuffleSeed());
+        summary.put("seed", options.seed());
         summary.put("train_samples", trainSet.size());
         summary.put("test_samples", result.test().samples());
         summary.put("test_accuracy", accuracy);

@@ -43,7 +43,7 @@ final class TrainingRun {
      */
     static Result train(LinearAlgebra backend, int[] layers, Dataset train, Dataset test, TrainingOptions options,
             ProgressOutput progress, PrintWriter lines, String prefix) {
-        Network network = Network.create(backend, options.shuffleSeed(), layers);
+        Network network = Network.create(backend, options.seed(), layers);
         Reporter reporter = new Reporter(network, test, options.epochs(), progress, lines, prefix);
         List<EpochResult> epochs = network.train(train, options, reporter);
         double seconds = epochs.stream().mapToDouble(EpochResult::seconds).sum();

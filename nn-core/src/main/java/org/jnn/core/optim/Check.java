@@ -1,0 +1,40 @@
+package org.jnn.core.optim;
+
+/** Argument checks with messages that name the setting and the allowed range. */
+final class Check {
+
+    private Check() {
+    }
+
+    static void range(String name, double value, double low, double high, boolean highIncluded) {
+        if (!(value >= low && (highIncluded ? value <= high : value < high))) {
+            throw new IllegalArgumentException(name + " must be in [" + low + ", " + high + (highIncluded ? "]" : ")")
+                    + ", got " + value);
+        }
+    }
+
+    static void positive(String name, double value) {
+        if (!(value > 0) || !Double.isFinite(value)) {
+            throw new IllegalArgumentException(name + " must be a finite number above 0, got " + value);
+        }
+    }
+
+    static void nonNegative(String name, double value) {
+        if (!(value >= 0) || !Double.isFinite(value)) {
+            throw new IllegalArgumentException(name + " must be a finite number of at least 0, got " + value);
+        }
+    }
+
+    static void atLeast(String name, int value, int minimum) {
+        if (value < minimum) {
+            throw new IllegalArgumentException(name + " must be at least " + minimum + ", got " + value);
+        }
+    }
+
+    static void adam(double beta1, double beta2, double epsilon, double weightDecay) {
+        range("beta1", beta1, 0, 1, false);
+        range("beta2", beta2, 0, 1, false);
+        positive("epsilon", epsilon);
+        nonNegative("weight decay", weightDecay);
+    }
+}
