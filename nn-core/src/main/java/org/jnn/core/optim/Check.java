@@ -30,11 +30,4 @@ final class Check {
             throw new IllegalArgumentException(name + " must be at least " + minimum + ", got " + value);
         }
     }
-
-    static void adam(double beta1, double beta2, double epsilon, double weightDecay) {
-        range("beta1", beta1, 0, 1, false);
-        range("beta2", beta2, 0, 1, false);
-        positive("epsilon", epsilon);
-        nonNegative("weight decay", weightDecay);
-    }
 }

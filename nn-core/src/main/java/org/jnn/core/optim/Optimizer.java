@@ -18,7 +18,7 @@ package org.jnn.core.optim;
  * Optimizer.rmsProp()                   // α 0.99, ε 1e-8
  * }</pre>
  */
-public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adam, Optimizer.AdamW, Optimizer.RmsProp {
+public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adam, Optimizer.RmsProp {
 
     /** Short name, as on the command line: {@code sgd}, {@code adam}, {@code adamw}, {@code rmsprop}. */
     String id();
@@ -36,12 +36,12 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adam, Optimiz
 
     /** Adam with PyTorch's defaults: β1 0.9, β2 0.999, ε 1e-8, no weight decay. */
     static Adam adam() {
-        return new Adam(0.9, 0.999, 1e-8, 0);
+        return new Adam(0.9, 0.999, 1e-8, 0, false);
     }
 
     /** AdamW with PyTorch's β and ε and the given decoupled weight decay (PyTorch's default is 0.01). */
-    static AdamW adamW(double weightDecay) {
-        return new AdamW(0.9, 0.999, 1e-8, weightDecay);
+    static Adam adamW(double weightDecay) {
+        return new Adam(0.9, 0.999, 1e-8, weightDecay, true);
     }
 
     /** RMSProp with PyTorch's defaults: α 0.99, ε 1e-8. */
@@ -94,43 +94,28 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Adam, Optimiz
     }
 
     /**
-     * Adam: {@code g ← g + λw} (weights only; L2, coupled), {@code m ← β1 m + (1-β1) g},
+     * Adam and AdamW. Adam: {@code g ← g + λw} (weights only; L2, coupled), {@code m ← β1 m + (1-β1) g},
      * {@code v ← β2 v + (1-β2) g²}, then with step count t (from 1)
-     * {@code w ← w - η (m / (1-β1ᵗ)) / (sqrt(v / (1-β2ᵗ)) + ε)}.
+     * {@code w ← w - η (m / (1-β1ᵗ)) / (sqrt(v / (1-β2ᵗ)) + ε)}. AdamW ({@code decoupledWeightDecay}):
+     * no L2 term in the gradient; instead the weights decay by themselves first, {@code w ← w (1 - ηλ)}.
      */
-    record Adam(double beta1, double beta2, double epsilon, double weightDecay) implements Optimizer {
+    record Adam(double beta1, double beta2, double epsilon, double weightDecay, boolean decoupledWeightDecay)
+            implements Optimizer {
         public Adam {
-            Check.adam(beta1, beta2, epsilon, weightDecay);
+            Check.range("beta1", beta1, 0, 1, false);
+            Check.range("beta2", beta2, 0, 1, false);
+            Check.positive("epsilon", epsilon);
+            Check.nonNegative("weight decay", weightDecay);
         }
 
         @Override
         public String id() {
-            return "adam";
+            return decoupledWeightDecay ? "adamw" : "adam";
         }
 
         @Override
         public Adam withWeightDecay(double weightDecay) {
-            return new Adam(beta1, beta2, epsilon, weightDecay);
-        }
-    }
-
-    /**
-     * AdamW: Adam without the L2 term, with decoupled weight decay applied to the weights first:
-     * {@code w ← w (1 - ηλ)}, then Adam's update with the undecayed gradient.
-     */
-    record AdamW(double beta1, double beta2, double epsilon, double weightDecay) implements Optimizer {
-        public AdamW {
-            Check.adam(beta1, beta2, epsilon, weightDecay);
-        }
-
-        @Override
-        public String id() {
-            return "adamw";
-        }
-
-        @Override
-        public AdamW withWeightDecay(double weightDecay) {
-            return new AdamW(beta1, beta2, epsilon, weightDecay);
+            return new Adam(beta1, beta2, epsilon, weightDecay, decoupledWeightDecay);
         }
     }
 

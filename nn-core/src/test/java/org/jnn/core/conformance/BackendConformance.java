@@ -159,7 +159,7 @@ public abstract class BackendConformance extends LinearAlgebraConformance {
         Network net = Network.create(la, 3, 2, 16, 16, 2);
         Dataset train = SyntheticData.quadrants(400, 5);
         double initial = net.loss(train);
-        List<EpochResult> epochs = net.train(train, new TrainingOptions(0.1, 4, 5, 6));
+        List<EpochResult> epochs = net.train(train, new TrainingOptions(0.1, 4, 5, 6)).epochs();
         double last = epochs.get(epochs.size() - 1).meanLoss();
         assertTrue(last < 0.5 * initial, label(la) + ": mean loss went from " + initial + " to only " + last
                 + " after 5 epochs: " + epochs);

@@ -1,5 +1,7 @@
 package org.jnn.core.conformance;
 
+import org.jnn.api.Activation;
+
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -168,7 +170,8 @@ class ConformanceSelfTest {
         }
 
         @Override
-        protected void doReluBackward(ReferenceMatrix gradient, ReferenceMatrix activation, ReferenceMatrix out) {
+        protected void doActivationBackward(Activation f, ReferenceMatrix gradient, ReferenceMatrix z,
+                ReferenceMatrix activation, ReferenceMatrix out) {
             double[][] a = values(activation);
             double[][] o = values(out);
             for (int i = 0; i < a.length; i++) {
@@ -187,7 +190,8 @@ class ConformanceSelfTest {
         }
 
         @Override
-        protected void doReluBackward(ReferenceMatrix gradient, ReferenceMatrix activation, ReferenceMatrix out) {
+        protected void doActivationBackward(Activation f, ReferenceMatrix gradient, ReferenceMatrix z,
+                ReferenceMatrix activation, ReferenceMatrix out) {
             double[][] g = values(gradient);
             double[][] a = values(activation);
             double[][] o = values(out);

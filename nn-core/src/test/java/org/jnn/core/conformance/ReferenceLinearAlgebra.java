@@ -1,11 +1,15 @@
 package org.jnn.core.conformance;
 
 import org.jnn.api.AbstractLinearAlgebra;
+import org.jnn.api.Activation;
+import org.jnn.api.AdamUpdate;
 import org.jnn.api.Availability;
 import org.jnn.api.Backends;
 import org.jnn.api.LinearAlgebra;
 import org.jnn.api.Matrix;
 import org.jnn.api.Precision;
+import org.jnn.api.RmsPropUpdate;
+import org.jnn.api.SgdUpdate;
 
 /**
  * The test oracle of the conformance suite: every operation of {@link LinearAlgebra} written the plain
@@ -204,24 +208,84 @@ public class ReferenceLinearAlgebra extends AbstractLinearAlgebra<ReferenceLinea
     }
 
     @Override
-    protected void doRelu(ReferenceMatrix z, ReferenceMatrix out) {
+    protected void doActivate(Activation activation, ReferenceMatrix z, ReferenceMatrix out) {
         double[][] zv = values(z);
         double[][] ov = values(out);
         for (int i = 0; i < z.rows(); i++) {
             for (int j = 0; j < z.cols(); j++) {
-                ov[i][j] = zv[i][j] > 0 ? zv[i][j] : 0.0;
+                ov[i][j] = apply(activation, zv[i][j]);
             }
         }
     }
 
     @Override
-    protected void doReluBackward(ReferenceMatrix gradient, ReferenceMatrix activation, ReferenceMatrix out) {
+    protected void doActivationBackward(Activation activation, ReferenceMatrix gradient, ReferenceMatrix z,
+            ReferenceMatrix a, ReferenceMatrix out) {
         double[][] gv = values(gradient);
-        double[][] av = values(activation);
+        double[][] zv = values(z);
+        double[][] av = values(a);
         double[][] ov = values(out);
         for (int i = 0; i < gradient.rows(); i++) {
             for (int j = 0; j < gradient.cols(); j++) {
-                ov[i][j] = av[i][j] > 0 ? gv[i][j] : 0.0;
+                ov[i][j] = gv[i][j] * derivative(activation, zv[i][j], av[i][j]);
+            }
+        }
+    }
+
+    /** {@code f(z)}, each function as {@link Activation} defines it, written the obvious way. */
+    static double apply(Activation activation, double z) {
+        switch (activation) {
+            case IDENTITY:
+                return z;
+            case RELU:
+                return z > 0 ? z : 0.0;
+            case LEAKY_RELU:
+                return z > 0 ? z : Activation.LEAKY_RELU_SLOPE * z;
+            case TANH:
+                return Math.tanh(z);
+            case SIGMOID:
+                // e^-z overflows for z below about -709; the other form cannot.
+                return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+            case GELU:
+                return 0.5 * z * (1 + Math.tanh(GELU_SCALE * (z + GELU_CUBIC * z * z * z)));
+            default:
+                throw new AssertionError(activation);
+        }
+    }
+
+    /** {@code f'(z)} given both {@code z} and {@code a = f(z)}, each from the one the formula uses. */
+    static double derivative(Activation activation, double z, double a) {
+        switch (activation) {
+            case IDENTITY:
+                return 1;
+            case RELU:
+                return z > 0 ? 1 : 0;
+            case LEAKY_RELU:
+                return z > 0 ? 1 : Activation.LEAKY_RELU_SLOPE;
+            case TANH:
+                return 1 - a * a;
+            case SIGMOID:
+                return a * (1 - a);
+            case GELU: {
+                double t = Math.tanh(GELU_SCALE * (z + GELU_CUBIC * z * z * z));
+                return 0.5 * (1 + t) + 0.5 * z * (1 - t * t) * GELU_SCALE * (1 + 3 * GELU_CUBIC * z * z);
+            }
+            default:
+                throw new AssertionError(activation);
+        }
+    }
+
+    private static final double GELU_SCALE = Math.sqrt(2 / Math.PI);
+    private static final double GELU_CUBIC = 0.044715;
+
+    @Override
+    protected void doMultiplyElements(ReferenceMatrix a, ReferenceMatrix b, ReferenceMatrix out) {
+        double[][] av = values(a);
+        double[][] bv = values(b);
+        double[][] ov = values(out);
+        for (int i = 0; i < a.rows(); i++) {
+            for (int j = 0; j < a.cols(); j++) {
+                ov[i][j] = av[i][j] * bv[i][j];
             }
         }
     }
@@ -331,6 +395,66 @@ public class ReferenceLinearAlgebra extends AbstractLinearAlgebra<ReferenceLinea
                 }
             }
             out[i] = best;
+        }
+    }
+
+    // ---------------------------------------------------------------- optimizer steps, one element at a time
+
+    @Override
+    protected void doSgdStep(SgdUpdate step, ReferenceMatrix gradient, ReferenceMatrix velocity, ReferenceMatrix parameter) {
+        double[][] gv = values(gradient);
+        double[][] vv = velocity == null ? null : values(velocity);
+        double[][] pv = values(parameter);
+        for (int i = 0; i < parameter.rows(); i++) {
+            for (int j = 0; j < parameter.cols(); j++) {
+                double g = gv[i][j] + step.weightDecay() * pv[i][j];
+                if (step.hasMomentum()) {
+                    vv[i][j] = step.momentum() * vv[i][j] + g;
+                    g = step.nesterov() ? g + step.momentum() * vv[i][j] : vv[i][j];
+                }
+                pv[i][j] -= step.learningRate() * g;
+            }
+        }
+    }
+
+    @Override
+    protected void doAdamStep(AdamUpdate step, ReferenceMatrix gradient, ReferenceMatrix firstMoment,
+            ReferenceMatrix secondMoment, ReferenceMatrix parameter) {
+        double[][] gv = values(gradient);
+        double[][] mv = values(firstMoment);
+        double[][] vv = values(secondMoment);
+        double[][] pv = values(parameter);
+        double correction1 = 1 - Math.pow(step.beta1(), step.step());
+        double correction2 = 1 - Math.pow(step.beta2(), step.step());
+        for (int i = 0; i < parameter.rows(); i++) {
+            for (int j = 0; j < parameter.cols(); j++) {
+                double g = gv[i][j];
+                if (step.decoupledWeightDecay()) {
+                    pv[i][j] *= 1 - step.learningRate() * step.weightDecay();
+                } else {
+                    g += step.weightDecay() * pv[i][j];
+                }
+                mv[i][j] = step.beta1() * mv[i][j] + (1 - step.beta1()) * g;
+                vv[i][j] = step.beta2() * vv[i][j] + (1 - step.beta2()) * g * g;
+                double mHat = mv[i][j] / correction1;
+                double vHat = vv[i][j] / correction2;
+                pv[i][j] -= step.learningRate() * mHat / (Math.sqrt(vHat) + step.epsilon());
+            }
+        }
+    }
+
+    @Override
+    protected void doRmsPropStep(RmsPropUpdate step, ReferenceMatrix gradient, ReferenceMatrix meanSquare,
+            ReferenceMatrix parameter) {
+        double[][] gv = values(gradient);
+        double[][] sv = values(meanSquare);
+        double[][] pv = values(parameter);
+        for (int i = 0; i < parameter.rows(); i++) {
+            for (int j = 0; j < parameter.cols(); j++) {
+                double g = gv[i][j] + step.weightDecay() * pv[i][j];
+                sv[i][j] = step.alpha() * sv[i][j] + (1 - step.alpha()) * g * g;
+                pv[i][j] -= step.learningRate() * g / (Math.sqrt(sv[i][j]) + step.epsilon());
+            }
         }
     }
 }
