@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.IntStream;
 import org.jnn.mnist.DataDirectory;
-import org.jnn.mnist.DataSource;
 import org.jnn.mnist.DatasetFetcher;
 import org.jnn.mnist.DatasetKind;
 import org.jnn.mnist.DatasetSplits;
+import org.jnn.mnist.FetchProgress;
 import org.jnn.mnist.IdxData;
 import org.jnn.mnist.IdxFormatException;
 import org.jnn.mnist.IdxReader;
@@ -48,10 +48,10 @@ final class DataOptions {
     static LoadedData load(String name, Path dataDir, PrintWriter log) throws IOException {
         DatasetKind kind = kindOf(name);
         if (kind != null) {
-            DatasetFetcher fetcher = new DatasetFetcher(DataSource::defaults, line -> {
+            DatasetFetcher fetcher = new DatasetFetcher(FetchProgress.notes(line -> {
                 log.println(line);
                 log.flush();
-            });
+            }));
             DatasetSplits splits = Mnist.load(kind, DataDirectory.root(dataDir), fetcher);
             return new LoadedData(kind.id(), kind.displayName(), splits.train(), splits.test(), kind.classNames());
         }
