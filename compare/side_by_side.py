@@ -144,16 +144,19 @@ def choose_python(args, references):
     candidates = [args.python] if args.python else list(dict.fromkeys(
         p for p in ("/usr/bin/python3", sys.executable, shutil.which("python3")) if p and Path(p).exists()))
     problems = []
+    missing_first = None
     for python in candidates:
         missing = [m for m in modules if subprocess.run([python, "-c", f"import {m}"], capture_output=True).returncode]
         if not missing:
             return python
         problems.append(f"{python} cannot import {', '.join(missing)}")
-    packages = " ".join(sorted(set(modules.values())) + ["libopenblas0-pthread"])
+        missing_first = missing_first or missing
+    packages = " ".join(sorted({modules[m] for m in missing_first}) + ["libopenblas0-pthread"])
+    needing = [r.key for r in references if set(r.modules) & set(missing_first)]
     fail(f"no Python here can run the references: {'; '.join(problems)}.\n"
-         f"  Install them (Debian 12, which has PyTorch 1.13): sudo apt-get install {packages}\n"
-         f"  then run this again (those packages install into /usr/bin/python3), or leave a reference out "
-         f"with --without {','.join(r.key for r in references)}.")
+         f"  Install what they need (Debian 12, which has PyTorch 1.13): sudo apt-get install {packages}\n"
+         f"  then run this again (those packages install into /usr/bin/python3), or leave out what cannot run "
+         f"with --without {','.join(needing)}.")
 
 
 def run_json(command):

@@ -242,6 +242,17 @@ class DriverTest(unittest.TestCase):
         self.assertEqual(lines[4], "| jnn `nd4j` | 10,000 (2.00× NumPy, 2.50× PyTorch) | 120,000 (1.50× PyTorch) |")
         self.assertEqual(lines[5], "| jnn `commons-math` | 5,000 (1.00× NumPy, 1.25× PyTorch) | — |")
 
+    def test_a_missing_module_stops_the_driver_with_the_package_to_install(self):
+        reference = side_by_side.PythonReference("fake", "Fake", "numpy_mlp.py", {"no_such_module_here": "python3-fake"})
+        args = SimpleNamespace(python=None)
+        stderr = io.StringIO()
+        with contextlib.redirect_stderr(stderr), self.assertRaises(SystemExit) as exit:
+            side_by_side.choose_python(args, [reference])
+        self.assertEqual(exit.exception.code, 1)
+        self.assertIn("cannot import no_such_module_here", stderr.getvalue())
+        self.assertIn("apt-get install python3-fake", stderr.getvalue())
+        self.assertIn("--without fake", stderr.getvalue())
+
     def test_bench_gets_the_same_settings_as_the_references(self):
         args = SimpleNamespace(nn="./nn", batches=[1, 64], precisions=["f64"], warmup=100, seed=7, epochs=None,
                                samples=3000, backends="ejml", lr=None, data_dir=None, reference_threads=1)
