@@ -3,7 +3,9 @@ package org.jnn.backend.ejml;
 import java.util.Set;
 
 import org.ejml.EjmlParameters;
+import org.ejml.UtilEjml;
 import org.ejml.data.DMatrixRMaj;
+import org.ejml.data.IGrowArray;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.CommonOps_MT_DDRM;
 import org.ejml.dense.row.mult.MatrixMatrixMult_DDRM;
@@ -28,10 +30,14 @@ import org.jnn.api.Precision;
  * the f32 class from compiling.
  *
  * <p>Every operation is done by EJML's own routines ({@link CommonOps_DDRM}, {@link CommonOps_MT_DDRM},
- * {@link MatrixMatrixMult_DDRM}, {@link VectorVectorMult_DDRM}); the backend only composes them. Row-wise
+ * {@link MatrixMatrixMult_DDRM}, {@link VectorVectorMult_DDRM}); the backend composes them. Row-wise
  * broadcasts (adding a row vector to every row, subtracting each row's maximum) are rank-1 updates with a
- * vector of ones. Scratch matrices live in fields and only grow, so after the first call at a given size
- * nothing is allocated; an instance is therefore for one thread at a time.
+ * vector of ones. Two operations have no EJML routine and are loops over EJML's element accessors:
+ * {@link #doAddAtColumns} (EJML gathers elements by position but has no scatter-add) and {@link
+ * #doArgmaxRows} (EJML's {@code elementMax} with a location scans a whole matrix and keeps the last
+ * maximum, where the SPI wants the first of each row). Scratch matrices live in fields and only grow, so
+ * after the first call at a given size nothing is allocated; an instance is therefore for one thread at a
+ * time.
  *
  * <p>Matrix products with at least {@link Ejml#DEFAULT_PARALLEL_THRESHOLD} multiply-adds use EJML's
  * multi-threaded {@link CommonOps_MT_DDRM} when the machine has more than one processor; smaller ones,
@@ -55,6 +61,7 @@ public final class EjmlLinearAlgebra extends AbstractLinearAlgebra<EjmlMatrix> {
     private final DMatrixRMaj colSum = new DMatrixRMaj(1, 1);
     private final DMatrixRMaj work = new DMatrixRMaj(1, 1);
     private final DMatrixRMaj transposed = new DMatrixRMaj(1, 1);
+    private final IGrowArray labelPositions = new IGrowArray();
     private double[] aux = new double[1];
 
     /** With the default threading rule; cheap, loads nothing (this is what ServiceLoader creates). */
@@ -275,10 +282,12 @@ public final class EjmlLinearAlgebra extends AbstractLinearAlgebra<EjmlMatrix> {
         shiftRowsAndExp(work);
         CommonOps_DDRM.sumRows(work, rowSum);
         CommonOps_DDRM.elementLog(rowSum, rowSum); // log Σ_j exp(z_ij - m_i), between 0 and log n
-        rowPicked.reshape(rows, 1);
+        // z_i,label of every row, gathered by EJML from the elements' positions in the row-major array.
+        int[] positions = UtilEjml.adjust(labelPositions, rows);
         for (int i = 0; i < rows; i++) {
-            rowPicked.set(i, ml.unsafe_get(i, labels[i])); // gather: EJML has no per-row index pick
+            positions[i] = i * ml.numCols + labels[i];
         }
+        CommonOps_DDRM.extract(ml, positions, rows, rowPicked);
         // Per row (m_i - z_i,label) + log Σ: both terms are >= 0 and m_i - z_i,label is exact 0 at the
         // maximum, so a confident correct row gives its tiny loss, not the rounding error of m_i.
         CommonOps_DDRM.subtract(rowMax, rowPicked, rowPicked);
@@ -294,6 +303,7 @@ public final class EjmlLinearAlgebra extends AbstractLinearAlgebra<EjmlMatrix> {
 
     @Override
     protected void doAddAtColumns(EjmlMatrix a, int[] columns, double value) {
+        // A scatter-add, one element per row: EJML can gather by position (extract) but not add at one.
         DMatrixRMaj ma = a.dense();
         double v = element(value);
         for (int i = 0; i < columns.length; i++) {
@@ -332,7 +342,8 @@ public final class EjmlLinearAlgebra extends AbstractLinearAlgebra<EjmlMatrix> {
 
     @Override
     protected void doArgmaxRows(EjmlMatrix a, int[] out) {
-        // EJML's elementMax(…, ElementLocation) works on the whole matrix; per row there is none.
+        // EJML's elementMax(…, ElementLocation) scans the whole matrix and keeps the last maximum (>=);
+        // the SPI wants the first maximum of each row, so this is a loop over EJML's element accessor.
         DMatrixRMaj ma = a.dense();
         for (int i = 0; i < ma.numRows; i++) {
             int best = 0;
