@@ -12,8 +12,8 @@ import org.jnn.api.Precision;
  * What the EJML backends of every precision share: name, priority, the library's version, the
  * availability check, the rule for multi-threaded products and the choice of precision. Kept apart from
  * the arithmetic, which is written once for {@code double} in {@link EjmlLinearAlgebra}; the build
- * generates the {@code float} class {@code EjmlFloatLinearAlgebra} from it (see this module's pom), so
- * nothing here may differ between the precisions except through a {@link Precision} argument.
+ * generates the {@code float} class {@code EjmlFloatLinearAlgebra} from it (see this module's pom). This
+ * class is not rewritten for f32, so whatever in it depends on the precision takes a {@link Precision}.
  */
 final class Ejml {
 
