@@ -29,13 +29,15 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * <ul>
  *   <li>the count changes only while no call holds it, so every call runs on the count it asked for,
  *       whatever other threads do;
- *   <li>a count of more than one thread is held by one call at a time, so products on several threads
- *       take turns instead of oversubscribing the processors; calls on one thread each may overlap;
+ *   <li>a count of more than one thread is held by one call at a time, so products from several
+ *       threads take turns instead of oversubscribing the processors; calls on a count of one thread
+ *       may run side by side;
  *   <li>calls get the count in the order they asked for it, so no thread waits forever.
  * </ul>
- * Changing OpenBLAS's count costs about 0.15 ms (ND4J looks its native setter up again on every
- * call), as much as a batch-1 training step, so it changes only when a call needs another count than
- * the one in force. Two threads whose work needs different counts at the same moment take turns and
+ * Changing OpenBLAS's count costs 0.1 to 0.35 ms here (ND4J's setter looks the native function up
+ * again on every call), more than a batch-1 training step, so it changes only when a call needs
+ * another count than the one in force, and {@link ThreadChoice} keeps an instance on one count for
+ * its kind of work. Holding costs about 25 ns (an uncontended lock, twice). Two threads whose work needs different counts at the same moment take turns and
  * pay that cost at each turn.
  */
 final class Nd4jThreads {

@@ -11,7 +11,7 @@ import org.jnn.backend.nd4j.Nd4jThreads.Held;
  * the base count, by their size. Every other OpenBLAS call (smaller products, column sums, axpy, dot,
  * scal) gets the count of the instance's kind of work: the count its last large product or large
  * matrix-vector product held. So batch training stays on the large count and batch-1 training on the
- * base count, with no change of OpenBLAS's count (0.15 ms) per call, and the count of every call
+ * base count, with no change of OpenBLAS's count (0.1 to 0.35 ms) per call, and the count of every call
  * follows from the calls of its own instance alone, never from what other instances or threads did:
  * the same calls give the same results.
  *
