@@ -6,11 +6,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.jnn.api.BackendException;
 import org.jnn.api.BackendInfo;
 import org.jnn.api.BackendSelector;
 import org.jnn.api.Precision;
 import org.jnn.api.Selection;
+import org.jnn.api.Survey;
+import org.jnn.api.UnknownBackendException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -37,35 +40,35 @@ final class BackendsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        List<String> notices = new ArrayList<>();
-        BackendSelector selector = BackendOptions.selector(notices::add);
-        List<BackendInfo> found = selector.list();
+        BackendSelector selector = new BackendSelector(notice -> { }); // everything is shown below
+        Survey survey = selector.survey();
         Selection selection = null;
         String noDefault = null;
         try {
-            selection = selector.select();
+            selection = selector.select(survey);
+        } catch (UnknownBackendException e) {
+            noDefault = BackendOptions.unknown(e);
         } catch (BackendException e) {
             noDefault = e.getMessage();
         }
         String chosen = selection == null ? null : selection.backend().name();
 
         Format.Table table = new Format.Table("backend", "priority", "precisions", "usable", "description");
-        for (BackendInfo info : found) {
+        for (BackendInfo info : survey.backends()) {
             table.row(info.name() + (info.name().equals(chosen) ? " *" : ""), info.priority(), precisions(info),
                     info.usable() ? "yes" : "no", info.description());
         }
-        if (found.isEmpty()) {
+        if (survey.backends().isEmpty()) {
             out.println("no backend on the class path");
         } else {
             out.print(table.render());
         }
-        for (BackendInfo info : found) {
+        for (BackendInfo info : survey.backends()) {
             if (!info.usable()) {
                 out.println(info.name() + " cannot run here: " + info.availability().reason());
             }
         }
-        List<String> failures = selector.loadFailures();
-        for (String failure : failures) {
+        for (String failure : survey.loadFailures()) {
             out.println("a backend provider failed to load: " + failure);
         }
         out.println();
@@ -81,12 +84,12 @@ final class BackendsCommand implements Callable<Integer> {
         if (json) {
             Map<String, Object> summary = new LinkedHashMap<>();
             List<Map<String, Object>> backends = new ArrayList<>();
-            for (BackendInfo info : found) {
+            for (BackendInfo info : survey.backends()) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("name", info.name());
                 m.put("description", info.description());
                 m.put("priority", info.priority());
-                m.put("precisions", info.backend().supportedPrecisions().stream().map(Precision::id).sorted().toList());
+                m.put("precisions", info.precisions().stream().map(Precision::id).toList());
                 m.put("usable", info.usable());
                 m.put("reason", info.usable() ? null : info.availability().reason());
                 backends.add(m);
@@ -94,17 +97,14 @@ final class BackendsCommand implements Callable<Integer> {
             summary.put("backends", backends);
             summary.put("default", chosen);
             summary.put("default_reason", selection == null ? noDefault : selection.reason());
-            summary.put("load_failures", failures);
+            summary.put("load_failures", survey.loadFailures());
             OutputOptions.printJsonLine(out, summary);
         }
         return selection == null ? ErrorHandler.FAILURE : ErrorHandler.OK;
     }
 
     private static String precisions(BackendInfo info) {
-        try {
-            return String.join(",", info.backend().supportedPrecisions().stream().map(Precision::id).sorted().toList());
-        } catch (RuntimeException | LinkageError e) {
-            return "?";
-        }
+        return info.precisions().isEmpty() ? "?" : info.precisions().stream().map(Precision::id)
+                .collect(Collectors.joining(","));
     }
 }

@@ -8,8 +8,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
-import org.jnn.api.BackendInfo;
 import org.jnn.api.BackendSelector;
+import org.jnn.api.Survey;
 import org.jnn.api.LinearAlgebra;
 import org.jnn.api.Precision;
 import org.jnn.core.EpochResult;
@@ -163,22 +163,12 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private List<LinearAlgebra> backends(PrintWriter err) {
-        BackendSelector selector = BackendOptions.selector(BackendOptions.notices(err, !output.quiet));
-        if (backendNames != null) {
-            List<LinearAlgebra> chosen = new ArrayList<>();
-            for (String name : backendNames) {
-                chosen.add(BackendOptions.byName(selector, name.trim())); // rejects unknown names first
+        Survey survey = new BackendSelector(BackendOptions.notices(err, !output.quiet)).survey();
+        List<LinearAlgebra> usable = BackendOptions.usable(survey, "--backends", backendNames, (name, reason) -> {
+            if (!output.quiet) {
+                err.println("skipping " + name + ": " + reason);
             }
-            return chosen;
-        }
-        List<LinearAlgebra> usable = new ArrayList<>();
-        for (BackendInfo info : selector.list()) {
-            if (info.usable()) {
-                usable.add(info.backend());
-            } else if (!output.quiet) {
-                err.println("skipping " + info.name() + ": " + info.availability().reason());
-            }
-        }
+        });
         if (usable.isEmpty()) {
             throw new UsageException("no usable backend to measure; see `nn backends`");
         }

@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.jnn.api.BackendInfo;
 import org.jnn.api.BackendSelector;
 import org.jnn.api.LinearAlgebra;
 import org.jnn.api.Precision;
+import org.jnn.api.Survey;
 import org.jnn.core.Parameters;
 import org.jnn.core.TrainingOptions;
 import org.jnn.mnist.LabelledImages;
@@ -66,29 +66,16 @@ final class CompareCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         training.validate();
-        BackendSelector selector = BackendOptions.selector(BackendOptions.notices(err, !output.quiet));
-        List<LinearAlgebra> candidates = new ArrayList<>();
         Map<String, String> skipped = new LinkedHashMap<>();
-        if (backendNames != null) {
-            for (String name : backendNames) {
-                BackendOptions.checkKnown(name); // unknown names are the user's mistake, before any work
-            }
-        }
-        for (BackendInfo info : selector.list()) {
-            if (backendNames != null && backendNames.stream().noneMatch(n -> n.trim().equalsIgnoreCase(info.name()))) {
-                continue;
-            }
-            if (!info.usable()) {
-                skipped.put(info.name(), "cannot run here: " + info.availability().reason());
-            } else if (!info.backend().supportedPrecisions().contains(precision)) {
-                skipped.put(info.name(), "computes only in " + info.backend().supportedPrecisions().stream()
-                        .map(Precision::id).toList() + ", not " + precision.id());
+        Survey survey = new BackendSelector(BackendOptions.notices(err, !output.quiet)).survey();
+        List<LinearAlgebra> candidates = new ArrayList<>();
+        for (LinearAlgebra backend : BackendOptions.usable(survey, "--backends", backendNames, skipped::put)) {
+            if (backend.supportedPrecisions().contains(precision)) {
+                candidates.add(backend.withPrecision(precision));
             } else {
-                candidates.add(info.backend().withPrecision(precision));
+                skipped.put(backend.name(), "computes only in " + backend.supportedPrecisions().stream()
+                        .map(Precision::id).sorted().toList() + ", not " + precision.id());
             }
-        }
-        if (backendNames != null) {
-            candidates.sort(java.util.Comparator.comparingInt(b -> indexOf(backendNames, b.name())));
         }
         if (candidates.isEmpty()) {
             throw new UsageException("no backend to compare" + (skipped.isEmpty() ? "" : ": " + skipped));
@@ -170,15 +157,6 @@ final class CompareCommand implements Callable<Integer> {
         summary.put("skipped", skips);
         output.printJson(out, summary);
         return ErrorHandler.OK;
-    }
-
-    private static int indexOf(List<String> names, String name) {
-        for (int i = 0; i < names.size(); i++) {
-            if (names.get(i).trim().equalsIgnoreCase(name)) {
-                return i;
-            }
-        }
-        return names.size();
     }
 
     /**

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import org.jnn.api.BackendException;
+import org.jnn.api.UnknownBackendException;
 import org.jnn.core.ModelFormatException;
 import org.jnn.core.TrainingDivergedException;
 import org.jnn.mnist.DatasetUnavailableException;
@@ -89,8 +90,8 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
         if (ex instanceof FileNotFoundException) {
             return "file not found: " + ex.getMessage();
         }
-        if (ex instanceof BackendException && String.valueOf(ex.getMessage()).startsWith("unknown backend")) {
-            return ex.getMessage();
+        if (ex instanceof UnknownBackendException e) {
+            return BackendOptions.unknown(e);
         }
         return null;
     }

@@ -54,6 +54,18 @@ class UserMistakesTest {
     }
 
     @Test
+    void unknownBackendFromTheSystemPropertySaysWhereTheNameCameFrom() {
+        System.setProperty("nn.backend", "cuda");
+        try {
+            CliRun run = assertUserMistake("train", "unknown backend 'cuda' (from the system property nn.backend)",
+                    "train", "--dataset", data.toString());
+            assertTrue(run.err().contains("the class path has nd4j, ejml, commons-math"), run::toString);
+        } finally {
+            System.clearProperty("nn.backend");
+        }
+    }
+
+    @Test
     void negativeEpochs() {
         assertUserMistake("train", "--epochs must be at least 1, got -1",
                 "train", "--dataset", data.toString(), "--epochs", "-1");
