@@ -15,6 +15,7 @@ import org.jnn.core.Network;
 import org.jnn.core.Prediction;
 import org.jnn.core.SavedModel;
 import org.jnn.mnist.DatasetKind;
+import org.jnn.mnist.MnistImage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

@@ -3,7 +3,6 @@ package org.jnn.examples;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.jnn.api.Backends;
-import org.jnn.cli.MnistImage;
 import org.jnn.core.ModelFile;
 import org.jnn.core.Network;
 import org.jnn.core.Prediction;
@@ -11,6 +10,7 @@ import org.jnn.core.SavedModel;
 import org.jnn.mnist.DatasetKind;
 import org.jnn.mnist.LabelledImages;
 import org.jnn.mnist.Mnist;
+import org.jnn.mnist.MnistImage;
 
 /**
  * Loads a saved model and classifies pictures with it. Arguments: the model file (default
