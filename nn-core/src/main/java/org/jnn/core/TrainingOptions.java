@@ -28,20 +28,4 @@ public record TrainingOptions(double learningRate, int batchSize, int epochs, lo
             throw new IllegalArgumentException("number of epochs must be at least 1, got " + epochs);
         }
     }
-
-    public TrainingOptions withLearningRate(double value) {
-        return new TrainingOptions(value, batchSize, epochs, shuffleSeed);
-    }
-
-    public TrainingOptions withBatchSize(int value) {
-        return new TrainingOptions(learningRate, value, epochs, shuffleSeed);
-    }
-
-    public TrainingOptions withEpochs(int value) {
-        return new TrainingOptions(learningRate, batchSize, value, shuffleSeed);
-    }
-
-    public TrainingOptions withShuffleSeed(long value) {
-        return new TrainingOptions(learningRate, batchSize, epochs, value);
-    }
 }

@@ -42,7 +42,7 @@ class ConfigurationErrorsTest {
     @Test
     void batchSizeAndEpochsBelowOne() {
         assertRejected(() -> new TrainingOptions(0.1, 0, 1, 0), "batch size", "0");
-        assertRejected(() -> TrainingOptions.SEED_EXPERIMENT.withEpochs(-1), "epochs", "-1");
+        assertRejected(() -> new TrainingOptions(0.01, 1, -1, 42), "epochs", "-1");
     }
 
     @Test

@@ -38,7 +38,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Djava.awt.headless=true"})
+@Fork(1)
 public class SpiBenchmark {
 
     @Param({"ejml", "nd4j", "commons-math"})

@@ -15,9 +15,7 @@ import org.jnn.api.Selection;
 import org.jnn.api.SelectionNotice;
 import org.jnn.api.Survey;
 import org.jnn.api.UnknownBackendException;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code --backend}: which linear-algebra backend does the arithmetic. nn-api's {@link BackendSelector}
@@ -30,10 +28,6 @@ final class BackendOptions {
                     + ", $" + BackendSelector.ENVIRONMENT_VARIABLE + ", else the usable backend of highest priority.")
     String backend;
 
-    @Option(names = "--precision", paramLabel = "f64|f32", converter = PrecisionConverter.class,
-            defaultValue = "f64", description = "Floating-point precision of the arithmetic. Default: ${DEFAULT-VALUE}.")
-    Precision precision = Precision.F64;
-
     /** A backend ready for use, and in words why it was taken. */
     record Chosen(LinearAlgebra backend, String reason) {
         String label() {
@@ -42,12 +36,12 @@ final class BackendOptions {
     }
 
     /**
-     * The backend asked for, else the default one, in the precision asked for. Notices of the selection
+     * The backend asked for, else the default one, in {@code precision}. Notices of the selection
      * (which backends were found) go to {@code notices}.
      *
      * @throws UsageException for an unknown name or a precision the backend does not have
      */
-    Chosen choose(Consumer<SelectionNotice> notices) {
+    Chosen choose(Precision precision, Consumer<SelectionNotice> notices) {
         BackendSelector selector = new BackendSelector(notices);
         Chosen chosen;
         if (backend != null) {
@@ -129,18 +123,6 @@ final class BackendOptions {
             return backend.withPrecision(precision);
         } catch (UnsupportedOperationException e) {
             throw new UsageException("--precision " + precision.id() + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Parses f64/f32 (also double/float). */
-    static final class PrecisionConverter implements ITypeConverter<Precision> {
-        @Override
-        public Precision convert(String value) {
-            try {
-                return Precision.fromId(value);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
         }
     }
 }

@@ -2,10 +2,8 @@ package org.jnn.cli;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import org.jnn.api.BackendSelector;
@@ -54,7 +52,7 @@ final class BenchCommand implements Callable<Integer> {
     List<Integer> batches;
 
     @Option(names = "--precisions", split = ",", paramLabel = "f64,f32", hideParamSyntax = true,
-            converter = BackendOptions.PrecisionConverter.class, defaultValue = "f64,f32",
+            converter = PrecisionOption.Converter.class, defaultValue = "f64,f32",
             description = "Precisions, each where the backend offers it. Default: ${DEFAULT-VALUE}.")
     List<Precision> precisions;
 
@@ -82,13 +80,15 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output = new OutputOptions();
 
-    /** One timed run. */
-    record Row(String backend, int batch, Precision precision, long samples, double seconds, double gflops,
-            Evaluation test, long peakHeapBytes, long peakResidentBytes) {
+    /** One timed run, as the table and {@code --json} show it. */
+    record Row(String backend, int batch, String precision, long samples, double trainSeconds,
+            double samplesPerSecond, double gflops, double testAccuracy, double testLoss, long peakHeapBytes,
+            long peakRssBytes) {
+    }
 
-        double samplesPerSecond() {
-            return samples / seconds;
-        }
+    /** What {@code --json} prints. */
+    record Summary(String dataset, int[] layers, long samplesPerRun, int warmupSamples, int processors, String java,
+            List<Row> results) {
     }
 
     @Override
@@ -130,35 +130,39 @@ final class BenchCommand implements Callable<Integer> {
                     rows.add(row);
                     if (!output.quiet) {
                         out.printf(Locale.ROOT, "  %-12s batch %3d  %s  %,9.0f samples/s  %6.2f GFLOP/s  test accuracy %s%n",
-                                row.backend(), row.batch(), row.precision().id(), row.samplesPerSecond(), row.gflops(),
-                                Format.percent(row.test().accuracy()));
+                                row.backend(), row.batch(), row.precision(), row.samplesPerSecond(), row.gflops(),
+                                Format.percent(row.testAccuracy()));
                         out.flush();
                     }
                 }
             }
         }
         printTable(out, rows);
-        output.printJson(out, summary(loaded, timedSet.size() * (long) passes, rows));
+        output.printJson(spec, new Summary(loaded.id(), LAYERS, timedSet.size() * (long) passes, warmup,
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), rows));
         return ErrorHandler.OK;
     }
 
+    /** The library checks the training settings (each on its own, to name the option); the rest is bench's own. */
     private void validate() {
+        TrainingOptions reference = TrainingOptions.SEED_EXPERIMENT;
+        if (learningRate != null) {
+            UsageException.checkedByLibrary("--lr " + learningRate,
+                    () -> new TrainingOptions(learningRate, reference.batchSize(), reference.epochs(), seed));
+        }
+        for (int batch : batches) {
+            UsageException.checkedByLibrary("--batches " + batch,
+                    () -> new TrainingOptions(reference.learningRate(), batch, reference.epochs(), seed));
+        }
+        if (epochs != null) {
+            UsageException.checkedByLibrary("--epochs " + epochs,
+                    () -> new TrainingOptions(reference.learningRate(), reference.batchSize(), epochs, seed));
+        }
         if (samples < 1) {
             throw new UsageException("--samples must be at least 1, got " + samples);
         }
         if (warmup < 0) {
             throw new UsageException("--warmup must be 0 or more, got " + warmup);
-        }
-        if (epochs != null && epochs < 1) {
-            throw new UsageException("--epochs must be at least 1, got " + epochs);
-        }
-        if (learningRate != null && (!(learningRate > 0) || !Double.isFinite(learningRate))) {
-            throw new UsageException("--lr must be a number greater than 0, got " + learningRate);
-        }
-        for (int batch : batches) {
-            if (batch < 1) {
-                throw new UsageException("--batches: every batch size must be at least 1, got " + batch);
-            }
         }
     }
 
@@ -191,8 +195,8 @@ final class BenchCommand implements Callable<Integer> {
         long trained = results.stream().mapToLong(EpochResult::samples).sum();
         Evaluation evaluation = network.evaluate(test);
         double gflops = trained * flopsPerSample(LAYERS, batch) / seconds / 1e9;
-        return new Row(backend.name(), batch, backend.precision(), trained, seconds, gflops, evaluation,
-                memory.peakHeapBytes(), memory.peakResidentBytes());
+        return new Row(backend.name(), batch, backend.precision().id(), trained, seconds, trained / seconds, gflops,
+                evaluation.accuracy(), evaluation.loss(), memory.peakHeapBytes(), memory.peakResidentBytes());
     }
 
     /**
@@ -223,10 +227,10 @@ final class BenchCommand implements Callable<Integer> {
         Format.Table table = new Format.Table("backend", "batch", "precision", "samples/s", "GFLOP/s",
                 "test accuracy", "peak heap", "peak RSS");
         for (Row row : rows) {
-            table.row(row.backend(), Integer.toString(row.batch()), row.precision().id(),
+            table.row(row.backend(), Integer.toString(row.batch()), row.precision(),
                     String.format(Locale.ROOT, "%,.0f", row.samplesPerSecond()),
-                    String.format(Locale.ROOT, "%.2f", row.gflops()), Format.percent(row.test().accuracy()),
-                    mebibytes(row.peakHeapBytes()), mebibytes(row.peakResidentBytes()));
+                    String.format(Locale.ROOT, "%.2f", row.gflops()), Format.percent(row.testAccuracy()),
+                    mebibytes(row.peakHeapBytes()), mebibytes(row.peakRssBytes()));
         }
         if (!output.quiet) {
             out.println();
@@ -237,33 +241,5 @@ final class BenchCommand implements Callable<Integer> {
 
     private static String mebibytes(long bytes) {
         return bytes < 0 ? "n/a" : String.format(Locale.ROOT, "%,d MiB", bytes >> 20);
-    }
-
-    private Map<String, Object> summary(DataOptions.LoadedData loaded, long samplesPerRun, List<Row> rows) {
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("dataset", loaded.id());
-        summary.put("layers", TrainCommand.toList(LAYERS));
-        summary.put("samples_per_run", samplesPerRun);
-        summary.put("warmup_samples", warmup);
-        summary.put("processors", Runtime.getRuntime().availableProcessors());
-        summary.put("java", System.getProperty("java.version"));
-        List<Map<String, Object>> results = new ArrayList<>();
-        for (Row row : rows) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("backend", row.backend());
-            m.put("batch", row.batch());
-            m.put("precision", row.precision().id());
-            m.put("samples", row.samples());
-            m.put("train_seconds", row.seconds());
-            m.put("samples_per_second", Format.jsonNumber(row.samplesPerSecond()));
-            m.put("gflops", Format.jsonNumber(row.gflops()));
-            m.put("test_accuracy", row.test().accuracy());
-            m.put("test_loss", row.test().loss());
-            m.put("peak_heap_bytes", row.peakHeapBytes());
-            m.put("peak_rss_bytes", row.peakResidentBytes());
-            results.add(m);
-        }
-        summary.put("results", results);
-        return summary;
     }
 }

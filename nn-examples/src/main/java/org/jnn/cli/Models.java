@@ -6,7 +6,6 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jnn.core.ModelFile;
@@ -160,9 +159,5 @@ final class Models {
         m.put(TEST_ACCURACY, Double.toString(accuracy));
         m.put(TEST_LOSS, Double.toString(loss));
         return m;
-    }
-
-    static String sizes(int[] sizes) {
-        return Arrays.toString(sizes);
     }
 }

@@ -73,6 +73,7 @@ public final class NnCommand implements Runnable {
     private ProgressOutput progressOutput;
 
     public static void main(String[] args) {
+        // The one place: charts and pictures are drawn into images, never on a screen (no window, no dock icon).
         System.setProperty("java.awt.headless", "true");
         // Java 17 writes System.out/err in the platform charset, which is ASCII in a C locale; say what we mean.
         PrintStream stderr = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);

@@ -1,31 +1,26 @@
 package org.jnn.cli;
 
-import com.fasterxml.jackson.jr.ob.JSON;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.Map;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
-/** {@code --quiet} and {@code --json}. */
+/** {@code --quiet} and {@code --json}, the same on every command. */
 final class OutputOptions {
 
     @Option(names = {"-q", "--quiet"},
-            description = "Only the result: no progress bars, per-epoch lines or tables.")
+            description = "Only the result: no progress bars, per-epoch lines, tables or notices.")
     boolean quiet;
 
     @Option(names = "--json",
             description = "End the output with one line holding the result as a JSON object.")
     boolean json;
 
-    /** Prints {@code summary} as one JSON line if {@code --json} was given. */
-    void printJson(PrintWriter out, Map<String, ?> summary) throws IOException {
+    /** Prints {@code summary} (a record) as one line of JSON on stdout, if {@code --json} was given. */
+    void printJson(CommandSpec spec, Object summary) {
         if (json) {
-            printJsonLine(out, summary);
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(Json.write(summary));
+            out.flush();
         }
-    }
-
-    static void printJsonLine(PrintWriter out, Map<String, ?> summary) throws IOException {
-        out.println(JSON.std.asString(summary));
-        out.flush();
     }
 }

@@ -1,14 +1,13 @@
 package org.jnn.cli;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import org.jnn.core.Network;
@@ -47,12 +46,15 @@ final class PredictCommand implements Callable<Integer> {
     @Mixin
     BackendOptions backendOptions = new BackendOptions();
 
+    @Mixin
+    PrecisionOption precision = new PrecisionOption();
+
     @Option(names = "--save-input", paramLabel = "DIR",
             description = "Also write the 28×28 image the network sees, as DIR/<name>-28x28.png.")
     Path saveInput;
 
-    @Option(names = "--json", description = "End the output with one line holding the predictions as a JSON object.")
-    boolean json;
+    @Mixin
+    OutputOptions output = new OutputOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -72,10 +74,10 @@ final class PredictCommand implements Callable<Integer> {
                     + "(its layers are " + TrainingSettings.join(sizes) + ")");
         }
         List<String> classNames = classNames(saved, sizes[sizes.length - 1]);
-        BackendOptions.Chosen chosen = backendOptions.choose(BackendOptions.notices(err, true));
+        BackendOptions.Chosen chosen = backendOptions.choose(precision.precision, BackendOptions.notices(err, !output.quiet));
         Network network = saved.toNetwork(chosen.backend());
 
-        List<Map<String, Object>> results = new ArrayList<>();
+        List<Result> results = new ArrayList<>();
         for (Path image : images) {
             double[] input;
             try {
@@ -89,33 +91,28 @@ final class PredictCommand implements Callable<Integer> {
             Prediction p = network.predict(input);
             out.printf(Locale.ROOT, "%s: %s (probability %.3f)%n", image, label(p.label(), classNames),
                     p.probability(p.label()));
-            StringBuilder line = new StringBuilder(" ");
-            for (int c = 0; c < p.probabilities().length; c++) {
-                line.append(String.format(Locale.ROOT, " %s %.3f", classNames.get(c), p.probability(c)));
+            if (!output.quiet) {
+                StringBuilder line = new StringBuilder(" ");
+                for (int c = 0; c < p.probabilities().length; c++) {
+                    line.append(String.format(Locale.ROOT, " %s %.3f", classNames.get(c), p.probability(c)));
+                }
+                out.println(line);
             }
-            out.println(line);
-            Map<String, Object> result = new LinkedHashMap<>();
-            result.put("file", image.toString());
-            result.put("class", p.label());
-            result.put("class_name", classNames.get(p.label()));
-            result.put("probability", p.probability(p.label()));
-            List<Double> probabilities = new ArrayList<>();
-            for (double v : p.probabilities()) {
-                probabilities.add(v);
-            }
-            result.put("probabilities", probabilities);
-            results.add(result);
+            results.add(new Result(image.toString(), p.label(), classNames.get(p.label()), p.probability(p.label()),
+                    p.probabilities()));
         }
         out.flush();
-        if (json) {
-            Map<String, Object> summary = new LinkedHashMap<>();
-            summary.put("model", model.toString());
-            summary.put("backend", chosen.backend().name());
-            summary.put("class_names", classNames);
-            summary.put("predictions", results);
-            OutputOptions.printJsonLine(out, summary);
-        }
+        output.printJson(spec, new Summary(model.toString(), chosen.backend().name(), classNames, results));
         return ErrorHandler.OK;
+    }
+
+    /** What {@code --json} prints. */
+    record Summary(String model, String backend, List<String> classNames, List<Result> predictions) {
+    }
+
+    /** One picture's prediction: the most probable class, and the probability of every class. */
+    record Result(String file, @JsonProperty("class") int label, String className, double probability,
+            double[] probabilities) {
     }
 
     /** Names from the data set the model was trained on (Fashion-MNIST's clothes), else the numbers. */

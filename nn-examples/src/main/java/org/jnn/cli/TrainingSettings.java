@@ -2,6 +2,7 @@ package org.jnn.cli;
 
 import java.util.Arrays;
 import java.util.stream.Collectors;
+import org.jnn.core.Parameters;
 import org.jnn.core.TrainingOptions;
 import picocli.CommandLine.Option;
 
@@ -37,30 +38,28 @@ final class TrainingSettings {
             description = "Train on the first N training samples only (quick runs). Default: all.")
     Integer limit;
 
-    /** Checks what can be checked without the data. */
-    void validate() {
-        if (epochs < 1) {
-            throw new UsageException("--epochs must be at least 1, got " + epochs);
-        }
-        if (batch < 1) {
-            throw new UsageException("--batch must be at least 1, got " + batch);
-        }
-        if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
-            throw new UsageException("--lr must be a number greater than 0, got " + learningRate);
+    /**
+     * The settings as the library's objects, made before any data is loaded: the library checks every
+     * value, and a wrong one is reported at once as a usage mistake naming its option. Each option is
+     * given to the library on its own (the others at the reference experiment's values) so that its
+     * message is tied to the right option.
+     */
+    TrainingOptions options() {
+        TrainingOptions reference = TrainingOptions.SEED_EXPERIMENT;
+        UsageException.checkedByLibrary("--lr " + learningRate,
+                () -> new TrainingOptions(learningRate, reference.batchSize(), reference.epochs(), seed));
+        UsageException.checkedByLibrary("--batch " + batch,
+                () -> new TrainingOptions(reference.learningRate(), batch, reference.epochs(), seed));
+        UsageException.checkedByLibrary("--epochs " + epochs,
+                () -> new TrainingOptions(reference.learningRate(), reference.batchSize(), epochs, seed));
+        if (layers != null) {
+            // Parameters holds the rule for layer sizes; the weights made here are small and thrown away.
+            UsageException.checkedByLibrary("--layers " + join(layers), () -> Parameters.heInitialized(layers, seed));
         }
         if (limit != null && limit < 1) {
             throw new UsageException("--limit must be at least 1, got " + limit);
         }
-        if (layers != null) {
-            if (layers.length < 2) {
-                throw new UsageException("--layers needs at least two sizes (inputs and classes), got " + join(layers));
-            }
-            for (int size : layers) {
-                if (size < 1) {
-                    throw new UsageException("--layers " + join(layers) + ": every size must be at least 1, got " + size);
-                }
-            }
-        }
+        return new TrainingOptions(learningRate, batch, epochs, seed);
     }
 
     /** The layer sizes for {@code data}: as given, checked against the data, or the seed's network fitted to them. */
@@ -84,10 +83,6 @@ final class TrainingSettings {
                     + " but " + data.displayName() + " has " + classes + " classes; end it with " + classes);
         }
         return layers.clone();
-    }
-
-    TrainingOptions options() {
-        return new TrainingOptions(learningRate, batch, epochs, seed);
     }
 
     static String join(int[] sizes) {

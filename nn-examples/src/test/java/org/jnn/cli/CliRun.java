@@ -26,7 +26,7 @@ record CliRun(int status, String out, String err) {
     Map<String, Object> json() {
         List<String> lines = outLines();
         try {
-            return com.fasterxml.jackson.jr.ob.JSON.std.mapFrom(lines.get(lines.size() - 1));
+            return Json.MAPPER.readValue(lines.get(lines.size() - 1), new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { });
         } catch (java.io.IOException e) {
             throw new AssertionError("the last line of stdout is not JSON: " + lines.get(lines.size() - 1), e);
         }

@@ -67,15 +67,25 @@ class UserMistakesTest {
 
     @Test
     void negativeEpochs() {
-        assertUserMistake("train", "--epochs must be at least 1, got -1",
+        assertUserMistake("train", "--epochs -1: number of epochs must be at least 1, got -1",
                 "train", "--dataset", data.toString(), "--epochs", "-1");
     }
 
     @Test
     void zeroBatchAndNegativeLearningRate() {
-        assertUserMistake("train", "--batch must be at least 1", "train", "--dataset", data.toString(), "--batch", "0");
-        assertUserMistake("train", "--lr must be a number greater than 0", "train", "--dataset", data.toString(),
-                "--lr", "-0.5");
+        assertUserMistake("train", "--batch 0: batch size must be at least 1", "train", "--dataset", data.toString(),
+                "--batch", "0");
+        assertUserMistake("train", "--lr -0.5: learning rate must be a finite number greater than 0", "train",
+                "--dataset", data.toString(), "--lr", "-0.5");
+    }
+
+    @Test
+    void layerSizesAreCheckedBeforeAnyDataIsRead() {
+        // the data set does not exist: the layer sizes are refused first, by the library's rule
+        assertUserMistake("train", "--layers 784,0,10: layer sizes must be positive", "train",
+                "--dataset", work.resolve("no-such-data").toString(), "--layers", "784,0,10");
+        assertUserMistake("compare", "--epochs 0: number of epochs must be at least 1", "compare",
+                "--dataset", work.resolve("no-such-data").toString(), "--epochs", "0");
     }
 
     @Test
