@@ -37,7 +37,7 @@ final class BackendsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = output.report(spec);
         BackendSelector selector = new BackendSelector(notice -> { }); // everything is shown below
         Survey survey = selector.survey();
         Selection selection = null;

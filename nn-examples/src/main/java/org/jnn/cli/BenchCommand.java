@@ -93,7 +93,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = output.report(spec);
         PrintWriter err = spec.commandLine().getErr();
         validate();
         List<LinearAlgebra> backends = backends(err);

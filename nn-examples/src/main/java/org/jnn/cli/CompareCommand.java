@@ -66,7 +66,7 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = output.report(spec);
         PrintWriter err = spec.commandLine().getErr();
         TrainingOptions options = training.options();
         Precision precision = precisionOption.precision;

@@ -48,7 +48,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = output.report(spec);
         PrintWriter err = spec.commandLine().getErr();
         Path plotDir = plot == null ? null : Charts.prepareDirectory(plot);
         SavedModel saved = Models.load(model, "");

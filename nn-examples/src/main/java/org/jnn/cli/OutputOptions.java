@@ -12,10 +12,15 @@ final class OutputOptions {
     boolean quiet;
 
     @Option(names = "--json",
-            description = "End the output with one line holding the result as a JSON object.")
+            description = "Write the result to stdout as one JSON object (one line), and everything else to stderr.")
     boolean json;
 
-    /** Prints {@code summary} (a record) as one line of JSON on stdout, if {@code --json} was given. */
+    /** Where the report for people goes: stdout, or stderr when stdout carries the JSON document. */
+    PrintWriter report(CommandSpec spec) {
+        return json ? spec.commandLine().getErr() : spec.commandLine().getOut();
+    }
+
+    /** Prints {@code summary} (a record) as one line of JSON on stdout, if {@code --json} was given: all stdout holds. */
     void printJson(CommandSpec spec, Object summary) {
         if (json) {
             PrintWriter out = spec.commandLine().getOut();

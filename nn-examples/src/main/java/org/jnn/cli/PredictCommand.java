@@ -58,7 +58,7 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = output.report(spec);
         PrintWriter err = spec.commandLine().getErr();
         SavedModel saved = Models.load(model, "--model ");
         for (Path image : images) {

@@ -59,7 +59,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = output.report(spec);
         PrintWriter err = spec.commandLine().getErr();
         TrainingOptions options = training.options();
         Models.checkSaveTarget(save);

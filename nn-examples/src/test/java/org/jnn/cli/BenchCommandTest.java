@@ -42,9 +42,9 @@ class BenchCommandTest {
         CliRun bench = CliRun.of("bench", "--dataset", data.toString(), "--samples", "100", "--warmup", "20",
                 "--batches", "1,8", "--json");
         assertEquals(0, bench.status(), bench::toString);
-        assertTrue(bench.out().contains("samples/s") && bench.out().contains("GFLOP/s")
-                && bench.out().contains("peak heap"), bench::toString);
-        assertTrue(bench.out().contains("skipping commons-math f32"), bench::toString);
+        assertTrue(bench.err().contains("samples/s") && bench.err().contains("GFLOP/s")
+                && bench.err().contains("peak heap"), bench::toString);
+        assertTrue(bench.err().contains("skipping commons-math f32"), bench::toString);
 
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> results = (List<Map<String, Object>>) bench.json().get("results");

@@ -37,9 +37,9 @@ class CommandLineEndToEndTest {
                 "--save", model.toString(), "--plot", plots.toString(), "--json");
         assertEquals(0, train.status(), train::toString);
 
-        // per-epoch lines on stdout, progress bars on stderr, the JSON summary last
-        assertTrue(train.out().contains("epoch 1/4  loss "), train::toString);
-        assertTrue(train.out().contains("epoch 4/4  loss "), train::toString);
+        // with --json, the per-epoch lines and progress bars go to stderr, and stdout is the JSON summary
+        assertTrue(train.err().contains("epoch 1/4  loss "), train::toString);
+        assertTrue(train.err().contains("epoch 4/4  loss "), train::toString);
         assertTrue(train.err().contains("epoch 1/4") && train.err().contains("100%"), train::toString);
         Map<String, Object> summary = train.json();
         assertEquals("ejml", summary.get("backend"));
@@ -62,8 +62,8 @@ class CommandLineEndToEndTest {
         // evaluate: the data set comes from the model's metadata; same backend, same numbers
         CliRun evaluate = CliRun.of("evaluate", model.toString(), "--backend", "ejml", "--json");
         assertEquals(0, evaluate.status(), evaluate::toString);
-        assertTrue(evaluate.out().contains("confusion matrix"), evaluate::toString);
-        assertTrue(evaluate.out().contains("precision") && evaluate.out().contains("recall"), evaluate::toString);
+        assertTrue(evaluate.err().contains("confusion matrix"), evaluate::toString);
+        assertTrue(evaluate.err().contains("precision") && evaluate.err().contains("recall"), evaluate::toString);
         Map<String, Object> evaluation = evaluate.json();
         assertEquals(accuracy, ((Number) evaluation.get("test_accuracy")).doubleValue());
         assertEquals(100, ((Number) evaluation.get("test_samples")).intValue());
@@ -94,6 +94,30 @@ class CommandLineEndToEndTest {
     }
 
     @Test
+    void withJsonStdoutIsExactlyOneJsonDocumentForEveryCommand() throws Exception {
+        Path model = work.resolve("json/model.safetensors");
+        Path png = SyntheticShapes.writePng(Files.createDirectories(work.resolve("json")).resolve("ring.png"), 0, 60, 60, 5);
+        String dataset = data.toString();
+        List<List<String>> commands = List.of(
+                List.of("train", "--dataset", dataset, "--backend", "ejml", "--epochs", "1", "--layers", "784,16,10",
+                        "--save", model.toString(), "--json"),
+                List.of("evaluate", model.toString(), "--json"),
+                List.of("predict", "--model", model.toString(), png.toString(), "--json"),
+                List.of("compare", "--dataset", dataset, "--epochs", "1", "--layers", "784,16,10", "--limit", "50",
+                        "--json"),
+                List.of("bench", "--dataset", dataset, "--backends", "ejml", "--batches", "4", "--precisions", "f64",
+                        "--samples", "40", "--warmup", "0", "--json"),
+                List.of("backends", "--json"));
+        for (List<String> args : commands) {
+            CliRun run = CliRun.of(args.toArray(String[]::new));
+            assertEquals(0, run.status(), run::toString);
+            assertEquals(1, run.outLines().size(), () -> "stdout holds only the JSON document: " + run);
+            assertFalse(run.json().isEmpty(), run::toString);
+            assertFalse(run.err().isBlank(), () -> "the report for people went to stderr: " + run);
+        }
+    }
+
+    @Test
     void quietPrintsNoProgressAndNoEpochLines() {
         CliRun run = CliRun.of("train", "--dataset", data.toString(), "--backend", "ejml", "--epochs", "1",
                 "--layers", "784,16,10", "--quiet");
@@ -118,7 +142,7 @@ class CommandLineEndToEndTest {
                 "--limit", "100", "--json");
         assertEquals(0, run.status(), run::toString);
         for (String column : List.of("backend", "test accuracy", "test loss", "train time", "samples/s", "max |Δw|")) {
-            assertTrue(run.out().contains(column), column + "\n" + run);
+            assertTrue(run.err().contains(column), column + "\n" + run);
         }
         List<?> results = (List<?>) run.json().get("results");
         List<String> backends = results.stream().map(r -> (String) ((Map<?, ?>) r).get("backend")).toList();
@@ -137,9 +161,9 @@ class CommandLineEndToEndTest {
         CliRun run = CliRun.of("backends", "--json");
         assertEquals(0, run.status(), run::toString);
         for (String name : List.of("ejml", "commons-math", "nd4j")) {
-            assertTrue(run.out().contains(name), run::toString);
+            assertTrue(run.err().contains(name), run::toString);
         }
-        assertTrue(run.out().contains("default: "), run::toString);
+        assertTrue(run.err().contains("default: "), run::toString);
         Map<String, Object> json = run.json();
         assertEquals(3, ((List<?>) json.get("backends")).size());
         assertNotNull(json.get("default"));
