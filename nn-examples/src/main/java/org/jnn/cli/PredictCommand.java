@@ -26,6 +26,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
             "Classifies pictures with a saved model: the class and the probabilities.",
+            "A picture that cannot be read (missing, not an image, blank) is named on stderr with the reason; the "
+                    + "others are still classified, and the exit status is then 1.",
             "Each picture (PNG, JPEG, GIF or BMP, any size, dark ink on "
                     + "light paper or the other way round) is converted as MNIST's images were made: grey, "
                     + "bright ink on black, the ink scaled into a 20×20 box and centred by its centre of mass "
@@ -61,11 +63,6 @@ final class PredictCommand implements Callable<Integer> {
         PrintWriter out = output.report(spec);
         PrintWriter err = spec.commandLine().getErr();
         SavedModel saved = Models.load(model, "--model ");
-        for (Path image : images) {
-            if (!Files.isRegularFile(image)) {
-                throw new UsageException(image + ": " + (Files.exists(image) ? "not a file" : "no such image file"));
-            }
-        }
         int[] sizes = Models.layerSizes(saved);
         int pixels = MnistImage.SIZE * MnistImage.SIZE;
         if (sizes[0] != pixels) {
@@ -78,12 +75,17 @@ final class PredictCommand implements Callable<Integer> {
         Network network = saved.toNetwork(chosen.backend());
 
         List<Result> results = new ArrayList<>();
+        List<Failure> failures = new ArrayList<>();
         for (Path image : images) {
             double[] input;
             try {
-                input = MnistImage.read(image);
+                input = read(image);
             } catch (IOException | IllegalArgumentException e) {
-                throw new UsageException(e.getMessage(), e); // MnistImage's messages start with the file
+                // One bad picture must not cost the others their predictions.
+                failures.add(new Failure(image.toString(), e.getMessage()));
+                err.println(spec.qualifiedName() + ": " + e.getMessage());
+                err.flush();
+                continue;
             }
             if (saveInput != null) {
                 MnistImage.write(input, saveInput.resolve(baseName(image) + "-28x28.png"));
@@ -102,12 +104,39 @@ final class PredictCommand implements Callable<Integer> {
                     p.probabilities()));
         }
         out.flush();
-        output.printJson(spec, new Summary(model.toString(), chosen.backend().name(), classNames, results));
-        return ErrorHandler.OK;
+        if (!failures.isEmpty()) {
+            err.printf(Locale.ROOT, "%s: %d of %d pictures could not be classified (named above)%n", spec.qualifiedName(),
+                    failures.size(), images.size());
+            err.flush();
+        }
+        output.printJson(spec, new Summary(model.toString(), chosen.backend().name(), classNames, results, failures));
+        return failures.isEmpty() ? ErrorHandler.OK : ErrorHandler.FAILURE;
     }
 
-    /** What {@code --json} prints. */
-    record Summary(String model, String backend, List<String> classNames, List<Result> predictions) {
+    /**
+     * The picture in MNIST's form. The message of either exception starts with the file: no such file,
+     * not a file, unreadable, not an image, blank.
+     */
+    private static double[] read(Path image) throws IOException {
+        if (!Files.exists(image)) {
+            throw new IOException(image + ": no such file");
+        }
+        if (!Files.isRegularFile(image)) {
+            throw new IOException(image + ": not a file");
+        }
+        if (!Files.isReadable(image)) {
+            throw new IOException(image + ": permission denied");
+        }
+        return MnistImage.read(image);
+    }
+
+    /** What {@code --json} prints: a prediction for every picture that could be read, the reason for each other. */
+    record Summary(String model, String backend, List<String> classNames, List<Result> predictions,
+            List<Failure> failures) {
+    }
+
+    /** A picture that could not be classified, and why. */
+    record Failure(String file, String reason) {
     }
 
     /** One picture's prediction: the most probable class, and the probability of every class. */

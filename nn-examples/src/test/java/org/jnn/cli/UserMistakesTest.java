@@ -168,22 +168,40 @@ class UserMistakesTest {
     }
 
     @Test
-    void missingOrUnreadableImage() throws Exception {
-        assertUserMistake("predict", "no such image file", "predict", "--model", model.toString(),
-                work.resolve("nothing.png").toString());
+    void predictNamesEachBadPictureWithTheReasonAndStillClassifiesTheOthers() throws Exception {
+        Path good = SyntheticShapes.writePng(work.resolve("good-ring.png"), 0, 50, 50, 1);
+        Path missing = work.resolve("nothing.png");
         Path text = Files.writeString(work.resolve("text.png"), "not a picture");
-        CliRun run = assertUserMistake("predict", "predict: " + text + ": not an image this program can read",
-                "predict", "--model", model.toString(), text.toString());
-        assertEquals(1, occurrences(run.err(), text.toString()), "names the file once:\n" + run);
+        Path blank = work.resolve("blank.png");
+        ImageIO.write(new BufferedImage(30, 30, BufferedImage.TYPE_BYTE_GRAY), "png", blank.toFile());
+        Path folder = Files.createDirectories(work.resolve("a-folder.png"));
+        Path alsoGood = SyntheticShapes.writePng(work.resolve("good-bar.png"), 1, 50, 50, 2);
+
+        CliRun run = CliRun.of("predict", "--model", model.toString(), good.toString(), missing.toString(),
+                text.toString(), blank.toString(), folder.toString(), alsoGood.toString(), "--json");
+        assertEquals(1, run.status(), "a picture failed: exit status 1\n" + run);
+        assertFalse(run.err().contains("Usage:") || run.err().contains("\tat "), run::toString);
+        for (String expected : List.of(missing + ": no such file", text + ": not an image this program can read",
+                blank + ": the picture is blank", folder + ": not a file")) {
+            assertTrue(run.err().contains("predict: " + expected), () -> "expected '" + expected + "' in\n" + run);
+        }
+        for (Path bad : List.of(missing, text, blank, folder)) {
+            assertEquals(1, occurrences(run.err(), bad.toString()), "names " + bad + " once:\n" + run);
+        }
+        assertTrue(run.err().contains("4 of 6 pictures could not be classified"), run::toString);
+        Map<String, Object> json = run.json();
+        List<?> predictions = (List<?>) json.get("predictions");
+        assertEquals(List.of(good.toString(), alsoGood.toString()),
+                predictions.stream().map(p -> ((Map<?, ?>) p).get("file")).toList());
+        assertEquals(4, ((List<?>) json.get("failures")).size(), json::toString);
     }
 
     @Test
-    void blankPictureIsNamedOnce() throws Exception {
-        Path blank = work.resolve("blank.png");
-        ImageIO.write(new BufferedImage(30, 30, BufferedImage.TYPE_BYTE_GRAY), "png", blank.toFile());
-        CliRun run = assertUserMistake("predict", "predict: " + blank + ": the picture is blank",
-                "predict", "--model", model.toString(), blank.toString());
-        assertEquals(1, occurrences(run.err(), blank.toString()), "names the file once:\n" + run);
+    void predictOfGoodPicturesOnlyExitsWithZero() throws Exception {
+        Path good = SyntheticShapes.writePng(work.resolve("only-good.png"), 3, 50, 50, 3);
+        CliRun run = CliRun.of("predict", "--model", model.toString(), good.toString());
+        assertEquals(0, run.status(), run::toString);
+        assertTrue(run.out().startsWith(good + ": "), run::toString);
     }
 
     private static int occurrences(String text, String part) {
