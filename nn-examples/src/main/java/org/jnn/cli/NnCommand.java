@@ -81,7 +81,7 @@ public final class NnCommand implements Runnable {
         PrintWriter out = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out),
                 StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8), true);
-        CommandLine cmd = commandLine(out, err, ProgressOutput.console(stderr));
+        CommandLine cmd = commandLine(out, err, ProgressOutput.stderr(stderr, err));
         int status = cmd.execute(args);
         out.flush();
         err.flush();
@@ -89,12 +89,12 @@ public final class NnCommand implements Runnable {
     }
 
     /**
-     * The command line writing to {@code out} and {@code err}, progress bars included (plain ASCII),
+     * The command line writing to {@code out} and {@code err}, progress bars included (each as one plain line),
      * as tests and embedding programs use it: {@code commandLine(out, err).execute(args)} returns the
      * exit status.
      */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-        return commandLine(out, err, ProgressOutput.writer(err));
+        return commandLine(out, err, ProgressOutput.lines(err));
     }
 
     static CommandLine commandLine(PrintWriter out, PrintWriter err, ProgressOutput progress) {

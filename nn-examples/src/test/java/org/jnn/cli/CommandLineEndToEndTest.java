@@ -118,6 +118,19 @@ class CommandLineEndToEndTest {
     }
 
     @Test
+    void progressOffATerminalIsALinePerEpochWithoutRedrawsOrColour() {
+        CliRun run = CliRun.of("train", "--dataset", data.toString(), "--backend", "ejml", "--epochs", "3",
+                "--layers", "784,16,10");
+        assertEquals(0, run.status(), run::toString);
+        assertFalse(run.err().contains("\r"), "no carriage-return redraws:\n" + run);
+        assertFalse(run.err().contains("\u001b"), "no colour codes:\n" + run);
+        for (int epoch = 1; epoch <= 3; epoch++) {
+            String task = "epoch " + epoch + "/3 ";
+            assertEquals(1, run.err().lines().filter(l -> l.startsWith(task)).count(), task + "\n" + run);
+        }
+    }
+
+    @Test
     void quietPrintsNoProgressAndNoEpochLines() {
         CliRun run = CliRun.of("train", "--dataset", data.toString(), "--backend", "ejml", "--epochs", "1",
                 "--layers", "784,16,10", "--quiet");
