@@ -8,6 +8,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,6 +17,7 @@ import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.RunLast;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
@@ -23,8 +25,8 @@ import picocli.CommandLine.Spec;
  * The {@code nn} command: train, evaluate and use multilayer perceptrons on MNIST and Fashion-MNIST
  * with any linear-algebra backend on the class path.
  *
- * <p>Exit status: 0 on success, 2 for a mistake in the arguments (the message and the usage are
- * printed), 1 for a failure that is not the user's fault (the message; the stack trace with
+ * <p>Exit status: 0 on success, 2 for a mistake in the arguments (the line that says what is wrong, and
+ * which help to read), 1 for a failure that is not the user's fault (the message; the stack trace with
  * {@code --verbose}).
  */
 @Command(name = "nn",
@@ -41,6 +43,7 @@ import picocli.CommandLine.Spec;
             CompareCommand.class,
             BenchCommand.class,
             BackendsCommand.class,
+            JmhCommand.class,
             HelpCommand.class},
         commandListHeading = "%nCommands:%n",
         footerHeading = "%nExamples:%n",
@@ -58,6 +61,8 @@ import picocli.CommandLine.Spec;
             "      training speed of every backend at batch 1 and 64, f64 and f32",
             "  nn backends",
             "      which backends there are, and which one is the default",
+            "  nn jmh SpiBenchmark.gemm -p batch=64",
+            "      JMH micro-benchmarks of the backend operations (nn jmh -h: JMH's options)",
             "",
             "Exit status: 0 success, 1 failure (e.g. the data cannot be fetched), 2 wrong arguments."})
 public final class NnCommand implements Runnable {
@@ -107,6 +112,18 @@ public final class NnCommand implements Runnable {
         cmd.setExecutionExceptionHandler(handler);
         cmd.setParameterExceptionHandler(handler);
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        cmd.setExecutionStrategy(parseResult -> {
+            try {
+                return new RunLast().execute(parseResult);
+            } catch (OutOfMemoryError e) {
+                List<CommandLine> commands = parseResult.asCommandLineList();
+                return ErrorHandler.outOfMemory(e, commands.get(commands.size() - 1));
+            }
+        });
+        // jmh hands everything to JMH, whose options (-v, -h, -p ...) are not ours to parse.
+        CommandLine jmh = cmd.getSubcommands().get("jmh");
+        jmh.setUnmatchedOptionsArePositionalParams(true);
+        jmh.getCommandSpec().remove(jmh.getCommandSpec().findOption("--verbose"));
         return cmd;
     }
 

@@ -189,12 +189,17 @@ class CommandLineEndToEndTest {
         java.io.ByteArrayOutputStream warnings = new java.io.ByteArrayOutputStream();
         System.setErr(new java.io.PrintStream(warnings, true));
         try {
-            for (String command : List.of("train", "evaluate", "predict", "compare", "backends")) {
+            for (String command : List.of("train", "evaluate", "predict", "compare", "bench", "backends")) {
                 CliRun run = CliRun.of(command, "--help");
                 assertEquals(0, run.status(), run::toString);
                 assertTrue(run.out().startsWith("Usage: nn " + command), run::toString);
             }
             assertEquals(0, CliRun.of("--help").status());
+            for (String command : List.of("train", "jmh")) {
+                CliRun help = CliRun.of("help", command);
+                assertEquals(0, help.status(), help::toString);
+                assertTrue(help.out().startsWith("Usage: nn " + command), help::toString);
+            }
         } finally {
             System.setErr(stderr);
         }
@@ -205,8 +210,25 @@ class CommandLineEndToEndTest {
     void helpListsTheCommands() {
         CliRun run = CliRun.of("--help");
         assertEquals(0, run.status());
-        for (String command : List.of("train", "evaluate", "predict", "compare", "backends")) {
+        for (String command : List.of("train", "evaluate", "predict", "compare", "bench", "backends", "jmh")) {
             assertTrue(run.out().contains("  " + command), run::toString);
         }
+    }
+
+    @Test
+    void jmhHandsItsArgumentsToJmh() {
+        // JMH writes to the process's stdout; -l lists the benchmarks, -v is JMH's own option here, not ours
+        java.io.PrintStream stdout = System.out;
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(printed, true));
+        CliRun run;
+        try {
+            run = CliRun.of("jmh", "-l", "-v", "NORMAL", "SpiBenchmark.gemm");
+        } finally {
+            System.setOut(stdout);
+        }
+        assertEquals(0, run.status(), run::toString);
+        assertTrue(printed.toString().contains("org.jnn.bench.SpiBenchmark.gemm"), printed::toString);
+        assertFalse(printed.toString().contains("SpiBenchmark.trainingStep"), "the pattern selects: " + printed);
     }
 }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A mistake in the arguments: exit status 2, what was wrong, the usage, and no stack trace. */
+/** A mistake in the arguments: exit status 2, the one line that says what was wrong, where to read more, no stack trace. */
 class UserMistakesTest {
 
     @TempDir
@@ -36,12 +36,18 @@ class UserMistakesTest {
         ModelFile.save(model, Parameters.heInitialized(new int[] {784, 8, 10}, 1), Map.of("dataset", data.toString()));
     }
 
-    /** Exit status 2, the message on stderr, then the usage of {@code command}; nothing like a stack trace. */
+    /**
+     * Exit status 2, and on stderr two lines: what was wrong, then {@code see: ./nn help COMMAND} (after
+     * the notice of which backend was chosen, if any); no wall of usage text, nothing like a stack trace.
+     */
     static CliRun assertUserMistake(String command, String message, String... args) {
         CliRun run = CliRun.of(args);
         assertEquals(2, run.status(), run::toString);
-        assertTrue(run.err().contains(message), () -> "expected '" + message + "' in\n" + run);
-        assertTrue(run.err().contains("Usage: nn " + command), run::toString);
+        List<String> lines = run.err().lines().filter(line -> !line.startsWith("nn: using ")).toList();
+        assertEquals(2, lines.size(), run::toString);
+        assertTrue(lines.get(0).contains(message), () -> "expected '" + message + "' in\n" + run);
+        assertEquals("see: ./nn help " + command, lines.get(1), run::toString);
+        assertFalse(run.err().contains("Usage:"), run::toString);
         assertFalse(run.err().contains("Exception") || run.err().contains("\tat "), run::toString);
         return run;
     }
@@ -106,17 +112,40 @@ class UserMistakesTest {
 
     @Test
     void unknownOptionAndUnknownCommand() {
-        assertUserMistake("train", "--epoch", "train", "--epoch", "3");
+        assertUserMistake("train", "Unknown options: '--epoch', '3'; did you mean --epochs?", "train", "--epoch", "3");
         CliRun run = CliRun.of("trian");
         assertEquals(2, run.status(), run::toString);
-        assertTrue(run.err().contains("Usage: nn "), run::toString);
+        assertEquals(List.of("nn: Unmatched argument at index 0: 'trian'; did you mean train?", "see: ./nn --help"),
+                run.err().lines().toList(), run::toString);
     }
 
     @Test
     void noCommand() {
         CliRun run = CliRun.of();
         assertEquals(2, run.status(), run::toString);
-        assertTrue(run.err().contains("Usage: nn "), run::toString);
+        assertEquals(List.of("nn: say which command to run", "see: ./nn --help"), run.err().lines().toList(),
+                run::toString);
+    }
+
+    @Test
+    void runningOutOfMemorySaysHowMuchWasInUseAndHowToGiveMore() {
+        // a hidden layer whose weights alone are half as large again as the most memory this JVM may take
+        long hidden = (long) (Runtime.getRuntime().maxMemory() / 8.0 / 784 * 1.5) + 1;
+        assumeTrue(hidden * 784 < Integer.MAX_VALUE - 16, "this JVM may take more memory than one array can hold");
+        String[] args = {"train", "--dataset", data.toString(), "--backend", "ejml", "--layers", "784," + hidden + ",10"};
+        CliRun run = CliRun.of(args);
+        assertEquals(1, run.status(), run::toString);
+        assertTrue(run.err().contains("nn train: out of memory (Java heap space): "), run::toString);
+        assertTrue(run.err().matches("(?s).*\\d+ MiB of the Java heap in use, and Java may take at most \\d+ MiB here.*"),
+                run::toString);
+        assertTrue(run.err().contains("Give it more with NN_JAVA_OPTS=-Xmx"), run::toString);
+        assertFalse(run.err().contains("\tat "), "no stack trace without --verbose:\n" + run);
+
+        String[] verbose = java.util.Arrays.copyOf(args, args.length + 1);
+        verbose[args.length] = "--verbose";
+        CliRun loud = CliRun.of(verbose);
+        assertEquals(1, loud.status(), loud::toString);
+        assertTrue(loud.err().contains("\tat "), "--verbose shows where:\n" + loud);
     }
 
     @Test
