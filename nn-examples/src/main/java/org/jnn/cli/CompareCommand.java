@@ -111,6 +111,11 @@ final class CompareCommand implements Callable<Integer> {
                 reference = parameters;
             }
             rows.add(new Row(backend.name(), backend.precision().id(), result, difference[0], difference[1]));
+            String chance = Warnings.chance(result.test(), options.learningRate());
+            if (chance != null) {
+                err.println(backend.name() + ": " + chance);
+                err.flush();
+            }
         }
 
         String first = rows.get(0).backend();

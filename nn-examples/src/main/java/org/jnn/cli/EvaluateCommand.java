@@ -62,6 +62,11 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         DataOptions.LoadedData loaded = data.load(trainedOn, err);
         Models.checkFits(saved, model, loaded);
+        String otherData = Warnings.otherData(model, trainedOn, loaded.id());
+        if (otherData != null) {
+            err.println(otherData);
+            err.flush();
+        }
         Network network = saved.toNetwork(chosen.backend());
         Evaluation evaluation = network.evaluate(loaded.test());
 

@@ -87,6 +87,12 @@ final class TrainCommand implements Callable<Integer> {
                 Format.percent(accuracy), Format.loss(result.test().loss()), result.test().samples(),
                 options.epochs(), options.epochs() == 1 ? "" : "s", Format.seconds(result.trainSeconds()),
                 Format.rate(result.samplesPerSecond()));
+        String chance = Warnings.chance(result.test(), options.learningRate());
+        if (chance != null) {
+            out.flush();
+            err.println(chance);
+            err.flush();
+        }
 
         if (save != null) {
             ModelFile.save(save, result.network().parameters(), Models.metadata(loaded.id(),

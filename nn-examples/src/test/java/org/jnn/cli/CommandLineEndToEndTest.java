@@ -51,6 +51,7 @@ class CommandLineEndToEndTest {
         }
         double accuracy = ((Number) summary.get("test_accuracy")).doubleValue();
         assertTrue(accuracy >= 0.9, "the shapes are easy; accuracy " + accuracy);
+        assertFalse(train.err().contains("chance level"), train::toString);
 
         assertTrue(Files.size(model) > 784 * 200 * 8, "model file");
         for (String png : List.of(Charts.TRAINING_CURVES, Charts.CONFUSION_MATRIX)) {
@@ -68,6 +69,14 @@ class CommandLineEndToEndTest {
         assertEquals(accuracy, ((Number) evaluation.get("test_accuracy")).doubleValue());
         assertEquals(100, ((Number) evaluation.get("test_samples")).intValue());
         assertEquals(10, ((List<?>) evaluation.get("confusion_matrix")).size());
+        assertFalse(evaluate.err().contains("warning"), "evaluated on its own data:\n" + evaluate);
+
+        // on other data than it was trained on: said, with both
+        Path other = SyntheticShapes.writeDataset(work.resolve("other-shapes"), 3, 3, 99);
+        CliRun elsewhere = CliRun.of("evaluate", model.toString(), "--dataset", other.toString(), "--backend", "ejml");
+        assertEquals(0, elsewhere.status(), elsewhere::toString);
+        assertTrue(elsewhere.err().contains("warning: " + model + " was trained on " + data
+                + " but is evaluated here on " + other), elsewhere::toString);
 
         // predict: large drawings, dark on white, are converted to MNIST's form and recognised
         List<String> args = new ArrayList<>(List.of("predict", "--model", model.toString(), "--json"));
@@ -128,6 +137,18 @@ class CommandLineEndToEndTest {
             String task = "epoch " + epoch + "/3 ";
             assertEquals(1, run.err().lines().filter(l -> l.startsWith(task)).count(), task + "\n" + run);
         }
+    }
+
+    @Test
+    void aRunThatEndsAtChanceLevelSaysSoAndSuggestsASmallerLearningRate() {
+        CliRun run = CliRun.of("train", "--dataset", data.toString(), "--backend", "ejml", "--epochs", "2",
+                "--layers", "784,32,10", "--lr", "1", "--quiet", "--json");
+        assertEquals(0, run.status(), run::toString);
+        double accuracy = ((Number) run.json().get("test_accuracy")).doubleValue();
+        assertTrue(accuracy < 0.125, "this learning rate wrecks the network: " + accuracy);
+        assertTrue(run.err().contains("is chance level (always answering the most common class gives 10.00%)"),
+                run::toString);
+        assertTrue(run.err().contains("try a smaller one, e.g. --lr 0.1 (this run: 1.0)"), run::toString);
     }
 
     @Test
