@@ -14,8 +14,11 @@ package org.jnn.core;
  */
 public record TrainingOptions(double learningRate, int batchSize, int epochs, long shuffleSeed) {
 
-    /** The seed write-up's settings: learning rate 0.01, batch size 1, 3 epochs, seed 42. */
-    public static final TrainingOptions SEED_EXPERIMENT = new TrainingOptions(0.01, 1, 3, 42);
+    /**
+     * The reference experiment's settings: learning rate 0.01, batch size 1, 3 epochs, seed 42 (with a
+     * 784-200-200-10 network they reach about 97.5% on MNIST).
+     */
+    public static final TrainingOptions REFERENCE_EXPERIMENT = new TrainingOptions(0.01, 1, 3, 42);
 
     public TrainingOptions {
         if (!(learningRate > 0) || !Double.isFinite(learningRate)) {

@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 /** The network and how to train it: layers, learning rate, batch size, epochs, seed, sample limit. */
 final class TrainingSettings {
 
-    /** Hidden layers of the seed's network, used when {@code --layers} is not given. */
+    /** Hidden layers of the reference experiment's network, used when {@code --layers} is not given. */
     static final int[] DEFAULT_HIDDEN = {200, 200};
 
     @Option(names = "--layers", split = ",", paramLabel = "N,N,...", hideParamSyntax = true,
@@ -22,7 +22,7 @@ final class TrainingSettings {
     double learningRate;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "1",
-            description = "Samples per gradient step. Default: ${DEFAULT-VALUE}, as in the seed write-up.")
+            description = "Samples per gradient step. Default: ${DEFAULT-VALUE}, as in the reference experiment.")
     int batch;
 
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "3",
@@ -45,7 +45,7 @@ final class TrainingSettings {
      * message is tied to the right option.
      */
     TrainingOptions options() {
-        TrainingOptions reference = TrainingOptions.SEED_EXPERIMENT;
+        TrainingOptions reference = TrainingOptions.REFERENCE_EXPERIMENT;
         UsageException.checkedByLibrary("--lr " + learningRate,
                 () -> new TrainingOptions(learningRate, reference.batchSize(), reference.epochs(), seed));
         UsageException.checkedByLibrary("--batch " + batch,
@@ -62,7 +62,7 @@ final class TrainingSettings {
         return new TrainingOptions(learningRate, batch, epochs, seed);
     }
 
-    /** The layer sizes for {@code data}: as given, checked against the data, or the seed's network fitted to them. */
+    /** The layer sizes for {@code data}: as given, checked against the data, or the reference experiment's network fitted to them. */
     int[] layersFor(DataOptions.LoadedData data) {
         int inputs = data.featureCount();
         int classes = data.classCount();

@@ -26,7 +26,7 @@ class BenchCommandTest {
     }
 
     @Test
-    void flopsPerSampleMatchTheCountsOfTheSeedsNetwork() {
+    void flopsPerSampleMatchTheCountsOfTheReferenceNetwork() {
         // 784·200 + 200·200 + 200·10 = 198,800 multiply-adds for the forward pass and as many for the weight
         // gradient; 42,000 for the input gradients of the upper two layers; 199,210 parameters to update.
         double perSample = 2 * 198_800 + 2 * 198_800 + 2 * 42_000;

@@ -228,6 +228,19 @@ class CommandLineEndToEndTest {
     }
 
     @Test
+    void helpSpeaksOfTheReferenceExperimentNotOfAWriteUpNoReaderHas() throws Exception {
+        java.util.regex.Pattern outsideContext = java.util.regex.Pattern.compile("(?i)seed('s| write-up| experiment)");
+        StringBuilder texts = new StringBuilder(CliRun.of("--help").out());
+        for (String command : List.of("train", "evaluate", "predict", "compare", "bench", "backends", "jmh")) {
+            texts.append(CliRun.of("help", command).out());
+        }
+        texts.append(Files.readString(Path.of("README.md"))); // nn-examples/README.md
+        assertFalse(outsideContext.matcher(texts).find(), () -> "found: " + outsideContext.matcher(texts).results()
+                .map(m -> texts.substring(Math.max(0, m.start() - 60), Math.min(texts.length(), m.end() + 20))).toList());
+        assertTrue(CliRun.of("help", "train").out().contains("the reference experiment, a 784-200-200-10 network"));
+    }
+
+    @Test
     void helpListsTheCommands() {
         CliRun run = CliRun.of("--help");
         assertEquals(0, run.status());
