@@ -123,6 +123,24 @@ public final class BackendSelector {
         return scan().survey();
     }
 
+    /**
+     * One look at the class path for the backends called {@code names} (ignoring case), in that order:
+     * only those are asked whether they work here, so no other loads its native library.
+     *
+     * @throws UnknownBackendException for the first name no backend has, listing the names there are
+     */
+    public Survey survey(List<String> names) {
+        Scan scan = scan();
+        List<BackendInfo> named = new ArrayList<>();
+        for (String name : names) {
+            String wanted = name.trim();
+            LinearAlgebra backend = scan.backends.stream().filter(b -> b.name().equalsIgnoreCase(wanted)).findFirst()
+                    .orElseThrow(() -> unknown(wanted, "the program", scan.names(), scan.failures));
+            named.add(BackendInfo.of(backend));
+        }
+        return new Survey(named, scan.failures);
+    }
+
     /** Every backend on the class path, usable or not, highest priority first. */
     public List<BackendInfo> list() {
         return survey().backends();
@@ -174,7 +192,7 @@ public final class BackendSelector {
         }
     }
 
-    static UnknownBackendException unknown(String name, String requestedBy, List<String> available,
+    private static UnknownBackendException unknown(String name, String requestedBy, List<String> available,
             List<String> failures) {
         StringBuilder message = new StringBuilder("unknown backend '").append(name).append("' (requested by ")
                 .append(requestedBy).append("). ");
@@ -247,6 +265,10 @@ public final class BackendSelector {
         /** Asks every backend whether it works here, which may load their libraries. */
         Survey survey() {
             return new Survey(backends.stream().map(BackendInfo::of).toList(), failures);
+        }
+
+        List<String> names() {
+            return backends.stream().map(LinearAlgebra::name).toList();
         }
     }
 }

@@ -6,9 +6,10 @@ import java.util.stream.Collectors;
 /**
  * Everything one look at the class path found: every backend with whether it works here (and why
  * not), and the providers that failed to load. {@link BackendSelector#select(Survey)} chooses from it
- * without looking again.
+ * without looking again; {@link BackendSelector#survey(List)} makes one of named backends only.
  *
- * @param backends every backend found, usable or not, highest priority first
+ * @param backends the backends looked at, usable or not: every one found, highest priority first, or the
+ *     ones asked for by name, in that order
  * @param loadFailures providers that are registered but failed to load, one line each
  */
 public record Survey(List<BackendInfo> backends, List<String> loadFailures) {
@@ -26,16 +27,5 @@ public record Survey(List<BackendInfo> backends, List<String> loadFailures) {
     /** The backends that work here, highest priority first. */
     public List<BackendInfo> usable() {
         return backends.stream().filter(BackendInfo::usable).collect(Collectors.toUnmodifiableList());
-    }
-
-    /**
-     * The backend called {@code name}, ignoring case and surrounding blanks, usable or not.
-     *
-     * @throws UnknownBackendException when there is none of that name, listing the names there are
-     */
-    public BackendInfo named(String name) {
-        String wanted = name.trim();
-        return backends.stream().filter(b -> b.name().equalsIgnoreCase(wanted)).findFirst()
-                .orElseThrow(() -> BackendSelector.unknown(wanted, "the program", names(), loadFailures));
     }
 }

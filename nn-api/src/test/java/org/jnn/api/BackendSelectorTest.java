@@ -273,12 +273,17 @@ class BackendSelectorTest {
     }
 
     @Test
-    void aSurveyFindsByNameOrSaysWhichNamesThereAre() {
-        Survey survey = selector(backend("ejml", 30, true), backend("nd4j", 20, false)).survey();
-        assertEquals("nd4j", survey.named(" ND4J ").name());
-        UnknownBackendException e = assertThrows(UnknownBackendException.class, () -> survey.named("numpy"));
-        assertEquals(List.of("ejml", "nd4j"), e.available());
+    void aSurveyOfNamedBackendsAsksOnlyThoseInTheOrderGiven() {
+        LinearAlgebra ejml = backend("ejml", 30, true);
+        LinearAlgebra nd4j = backend("nd4j", 20, true);
+        LinearAlgebra commonsMath = backend("commons-math", 10, true);
+        Survey survey = selector(ejml, nd4j, commonsMath).survey(List.of("Commons-Math", "ejml"));
+        assertEquals(List.of("commons-math", "ejml"), survey.names());
+        verify(nd4j, never()).availability();
+        UnknownBackendException e = assertThrows(UnknownBackendException.class,
+                () -> selector(ejml, nd4j).survey(List.of("ejml", "numpy")));
         assertEquals("numpy", e.name());
+        assertEquals(List.of("ejml", "nd4j"), e.available());
     }
 
     @Test

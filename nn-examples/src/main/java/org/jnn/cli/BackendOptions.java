@@ -87,27 +87,22 @@ final class BackendOptions {
     }
 
     /**
-     * The backends called {@code names} in that order, or every backend when {@code names} is null,
-     * that work here; each one that does not is passed to {@code skipped} with the reason.
+     * The backends called {@code names} in that order (only those are asked whether they work, so no
+     * other loads its native library), or every backend when {@code names} is null, that work here; each
+     * one that does not is passed to {@code skipped} with the reason.
      *
      * @throws UsageException for a name no backend has, naming {@code option}
      */
-    static List<LinearAlgebra> usable(Survey survey, String option, List<String> names,
+    static List<LinearAlgebra> usable(BackendSelector selector, String option, List<String> names,
             BiConsumer<String, String> skipped) {
-        List<BackendInfo> wanted = new ArrayList<>();
-        if (names == null) {
-            wanted.addAll(survey.backends());
-        } else {
-            for (String name : names) {
-                try {
-                    wanted.add(survey.named(name));
-                } catch (UnknownBackendException e) {
-                    throw new UsageException(option + ": " + unknown(e), e);
-                }
-            }
+        Survey survey;
+        try {
+            survey = names == null ? selector.survey() : selector.survey(names);
+        } catch (UnknownBackendException e) {
+            throw new UsageException(option + ": " + unknown(e), e);
         }
         List<LinearAlgebra> usable = new ArrayList<>();
-        for (BackendInfo info : wanted) {
+        for (BackendInfo info : survey.backends()) {
             if (info.usable()) {
                 usable.add(info.backend());
             } else {

@@ -7,7 +7,6 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import org.jnn.api.BackendSelector;
-import org.jnn.api.Survey;
 import org.jnn.api.LinearAlgebra;
 import org.jnn.api.Precision;
 import org.jnn.core.EpochResult;
@@ -28,8 +27,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
             "Measures how fast every backend trains the reference experiment's network (784-200-200-10) on MNIST.",
-            "For each backend, batch size and precision: a warm-up run (so the JIT and the native libraries "
-                    + "are ready), then a timed run of a fixed number of samples from the same initial weights, "
+            "For each backend, batch size and precision, in a JVM of its own: a warm-up run (so the JIT and the "
+                    + "native libraries are ready), then a timed run of a fixed number of samples from the same initial weights, "
                     + "then the test accuracy it reached. GFLOP/s counts the multiply-adds of the forward pass, "
                     + "the weight and input gradients and the update (1.28 MFLOP a sample at batch 1, 0.89 at 64).",
             ""})
@@ -77,10 +76,21 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
+    @Option(names = "--in-process",
+            description = "Run every configuration in this JVM: quicker, but then the peak RSS is left out, since a "
+                    + "process's resident memory never shrinks back. Default: each configuration in a JVM of its own, "
+                    + "so that its peak RSS is its own.")
+    boolean inProcess;
+
     @Mixin
     OutputOptions output = new OutputOptions();
 
-    /** One timed run, as the table and {@code --json} show it. */
+    /**
+     * One timed run, as the table and {@code --json} show it.
+     *
+     * @param peakRssBytes the most resident memory of a JVM that ran only this configuration (JVM, data,
+     *     warm-up and timed run); -1 when configurations shared a JVM or the system does not tell
+     */
     record Row(String backend, int batch, String precision, long samples, double trainSeconds,
             double samplesPerSecond, double gflops, double testAccuracy, double testLoss, long peakHeapBytes,
             long peakRssBytes) {
@@ -114,26 +124,30 @@ final class BenchCommand implements Callable<Integer> {
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
             out.flush();
         }
-        List<Row> rows = new ArrayList<>();
+        List<LinearAlgebra> configured = new ArrayList<>();
         for (LinearAlgebra base : backends) {
             for (Precision precision : precisions) {
-                if (!base.supportedPrecisions().contains(precision)) {
-                    if (!output.quiet) {
-                        out.println("skipping " + base.name() + " " + precision.id() + ": it computes only in "
-                                + base.supportedPrecisions().stream().map(Precision::id).toList());
-                    }
-                    continue;
+                if (base.supportedPrecisions().contains(precision)) {
+                    configured.add(base.withPrecision(precision));
+                } else if (!output.quiet) {
+                    out.println("skipping " + base.name() + " " + precision.id() + ": it computes only in "
+                            + base.supportedPrecisions().stream().map(Precision::id).toList());
                 }
-                LinearAlgebra backend = base.withPrecision(precision);
-                for (int batch : batches) {
-                    Row row = run(backend, batch, warmupSet, timedSet, passes, loaded.test());
-                    rows.add(row);
-                    if (!output.quiet) {
-                        out.printf(Locale.ROOT, "  %-12s batch %3d  %s  %,9.0f samples/s  %6.2f GFLOP/s  test accuracy %s%n",
-                                row.backend(), row.batch(), row.precision(), row.samplesPerSecond(), row.gflops(),
-                                Format.percent(row.testAccuracy()));
-                        out.flush();
-                    }
+            }
+        }
+        // In one JVM the resident peak is this process's alone only if it runs one configuration.
+        boolean ownProcess = configured.size() * batches.size() == 1;
+        List<Row> rows = new ArrayList<>();
+        for (LinearAlgebra backend : configured) {
+            for (int batch : batches) {
+                Row row = inProcess ? run(backend, batch, warmupSet, timedSet, passes, loaded.test(), ownProcess)
+                        : runInOwnJvm(backend, batch, err);
+                rows.add(row);
+                if (!output.quiet) {
+                    out.printf(Locale.ROOT, "  %-12s batch %3d  %s  %,9.0f samples/s  %6.2f GFLOP/s  test accuracy %s%n",
+                            row.backend(), row.batch(), row.precision(), row.samplesPerSecond(), row.gflops(),
+                            Format.percent(row.testAccuracy()));
+                    out.flush();
                 }
             }
         }
@@ -167,8 +181,8 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private List<LinearAlgebra> backends(PrintWriter err) {
-        Survey survey = new BackendSelector(BackendOptions.notices(err, !output.quiet)).survey();
-        List<LinearAlgebra> usable = BackendOptions.usable(survey, "--backends", backendNames, (name, reason) -> {
+        BackendSelector selector = new BackendSelector(BackendOptions.notices(err, !output.quiet));
+        List<LinearAlgebra> usable = BackendOptions.usable(selector, "--backends", backendNames, (name, reason) -> {
             if (!output.quiet) {
                 err.println("skipping " + name + ": " + reason);
             }
@@ -180,7 +194,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private Row run(LinearAlgebra backend, int batch, LabelledImages warmupSet, LabelledImages timedSet, int passes,
-            LabelledImages test) {
+            LabelledImages test, boolean ownProcess) {
         double rate = learningRate != null ? learningRate : batch == 1 ? 0.01 : 0.1;
         if (warmupSet.size() > 0) {
             Network warm = Network.create(backend, seed, LAYERS);
@@ -196,7 +210,27 @@ final class BenchCommand implements Callable<Integer> {
         Evaluation evaluation = network.evaluate(test);
         double gflops = trained * flopsPerSample(LAYERS, batch) / seconds / 1e9;
         return new Row(backend.name(), batch, backend.precision().id(), trained, seconds, trained / seconds, gflops,
-                evaluation.accuracy(), evaluation.loss(), memory.peakHeapBytes(), memory.peakResidentBytes());
+                evaluation.accuracy(), evaluation.loss(), memory.peakHeapBytes(),
+                ownProcess ? PeakMemory.processPeakResidentBytes() : -1);
+    }
+
+    /** One configuration measured by {@code nn bench --in-process} in a JVM of its own. */
+    private Row runInOwnJvm(LinearAlgebra backend, int batch, PrintWriter err) throws Exception {
+        List<String> arguments = new ArrayList<>(List.of("bench", "--in-process", "--quiet", "--json",
+                "--backends", backend.name(), "--precisions", backend.precision().id(),
+                "--batches", Integer.toString(batch), "--warmup", Integer.toString(warmup), "--seed", Long.toString(seed)));
+        arguments.addAll(epochs != null ? List.of("--epochs", epochs.toString()) : List.of("--samples", Integer.toString(samples)));
+        if (learningRate != null) {
+            arguments.addAll(List.of("--lr", learningRate.toString()));
+        }
+        if (data.dataset != null) {
+            arguments.addAll(List.of("--dataset", data.dataset));
+        }
+        if (data.dataDir != null) {
+            arguments.addAll(List.of("--data-dir", data.dataDir.toString()));
+        }
+        Summary child = Json.MAPPER.readValue(SeparateJvm.run(arguments, err), Summary.class);
+        return child.results().get(0);
     }
 
     /**
@@ -236,6 +270,9 @@ final class BenchCommand implements Callable<Integer> {
             out.println();
         }
         out.print(table.render());
+        out.println(inProcess ? "(peak heap: during the timed run; peak RSS: left out, as the configurations shared one JVM)"
+                : "(peak heap: during the timed run; peak RSS: the most resident memory of a JVM that ran only that "
+                        + "configuration, its data and warm-up included)");
         out.flush();
     }
 

@@ -10,7 +10,6 @@ import java.util.concurrent.Callable;
 import org.jnn.api.BackendSelector;
 import org.jnn.api.LinearAlgebra;
 import org.jnn.api.Precision;
-import org.jnn.api.Survey;
 import org.jnn.core.Parameters;
 import org.jnn.core.TrainingOptions;
 import org.jnn.mnist.LabelledImages;
@@ -71,9 +70,9 @@ final class CompareCommand implements Callable<Integer> {
         TrainingOptions options = training.options();
         Precision precision = precisionOption.precision;
         Map<String, String> skipped = new LinkedHashMap<>();
-        Survey survey = new BackendSelector(BackendOptions.notices(err, !output.quiet)).survey();
+        BackendSelector selector = new BackendSelector(BackendOptions.notices(err, !output.quiet));
         List<LinearAlgebra> candidates = new ArrayList<>();
-        for (LinearAlgebra backend : BackendOptions.usable(survey, "--backends", backendNames, skipped::put)) {
+        for (LinearAlgebra backend : BackendOptions.usable(selector, "--backends", backendNames, skipped::put)) {
             if (backend.supportedPrecisions().contains(precision)) {
                 candidates.add(backend.withPrecision(precision));
             } else {

@@ -54,6 +54,10 @@ class CommandLineEndToEndTest {
         assertFalse(train.err().contains("chance level"), train::toString);
 
         assertTrue(Files.size(model) > 784 * 200 * 8, "model file");
+        Map<String, String> metadata = org.jnn.core.ModelFile.load(model).metadata();
+        assertFalse(metadata.containsKey("layers"), "the layer sizes are the format's own entry: " + metadata);
+        assertEquals("784,200,200,10", metadata.get(org.jnn.core.ModelFile.LAYER_SIZES_KEY), metadata::toString);
+        assertEquals("ejml", metadata.get("backend"), metadata::toString);
         for (String png : List.of(Charts.TRAINING_CURVES, Charts.CONFUSION_MATRIX)) {
             BufferedImage image = ImageIO.read(plots.resolve(png).toFile());
             assertNotNull(image, png);
