@@ -159,18 +159,14 @@ final class BenchCommand implements Callable<Integer> {
 
     /** The library checks the training settings (each on its own, to name the option); the rest is bench's own. */
     private void validate() {
-        TrainingOptions reference = TrainingOptions.REFERENCE_EXPERIMENT;
         if (learningRate != null) {
-            UsageException.checkedByLibrary("--lr " + learningRate,
-                    () -> new TrainingOptions(learningRate, reference.batchSize(), reference.epochs(), seed));
+            TrainingSettings.checkLearningRate("--lr", learningRate);
         }
         for (int batch : batches) {
-            UsageException.checkedByLibrary("--batches " + batch,
-                    () -> new TrainingOptions(reference.learningRate(), batch, reference.epochs(), seed));
+            TrainingSettings.checkBatchSize("--batches", batch);
         }
         if (epochs != null) {
-            UsageException.checkedByLibrary("--epochs " + epochs,
-                    () -> new TrainingOptions(reference.learningRate(), reference.batchSize(), epochs, seed));
+            TrainingSettings.checkEpochs("--epochs", epochs);
         }
         if (samples < 1) {
             throw new UsageException("--samples must be at least 1, got " + samples);

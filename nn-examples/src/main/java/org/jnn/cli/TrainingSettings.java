@@ -40,26 +40,42 @@ final class TrainingSettings {
 
     /**
      * The settings as the library's objects, made before any data is loaded: the library checks every
-     * value, and a wrong one is reported at once as a usage mistake naming its option. Each option is
-     * given to the library on its own (the others at the reference experiment's values) so that its
-     * message is tied to the right option.
+     * value, and a wrong one is reported at once as a usage mistake naming its option.
      */
     TrainingOptions options() {
-        TrainingOptions reference = TrainingOptions.REFERENCE_EXPERIMENT;
-        UsageException.checkedByLibrary("--lr " + learningRate,
-                () -> new TrainingOptions(learningRate, reference.batchSize(), reference.epochs(), seed));
-        UsageException.checkedByLibrary("--batch " + batch,
-                () -> new TrainingOptions(reference.learningRate(), batch, reference.epochs(), seed));
-        UsageException.checkedByLibrary("--epochs " + epochs,
-                () -> new TrainingOptions(reference.learningRate(), reference.batchSize(), epochs, seed));
+        checkLearningRate("--lr", learningRate);
+        checkBatchSize("--batch", batch);
+        checkEpochs("--epochs", epochs);
         if (layers != null) {
-            // Parameters holds the rule for layer sizes; the weights made here are small and thrown away.
+            // Parameters holds the rule for layer sizes. Making them costs what the network will cost
+            // anyway, and sizes too large for the memory show now, before the data are read.
             UsageException.checkedByLibrary("--layers " + join(layers), () -> Parameters.heInitialized(layers, seed));
         }
         if (limit != null && limit < 1) {
             throw new UsageException("--limit must be at least 1, got " + limit);
         }
         return new TrainingOptions(learningRate, batch, epochs, seed);
+    }
+
+    // Each value goes to the library on its own (the others at the reference experiment's values), so
+    // that the library's message is tied to the option the user wrote.
+
+    static void checkLearningRate(String option, double value) {
+        TrainingOptions reference = TrainingOptions.REFERENCE_EXPERIMENT;
+        UsageException.checkedByLibrary(option + " " + value, () -> new TrainingOptions(value, reference.batchSize(),
+                reference.epochs(), reference.shuffleSeed()));
+    }
+
+    static void checkBatchSize(String option, int value) {
+        TrainingOptions reference = TrainingOptions.REFERENCE_EXPERIMENT;
+        UsageException.checkedByLibrary(option + " " + value, () -> new TrainingOptions(reference.learningRate(), value,
+                reference.epochs(), reference.shuffleSeed()));
+    }
+
+    static void checkEpochs(String option, int value) {
+        TrainingOptions reference = TrainingOptions.REFERENCE_EXPERIMENT;
+        UsageException.checkedByLibrary(option + " " + value, () -> new TrainingOptions(reference.learningRate(),
+                reference.batchSize(), value, reference.shuffleSeed()));
     }
 
     /** The layer sizes for {@code data}: as given, checked against the data, or the reference experiment's network fitted to them. */
