@@ -16,7 +16,7 @@ import org.jnn.api.Matrix;
  *
  * <pre>{@code
  * Network net = Network.create(Backends.select(), 42, 784, 200, 200, 10);
- * net.train(trainingData, TrainingOptions.SEED_EXPERIMENT);
+ * net.train(trainingData, TrainingOptions.REFERENCE_EXPERIMENT);
  * Evaluation result = net.evaluate(testData);
  * Prediction p = net.predict(pixels);
  * }</pre>

@@ -14,8 +14,11 @@ package org.jnn.core;
  */
 public record TrainingOptions(double learningRate, int batchSize, int epochs, long shuffleSeed) {
 
-    /** The seed write-up's settings: learning rate 0.01, batch size 1, 3 epochs, seed 42. */
-    public static final TrainingOptions SEED_EXPERIMENT = new TrainingOptions(0.01, 1, 3, 42);
+    /**
+     * The reference experiment's settings: learning rate 0.01, batch size 1, 3 epochs, seed 42 (with a
+     * 784-200-200-10 network they reach about 97.5% on MNIST).
+     */
+    public static final TrainingOptions REFERENCE_EXPERIMENT = new TrainingOptions(0.01, 1, 3, 42);
 
     public TrainingOptions {
         if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
@@ -27,21 +30,5 @@ public record TrainingOptions(double learningRate, int batchSize, int epochs, lo
         if (epochs < 1) {
             throw new IllegalArgumentException("number of epochs must be at least 1, got " + epochs);
         }
-    }
-
-    public TrainingOptions withLearningRate(double value) {
-        return new TrainingOptions(value, batchSize, epochs, shuffleSeed);
-    }
-
-    public TrainingOptions withBatchSize(int value) {
-        return new TrainingOptions(learningRate, value, epochs, shuffleSeed);
-    }
-
-    public TrainingOptions withEpochs(int value) {
-        return new TrainingOptions(learningRate, batchSize, value, shuffleSeed);
-    }
-
-    public TrainingOptions withShuffleSeed(long value) {
-        return new TrainingOptions(learningRate, batchSize, epochs, value);
     }
 }

@@ -42,14 +42,14 @@ class ConfigurationErrorsTest {
     @Test
     void batchSizeAndEpochsBelowOne() {
         assertRejected(() -> new TrainingOptions(0.1, 0, 1, 0), "batch size", "0");
-        assertRejected(() -> TrainingOptions.SEED_EXPERIMENT.withEpochs(-1), "epochs", "-1");
+        assertRejected(() -> new TrainingOptions(0.01, 1, -1, 42), "epochs", "-1");
     }
 
     @Test
     void inputWidthThatDoesNotMatchTheNetwork() {
         Network net = Network.create(la, 1, 3, 4, 2);
         Dataset wide = Dataset.of(new double[][] {{1, 2, 3, 4}}, new int[] {0}, 2);
-        assertRejected(() -> net.train(wide, TrainingOptions.SEED_EXPERIMENT), "4 features", "input layer has 3");
+        assertRejected(() -> net.train(wide, TrainingOptions.REFERENCE_EXPERIMENT), "4 features", "input layer has 3");
         assertRejected(() -> net.evaluate(wide), "4 features", "input layer has 3");
         assertRejected(() -> net.predict(new double[5]), "5 features", "input layer has 3");
     }
@@ -58,7 +58,7 @@ class ConfigurationErrorsTest {
     void labelRangeThatDoesNotMatchTheNetwork() {
         Network net = Network.create(la, 1, 3, 4, 2);
         Dataset threeClasses = Dataset.of(new double[][] {{1, 2, 3}}, new int[] {2}, 3);
-        assertRejected(() -> net.train(threeClasses, TrainingOptions.SEED_EXPERIMENT), "3 classes", "output layer has 2");
+        assertRejected(() -> net.train(threeClasses, TrainingOptions.REFERENCE_EXPERIMENT), "3 classes", "output layer has 2");
     }
 
     @Test
