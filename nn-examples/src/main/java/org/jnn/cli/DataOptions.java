@@ -62,7 +62,7 @@ final class DataOptions {
             return FetchProgress.NONE;
         }
         ProgressOutput bars = command != null && command.root().userObject() instanceof NnCommand nn
-                ? nn.progressOutput() : ProgressOutput.writer(log);
+                ? nn.progressOutput() : ProgressOutput.lines(log);
         return new FetchProgressBar(bars, log, FetchProgressBar.DELAY);
     }
 

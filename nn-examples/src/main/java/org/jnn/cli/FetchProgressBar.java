@@ -2,7 +2,6 @@ package org.jnn.cli;
 
 import java.io.PrintWriter;
 import java.time.Duration;
-import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import org.jnn.mnist.FetchProgress;
 
@@ -22,7 +21,7 @@ final class FetchProgressBar implements FetchProgress {
     private String task;
     private long total;
     private long startedAt;
-    private ProgressBar bar;
+    private ProgressOutput.Bar bar;
 
     /**
      * @param output where bars are drawn
@@ -51,10 +50,10 @@ final class FetchProgressBar implements FetchProgress {
     @Override
     public void update(long done) {
         if (bar == null && task != null && System.nanoTime() - startedAt >= delayNanos) {
-            ProgressBarBuilder builder = output.configure(new ProgressBarBuilder()).setTaskName(task)
+            ProgressBarBuilder builder = new ProgressBarBuilder().setTaskName(task)
                     .setInitialMax(total).setUnit(" MiB", 1 << 20).continuousUpdate();
             // an unknown total (-1) makes an indefinite bar: npm and apt-get do not say how much they fetch
-            bar = (total < 0 ? builder.hideEta() : builder).build();
+            bar = output.build(total < 0 ? builder.hideEta() : builder);
         }
         if (bar != null) {
             bar.stepTo(done);

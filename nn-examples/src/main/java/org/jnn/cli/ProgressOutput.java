@@ -93,14 +93,92 @@ abstract class ProgressOutput {
     abstract ProgressBarStyle style();
 
     /** A started bar counting up to {@code max} (samples): {@code epoch 1/3  41% [====>   ] 2090/5000 (0:00:01 /   0:00:01)    2090/s loss 0.5526}. */
-    ProgressBar start(String task, long max) {
-        return new ProgressBarBuilder()
+    Bar start(String task, long max) {
+        return build(new ProgressBarBuilder()
                 .setTaskName(task)
                 .setInitialMax(max)
                 .setUpdateIntervalMillis(UPDATE_MILLIS)
-                .setRenderer(SteadyRenderer.create(style(), System::nanoTime))
-                .setConsumer(consumer())
-                .build();
+                .setRenderer(SteadyRenderer.create(style(), System::nanoTime)));
+    }
+
+    /** Builds the bar {@code builder} describes, drawn here. */
+    Bar build(ProgressBarBuilder builder) {
+        ClosingOnce consumer = new ClosingOnce(consumer());
+        return new Bar(builder.setConsumer(consumer).setStyle(style()).build(), consumer);
+    }
+
+    /**
+     * A started bar. Closing it also closes what draws it: progressbar 0.10.1 skips that when a bar is
+     * closed before its first scheduled refresh (its update action only draws on its first run), which
+     * would lose a log line or leave the terminal's cursor at the end of the bar.
+     */
+    static final class Bar implements AutoCloseable {
+        private final ProgressBar bar;
+        private final ClosingOnce consumer;
+
+        private Bar(ProgressBar bar, ClosingOnce consumer) {
+            this.bar = bar;
+            this.consumer = consumer;
+        }
+
+        Bar stepBy(long n) {
+            bar.stepBy(n);
+            return this;
+        }
+
+        Bar stepTo(long n) {
+            bar.stepTo(n);
+            return this;
+        }
+
+        Bar setExtraMessage(String message) {
+            bar.setExtraMessage(message);
+            return this;
+        }
+
+        /** Draws the current state now, as the bar's own schedule would. */
+        void refresh() {
+            bar.refresh();
+        }
+
+        @Override
+        public void close() {
+            bar.close(); // waits for the last frame to be drawn
+            consumer.close();
+        }
+    }
+
+    /** A consumer whose {@code close} runs once, whoever calls it first: the library or {@link Bar#close}. */
+    private static final class ClosingOnce implements ProgressBarConsumer {
+        private final ProgressBarConsumer delegate;
+        private boolean closed;
+
+        ClosingOnce(ProgressBarConsumer delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public int getMaxRenderedLength() {
+            return delegate.getMaxRenderedLength();
+        }
+
+        @Override
+        public void accept(String rendered) {
+            delegate.accept(rendered);
+        }
+
+        @Override
+        public void clear() {
+            delegate.clear();
+        }
+
+        @Override
+        public synchronized void close() {
+            if (!closed) {
+                closed = true;
+                delegate.close();
+            }
+        }
     }
 
     private static boolean isTerminal(SystemStream stream) {

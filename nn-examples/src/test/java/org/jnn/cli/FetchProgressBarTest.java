@@ -23,7 +23,7 @@ class FetchProgressBarTest {
     private final PrintWriter err = new PrintWriter(text, true);
 
     private FetchProgressBar bar(Duration delay) {
-        return new FetchProgressBar(ProgressOutput.writer(err), err, delay);
+        return new FetchProgressBar(ProgressOutput.lines(err), err, delay);
     }
 
     @Test

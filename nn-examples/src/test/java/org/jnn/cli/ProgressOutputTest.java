@@ -99,7 +99,7 @@ class ProgressOutputTest {
     void offATerminalABarIsOnePlainLineWhenItCloses() {
         java.io.StringWriter text = new java.io.StringWriter();
         ProgressOutput lines = ProgressOutput.lines(new java.io.PrintWriter(text, true));
-        ProgressBar bar = lines.start("epoch 2/3", 1000);
+        ProgressOutput.Bar bar = lines.start("epoch 2/3", 1000);
         for (int i = 0; i < 10; i++) {
             bar.stepBy(100);
             bar.refresh();
