@@ -228,7 +228,7 @@ EOF
     local home
     home="$(fake_java8_home)"
     fresh_clone
-    JAVA_HOME= PATH="$home/bin:$PATH" run --separate-stderr ./nn --version
+    JAVA_HOME='' PATH="$home/bin:$PATH" run --separate-stderr ./nn --version
     [ "$status" -eq 1 ]
     [ "${#stderr_lines[@]}" -eq 1 ]
     [[ "$stderr" == "nn: $home/bin/java is Java 8, but jnn needs Java 17 or newer"* ]]
@@ -261,7 +261,7 @@ EOF
     local bin
     bin="$(path_without java mvn)"
     fresh_clone
-    JAVA_HOME= PATH="$bin" run --separate-stderr ./nn --version
+    JAVA_HOME='' PATH="$bin" run --separate-stderr ./nn --version
     [ "$status" -eq 1 ]
     [ "${#stderr_lines[@]}" -eq 1 ]
     [[ "$stderr" == "nn: java was not found"*"install a JDK 17 or newer"* ]]
