@@ -11,7 +11,7 @@ bats_require_minimum_version 1.5.0
 setup_file() {
     REPO="$(cd "$BATS_TEST_DIRNAME/.." && pwd)"
     export REPO
-    export WORK="$BATS_FILE_TMPDIR/jnn"          # where every test's clone lives
+    export WORK="$BATS_FILE_TMPDIR/jnn clone"    # where every test's clone lives (a space in a path is no problem)
     export BUILT="$BATS_FILE_TMPDIR/jnn-built"   # the built clone, kept as setup_file left it
     export FIRST="$BATS_FILE_TMPDIR/first-run"   # what the two first launchers printed
 
@@ -45,8 +45,8 @@ built_clone() {
 }
 
 fresh_clone() {
-    clone "$BATS_TEST_TMPDIR/jnn"
-    cd "$BATS_TEST_TMPDIR/jnn"
+    clone "$BATS_TEST_TMPDIR/jnn clone"
+    cd "$BATS_TEST_TMPDIR/jnn clone"
 }
 
 project_version() {
@@ -204,7 +204,7 @@ EOF
     home="$(jdk25)"
     [ -n "$home" ] || skip "no JDK 25 under /usr/lib/jvm"
     built_clone
-    touch nn-core/src/main/java/org/jnn/core/Network.java
+    touch pom.xml
     JAVA_HOME="$home" run --separate-stderr ./nn --version
     [ "$status" -eq 0 ]
     [[ "$stderr" == *"nn: building the project"* ]]
