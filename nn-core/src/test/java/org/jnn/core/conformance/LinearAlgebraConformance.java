@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -120,11 +121,6 @@ public abstract class LinearAlgebraConformance {
             }
             return precisions.stream().map(p -> Arguments.argumentSet(p.id(), p));
         }
-    }
-
-    /** Runs the suite's tests on {@code createBackend()} in {@code precision} (for the suite's own tests). */
-    void runIn(Precision precision) {
-        this.precision = precision;
     }
 
     @BeforeEach
@@ -481,18 +477,17 @@ public abstract class LinearAlgebraConformance {
                 backend.toRowMajor(m), 0.0);
     }
 
-    // Row-major order is the one data format shared by all backends; F64 must store values exactly.
+    // Row-major order is the one data format shared by all backends; F64 stores values exactly, F32 rounds
+    // them to the nearest float.
     @ParameterizedTest(name = "{0}")
     @MethodSource("shapes")
     public void fromRowMajorAndToRowMajorRoundTripInRowMajorOrder(Shape s) {
         double[] values = randomValues(s.rows() * s.cols());
         double[] given = values.clone();
         Matrix m = backend.fromRowMajor(s.rows(), s.cols(), values);
-        double[] expected = stored(values);
-        double[] tolerance = tolerances(backend.precision(), backend.precision() == Precision.F64 ? 0 : 1,
-                Arrays.stream(values).map(Math::abs).toArray());
-        assertMatrixClose(backend, "fromRowMajor then toRowMajor", s.toString(), s.cols(), expected,
-                backend.toRowMajor(m), tolerance);
+        assertEquals(s.toString(), m.shape(), () -> where(backend, "fromRowMajor", s.toString()) + ": shape()");
+        assertMatrixClose(backend, "fromRowMajor then toRowMajor", s.toString(), s.cols(), stored(values),
+                backend.toRowMajor(m), 0.0);
         assertMatrixClose(backend, "fromRowMajor (the array must stay unchanged)", s.toString(), s.cols(), given,
                 values, 0.0);
     }
@@ -746,7 +741,7 @@ public abstract class LinearAlgebraConformance {
     @ParameterizedTest(name = "{0} relu={1}")
     @MethodSource("affineGrid")
     public void affineMatchesReference(GemmShape s, boolean relu) {
-        Operand x = randomOperand(s.m(), s.k());
+        Operand x = randomMixedSignOperand(new Shape(s.m(), s.k())); // pre-activations of both signs, for ReLU
         Operand w = randomOperand(s.k(), s.n());
         Operand bias = randomMixedSignOperand(new Shape(1, s.n()));
         Operand out = nanOperand(s.m(), s.n());
@@ -965,10 +960,15 @@ public abstract class LinearAlgebraConformance {
         assertResult("scale", shapes, a, magnitude, 1);
     }
 
+    // Filling resets a buffer, whatever it held: NaN and infinity too (filling by "a·0 + value" would keep them).
     @ParameterizedTest(name = "{0} value={1}")
     @MethodSource("shapesAndValues")
     public void fillSetsEveryElement(Shape s, double value) {
-        Operand a = randomOperand(s);
+        double[] old = randomValues(s.rows() * s.cols());
+        for (int i = 0; i < old.length; i += 2) {
+            old[i] = new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}[i / 2 % 3];
+        }
+        Operand a = operand(s, old);
         String shapes = "a " + a.shape() + ", value=" + value;
         backend.fill(a.actual(), value);
         reference.fill(a.expected(), value);
@@ -990,6 +990,123 @@ public abstract class LinearAlgebraConformance {
         reference.argmaxRows(a.expected(), expected);
         assertIndicesEqual(backend, "argmaxRows", shapes, expected, actual);
         assertUnchanged("argmaxRows", shapes, "a", a);
+    }
+
+    // =====================================================================================
+    // The operations at the network's sizes, again on one instance, and after their operands change
+    // =====================================================================================
+
+    // Libraries switch to other code (blocked, parallel, vectorised) for large operands: every operation
+    // at the sizes a training step of the 784-200-200-10 network really uses, at batch sizes 64 and 1.
+    @TestFactory
+    public Stream<DynamicTest> everyOperationIsRightAtTheNetworksSizes() {
+        Shape hidden = new Shape(64, 200);
+        Shape logits = new Shape(64, 10);
+        Shape weights = new Shape(784, 200);
+        return Stream.of(
+                dynamicTest("affine (64×784)·(784×200) relu", () -> affineMatchesReference(new GemmShape(64, 784, 200), true)),
+                dynamicTest("affine (1×784)·(784×200)", () -> affineMatchesReference(new GemmShape(1, 784, 200), false)),
+                dynamicTest("rankOneUpdate 784×200", () -> rankOneUpdateMatchesReference(weights, Orientation.ROW,
+                        Orientation.ROW, -0.01)),
+                dynamicTest("addRowVector 64×200", () -> addRowVectorMatchesReference(hidden)),
+                dynamicTest("relu 64×200", () -> reluMatchesReference(hidden)),
+                dynamicTest("reluBackward 64×200", () -> reluBackwardMatchesReference(hidden)),
+                dynamicTest("softmaxRows 64×10", () -> softmaxRowsMatchesReferenceAndRowsSumToOne(logits)),
+                dynamicTest("sumNegativeLogSoftmax 64×10", () -> sumNegativeLogSoftmaxMatchesReference(logits)),
+                dynamicTest("softmaxCrossEntropy 64×10", () -> softmaxCrossEntropyMatchesReference(logits)),
+                dynamicTest("addAtColumns 64×10", () -> addAtColumnsMatchesReference(logits, -1)),
+                dynamicTest("columnSums 64×200", () -> columnSumsMatchesReference(hidden, -0.01, 1)),
+                dynamicTest("axpy 784×200", () -> axpyMatchesReference(weights, -0.01)),
+                dynamicTest("scale 784×200", () -> scaleMatchesReference(weights, 0.5)),
+                dynamicTest("fill 784×200", () -> fillSetsEveryElement(weights, 0.37)),
+                dynamicTest("argmaxRows 64×10", () -> argmaxRowsMatchesReference(logits)),
+                dynamicTest("fromRowMajor, toRowMajor 784×200", () -> fromRowMajorAndToRowMajorRoundTripInRowMajorOrder(weights)),
+                dynamicTest("setRowMajor 64×784", () -> setRowMajorOverwritesEveryElementAndNeitherModifiesNorKeepsTheArray(
+                        new Shape(64, 784))),
+                dynamicTest("copy 784×200", () -> copyIsIndependentOfItsSource(weights)));
+    }
+
+    /** Every operation's comparison with the reference, on matrices of (about) the given shape. */
+    private List<Map.Entry<String, Consumer<Shape>>> operationChecks() {
+        return List.of(
+                Map.entry("gemm", s -> gemmMatchesReference(new GemmShape(s.rows(), s.cols(), s.rows() + 1), false, true,
+                        0.5, -0.75)),
+                Map.entry("gemm transposed a", s -> gemmMatchesReference(new GemmShape(s.rows(), s.cols(), 2), true, false,
+                        -2, 1)),
+                Map.entry("rankOneUpdate", s -> rankOneUpdateMatchesReference(s, Orientation.COLUMN, Orientation.ROW, -0.5)),
+                Map.entry("affine", s -> affineMatchesReference(new GemmShape(s.rows(), s.cols(), 3), true)),
+                Map.entry("addRowVector", this::addRowVectorMatchesReference),
+                Map.entry("relu", this::reluMatchesReference),
+                Map.entry("reluBackward", this::reluBackwardMatchesReference),
+                Map.entry("softmaxRows", this::softmaxRowsMatchesReferenceAndRowsSumToOne),
+                Map.entry("sumNegativeLogSoftmax", this::sumNegativeLogSoftmaxMatchesReference),
+                Map.entry("softmaxCrossEntropy", this::softmaxCrossEntropyMatchesReference),
+                Map.entry("addAtColumns", s -> addAtColumnsMatchesReference(s, -1)),
+                Map.entry("columnSums", s -> columnSumsMatchesReference(s, 1, 1)),
+                Map.entry("axpy", s -> axpyMatchesReference(s, -0.5)),
+                Map.entry("scale", s -> scaleMatchesReference(s, -2)),
+                Map.entry("fill", s -> fillSetsEveryElement(s, 0.37)),
+                Map.entry("argmaxRows", this::argmaxRowsMatchesReference),
+                Map.entry("fromRowMajor, toRowMajor", this::fromRowMajorAndToRowMajorRoundTripInRowMajorOrder),
+                Map.entry("toRowMajor into an array", this::toRowMajorIntoAnArrayOverwritesEveryElement),
+                Map.entry("setRowMajor", this::setRowMajorOverwritesEveryElementAndNeitherModifiesNorKeepsTheArray),
+                Map.entry("copy", this::copyIsIndependentOfItsSource));
+    }
+
+    // Backends keep scratch space between calls (one instance per thread): each call must be right
+    // whatever came before it, on one instance, through larger and smaller shapes.
+    @TestFactory
+    public Stream<DynamicTest> everyOperationIsRightWhenCalledAgainOnOtherShapes() {
+        List<Shape> sequence = List.of(new Shape(2, 3), new Shape(7, 5), new Shape(1, 4), new Shape(7, 5), new Shape(2, 3),
+                new Shape(5, 1));
+        return operationChecks().stream().map(check -> dynamicTest(check.getKey() + " on " + sequence + " in turn",
+                () -> sequence.forEach(check.getValue())));
+    }
+
+    /** The operand as it is now in the backend, with a reference matrix of the same values. */
+    private Operand refreshed(Operand o) {
+        double[] now = backend.toRowMajor(o.actual());
+        return new Operand(o.rows(), o.cols(), now, o.actual(), reference.fromRowMajor(o.rows(), o.cols(), now));
+    }
+
+    /** Every way an operation changes a matrix in place or writes it. */
+    private List<Map.Entry<String, Consumer<Matrix>>> changes() {
+        return List.of(
+                Map.entry("setRowMajor", m -> backend.setRowMajor(m, stored(randomValues(m.rows() * m.cols())))),
+                Map.entry("fill", m -> backend.fill(m, 0.25)),
+                Map.entry("scale", m -> backend.scale(-2, m)),
+                Map.entry("axpy", m -> backend.axpy(1, mine(m.rows(), m.cols()), m)),
+                Map.entry("rankOneUpdate", m -> backend.rankOneUpdate(1, mine(m.rows(), 1), mine(1, m.cols()), m)),
+                Map.entry("addAtColumns", m -> backend.addAtColumns(m, randomColumns(m.rows(), m.cols()), 1)),
+                Map.entry("gemm (as c)", m -> backend.gemm(1, mine(m.rows(), 2), false, mine(2, m.cols()), false, 0, m)),
+                Map.entry("affine (as out)", m -> backend.affine(mine(m.rows(), 2), mine(2, m.cols()), mine(1, m.cols()),
+                        false, m)),
+                Map.entry("addRowVector (in place)", m -> backend.addRowVector(m, mine(1, m.cols()), m)),
+                Map.entry("relu (in place)", m -> backend.relu(m, m)),
+                Map.entry("reluBackward (as out)", m -> backend.reluBackward(mine(m.rows(), m.cols()), mine(m.rows(),
+                        m.cols()), m)),
+                Map.entry("softmaxRows (in place)", m -> backend.softmaxRows(m, m)),
+                Map.entry("softmaxCrossEntropy (as gradient)", m -> backend.softmaxCrossEntropy(mine(m.rows(), m.cols()),
+                        randomColumns(m.rows(), m.cols()), m)));
+    }
+
+    // A backend may keep something derived from an operand between products (a transpose, a packed
+    // copy), but must see every change to it, by any operation.
+    @TestFactory
+    public Stream<DynamicTest> gemmSeesEveryChangeToItsOperandsBetweenCalls() {
+        return changes().stream().map(change -> dynamicTest("gemm, " + change.getKey() + " of a or b, gemm again", () -> {
+            for (boolean changeA : FLAGS) {
+                for (boolean transposeA : FLAGS) {
+                    for (boolean transposeB : FLAGS) {
+                        Operand a = transposeA ? randomOperand(3, 4) : randomOperand(4, 3);
+                        Operand b = transposeB ? randomOperand(5, 3) : randomOperand(3, 5);
+                        checkGemm(1, a, transposeA, b, transposeB, 0, nanOperand(4, 5));
+                        change.getValue().accept(changeA ? a.actual() : b.actual());
+                        checkGemm(1, refreshed(a), transposeA, refreshed(b), transposeB, 0, nanOperand(4, 5));
+                    }
+                }
+            }
+        }));
     }
 
     // =====================================================================================
@@ -1427,7 +1544,12 @@ public abstract class LinearAlgebraConformance {
                 rejects("reluBackward activation", () -> backend.reluBackward(mine(3, 4), mine(3, 5), mine(3, 4)),
                         "3×4", "3×5"),
                 rejects("reluBackward out", () -> backend.reluBackward(mine(3, 4), mine(3, 4), mine(2, 4)), "3×4", "2×4"),
+                rejects("reluBackward out transposed", () -> backend.reluBackward(mine(3, 4), mine(3, 4), mine(4, 3)),
+                        "3×4", "4×3"),
+                rejects("reluBackward activation transposed",
+                        () -> backend.reluBackward(mine(3, 4), mine(4, 3), mine(3, 4)), "3×4", "4×3"),
                 rejects("softmaxRows out", () -> backend.softmaxRows(mine(3, 4), mine(3, 5)), "3×4", "3×5"),
+                rejects("softmaxRows out transposed", () -> backend.softmaxRows(mine(3, 4), mine(4, 3)), "3×4", "4×3"),
                 rejects("columnSums out", () -> backend.columnSums(1, mine(3, 4), 0, mine(1, 5)), "3×4", "1×5"),
                 rejects("columnSums out not a row", () -> backend.columnSums(1, mine(3, 4), 0, mine(4, 1)), "3×4", "4×1"),
                 rejects("axpy", () -> backend.axpy(1, mine(3, 4), mine(4, 3)), "3×4", "4×3"),
