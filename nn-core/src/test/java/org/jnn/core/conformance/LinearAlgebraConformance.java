@@ -48,6 +48,7 @@ import org.junit.jupiter.params.provider.ArgumentsSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.support.ParameterDeclarations;
 import org.junit.platform.commons.support.ReflectionSupport;
+import org.opentest4j.TestAbortedException;
 
 /**
  * The conformance suite every {@link LinearAlgebra} backend must pass: each operation is compared with
@@ -109,7 +110,14 @@ public abstract class LinearAlgebraConformance {
         @Override
         public Stream<? extends Arguments> provideArguments(ParameterDeclarations parameters, ExtensionContext context) {
             Class<?> suiteClass = context.getRequiredTestClass();
-            LinearAlgebra backend = ((LinearAlgebraConformance) ReflectionSupport.newInstance(suiteClass)).createBackend();
+            LinearAlgebra backend;
+            try {
+                backend = ((LinearAlgebraConformance) ReflectionSupport.newInstance(suiteClass)).createBackend();
+            } catch (TestAbortedException assumptionFailed) {
+                // createBackend() skips this machine: one run whose every test shows as skipped, with the reason,
+                // rather than no run and no test at all
+                return Stream.of(Arguments.argumentSet(Precision.F64.id(), Precision.F64));
+            }
             if (backend == null) {
                 throw new IllegalStateException(suiteClass.getName() + ".createBackend() returned null: "
                         + "return a new instance of the backend to test");
@@ -127,11 +135,10 @@ public abstract class LinearAlgebraConformance {
     public void setUp() {
         LinearAlgebra created = createBackend();
         assertNotNull(created, "createBackend() returned null");
-        Precision wanted = precision != null ? precision : created.precision();
-        backend = created.withPrecision(wanted);
-        assertNotNull(backend, () -> Backends.label(created) + ": withPrecision(" + wanted.id() + ") returned null");
-        assertEquals(wanted, backend.precision(), () -> Backends.label(created) + ": withPrecision(" + wanted.id()
-                + ") returned an instance computing in " + backend.precision().id());
+        backend = created.withPrecision(precision);
+        assertNotNull(backend, () -> Backends.label(created) + ": withPrecision(" + precision.id() + ") returned null");
+        assertEquals(precision, backend.precision(), () -> Backends.label(created) + ": withPrecision("
+                + precision.id() + ") returned an instance computing in " + backend.precision().id());
         Availability availability = backend.availability();
         assertTrue(availability.usable(),
                 () -> "backend " + Backends.label(backend) + " is not usable here: " + availability.reason());

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
+import org.jnn.api.LinearAlgebra;
 import org.jnn.core.conformance.LinearAlgebraConformance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -129,6 +130,23 @@ class ConformanceSelfTest {
                         () -> "reluBackwardMatchesReference " + precision + " " + shape + " passed: " + failures);
             }
         }
+    }
+
+    /** A suite subclass that forgot to return its backend. */
+    static class SuiteWithoutABackend extends LinearAlgebraConformance {
+        @Override
+        protected LinearAlgebra createBackend() {
+            return null;
+        }
+    }
+
+    // Zero backends is a failure that says what to do, not a run of zero tests.
+    @Test
+    void aSuiteWithoutABackendFailsInsteadOfRunningNothing() {
+        List<SuiteRun.Failure> failures = SuiteRun.run(PlantedBug.NONE, true,
+                DiscoverySelectors.selectClass(SuiteWithoutABackend.class));
+        assertFalse(failures.isEmpty(), "a suite whose createBackend() returns null passed");
+        assertTrue(failures.get(0).message().contains("createBackend() returned null"), failures.get(0)::toString);
     }
 
     @Test
