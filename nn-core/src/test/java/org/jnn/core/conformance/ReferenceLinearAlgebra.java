@@ -1,5 +1,10 @@
 package org.jnn.core.conformance;
 
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
 import org.jnn.api.AbstractLinearAlgebra;
 import org.jnn.api.Availability;
 import org.jnn.api.Backends;
@@ -11,9 +16,13 @@ import org.jnn.api.Precision;
  * The test oracle of the conformance suite: every operation of {@link LinearAlgebra} written the plain
  * way, on {@code double[][]} storage with straightforward loops, so that it is obviously correct.
  *
- * <p>It is not a product backend and is deliberately not registered in
- * {@code META-INF/services}: the nn-core test-jar is on every backend module's test class path and must
- * not add a provider there.
+ * <p>In {@link Precision#F32} it stores and returns every value rounded to float, the way a single-precision
+ * backend stores it, and computes in double in between; the suite itself always takes its expected values
+ * from an F64 instance.
+ *
+ * <p>It is not a product backend. It is registered in {@code META-INF/services} of nn-core's own tests only
+ * (so that the suite's registration rule holds for it there); the test-jar leaves that file out, because
+ * it is on every backend module's test class path and must not add a provider there.
  *
  * <p>One deliberate strictness beyond the contract: an instance rejects matrices created by another
  * {@code ReferenceLinearAlgebra} instance (the base class only checks the matrix class). That lets the
@@ -58,8 +67,16 @@ public class ReferenceLinearAlgebra extends AbstractLinearAlgebra<ReferenceLinea
         }
     }
 
+    private final Precision precision;
+
+    /** The F64 reference, as {@link java.util.ServiceLoader} creates it. */
     public ReferenceLinearAlgebra() {
+        this(Precision.F64);
+    }
+
+    public ReferenceLinearAlgebra(Precision precision) {
         super(ReferenceMatrix.class);
+        this.precision = Objects.requireNonNull(precision, "precision");
     }
 
     // ---------------------------------------------------------------- metadata
@@ -71,7 +88,7 @@ public class ReferenceLinearAlgebra extends AbstractLinearAlgebra<ReferenceLinea
 
     @Override
     public String description() {
-        return "plain double[][] reference implementation (conformance-test oracle, f64)";
+        return "plain double[][] reference implementation (conformance-test oracle, " + precision.id() + ")";
     }
 
     @Override
@@ -86,7 +103,17 @@ public class ReferenceLinearAlgebra extends AbstractLinearAlgebra<ReferenceLinea
 
     @Override
     public Precision precision() {
-        return Precision.F64;
+        return precision;
+    }
+
+    @Override
+    public Set<Precision> supportedPrecisions() {
+        return EnumSet.allOf(Precision.class);
+    }
+
+    @Override
+    public LinearAlgebra withPrecision(Precision other) {
+        return other == precision ? this : new ReferenceLinearAlgebra(other);
     }
 
     // ---------------------------------------------------------------- storage access
@@ -104,14 +131,28 @@ public class ReferenceLinearAlgebra extends AbstractLinearAlgebra<ReferenceLinea
         return m.values;
     }
 
+    /** A value as this instance stores it: rounded to float in F32. */
+    private double stored(double value) {
+        return precision == Precision.F32 ? (float) value : value;
+    }
+
     /** Element {@code i} of a vector stored either as a row or as a column. */
     private static double vectorElement(double[][] v, int i) {
         return v.length == 1 ? v[0][i] : v[i][0];
     }
 
-    /** Element {@code (i, j)} of {@code x} or of its transpose. */
-    private static double at(double[][] x, boolean transposed, int i, int j) {
-        return transposed ? x[j][i] : x[i][j];
+    /** {@code x} or its transpose, as a new array of rows. */
+    private static double[][] op(double[][] x, boolean transposed) {
+        if (!transposed) {
+            return x;
+        }
+        double[][] t = new double[x[0].length][x.length];
+        for (int i = 0; i < x.length; i++) {
+            for (int j = 0; j < x[0].length; j++) {
+                t[j][i] = x[i][j];
+            }
+        }
+        return t;
     }
 
     // ---------------------------------------------------------------- data in and out
@@ -127,7 +168,7 @@ public class ReferenceLinearAlgebra extends AbstractLinearAlgebra<ReferenceLinea
         int cols = destination.cols();
         for (int i = 0; i < destination.rows(); i++) {
             for (int j = 0; j < cols; j++) {
-                d[i][j] = data[i * cols + j];
+                d[i][j] = stored(data[i * cols + j]);
             }
         }
     }
@@ -160,19 +201,22 @@ public class ReferenceLinearAlgebra extends AbstractLinearAlgebra<ReferenceLinea
     @Override
     protected void doGemm(double alpha, ReferenceMatrix a, boolean transposeA, ReferenceMatrix b, boolean transposeB,
             double beta, ReferenceMatrix c) {
-        double[][] av = values(a);
-        double[][] bv = values(b);
+        double[][] av = op(values(a), transposeA);
+        double[][] bv = op(values(b), transposeB);
         double[][] cv = values(c);
-        int inner = transposeA ? a.rows() : a.cols();
+        int inner = bv.length;
+        double[] sum = new double[c.cols()];
         // c is neither a nor b (checked by the base class), so c can be written while a and b are read.
         for (int i = 0; i < c.rows(); i++) {
-            for (int j = 0; j < c.cols(); j++) {
-                double sum = 0;
-                for (int p = 0; p < inner; p++) {
-                    sum += at(av, transposeA, i, p) * at(bv, transposeB, p, j);
+            Arrays.fill(sum, 0);
+            for (int p = 0; p < inner; p++) { // row i of op(a)·op(b) is the sum of the rows of op(b) scaled by op(a)[i][p]
+                for (int j = 0; j < sum.length; j++) {
+                    sum[j] += av[i][p] * bv[p][j];
                 }
+            }
+            for (int j = 0; j < sum.length; j++) {
                 double old = beta == 0 ? 0 : beta * cv[i][j]; // beta == 0: the old c is never read
-                cv[i][j] = alpha * sum + old;
+                cv[i][j] = stored(alpha * sum[j] + old);
             }
         }
     }
@@ -184,9 +228,28 @@ public class ReferenceLinearAlgebra extends AbstractLinearAlgebra<ReferenceLinea
         double[][] av = values(a);
         for (int i = 0; i < a.rows(); i++) {
             for (int j = 0; j < a.cols(); j++) {
-                av[i][j] += alpha * vectorElement(xv, i) * vectorElement(yv, j);
+                av[i][j] = stored(av[i][j] + alpha * vectorElement(xv, i) * vectorElement(yv, j));
             }
         }
+    }
+
+    // ---------------------------------------------------------------- fused layer operations
+
+    /** The base class's composition, once every argument is known to be this instance's (so a rejected call writes nothing). */
+    @Override
+    protected void doAffine(ReferenceMatrix x, ReferenceMatrix w, ReferenceMatrix bias, boolean relu, ReferenceMatrix out) {
+        for (ReferenceMatrix m : new ReferenceMatrix[] {x, w, bias, out}) {
+            values(m);
+        }
+        super.doAffine(x, w, bias, relu, out);
+    }
+
+    /** The base class's composition, once both matrices are known to be this instance's. */
+    @Override
+    protected double doSoftmaxCrossEntropy(ReferenceMatrix logits, int[] labels, ReferenceMatrix gradient) {
+        values(logits);
+        values(gradient);
+        return super.doSoftmaxCrossEntropy(logits, labels, gradient);
     }
 
     // ---------------------------------------------------------------- element-wise and row-wise
@@ -198,7 +261,7 @@ public class ReferenceLinearAlgebra extends AbstractLinearAlgebra<ReferenceLinea
         double[][] ov = values(out);
         for (int i = 0; i < a.rows(); i++) {
             for (int j = 0; j < a.cols(); j++) {
-                ov[i][j] = av[i][j] + vv[0][j];
+                ov[i][j] = stored(av[i][j] + vv[0][j]);
             }
         }
     }
@@ -243,7 +306,7 @@ public class ReferenceLinearAlgebra extends AbstractLinearAlgebra<ReferenceLinea
                 sum += exps[j];
             }
             for (int j = 0; j < cols; j++) {
-                ov[i][j] = exps[j] / sum;
+                ov[i][j] = stored(exps[j] / sum);
             }
         }
     }
@@ -264,14 +327,14 @@ public class ReferenceLinearAlgebra extends AbstractLinearAlgebra<ReferenceLinea
             double logSumExp = max + Math.log(sum);
             total += logSumExp - zv[i][labels[i]];
         }
-        return total;
+        return stored(total);
     }
 
     @Override
     protected void doAddAtColumns(ReferenceMatrix a, int[] columns, double value) {
         double[][] av = values(a);
         for (int i = 0; i < a.rows(); i++) {
-            av[i][columns[i]] += value;
+            av[i][columns[i]] = stored(av[i][columns[i]] + value);
         }
     }
 
@@ -285,7 +348,7 @@ public class ReferenceLinearAlgebra extends AbstractLinearAlgebra<ReferenceLinea
                 sum += av[i][j];
             }
             double old = beta == 0 ? 0 : beta * ov[0][j]; // beta == 0: the old out is never read
-            ov[0][j] = alpha * sum + old;
+            ov[0][j] = stored(alpha * sum + old);
         }
     }
 
@@ -295,7 +358,7 @@ public class ReferenceLinearAlgebra extends AbstractLinearAlgebra<ReferenceLinea
         double[][] yv = values(y);
         for (int i = 0; i < x.rows(); i++) {
             for (int j = 0; j < x.cols(); j++) {
-                yv[i][j] += alpha * xv[i][j];
+                yv[i][j] = stored(yv[i][j] + alpha * xv[i][j]);
             }
         }
     }
@@ -305,7 +368,7 @@ public class ReferenceLinearAlgebra extends AbstractLinearAlgebra<ReferenceLinea
         double[][] av = values(a);
         for (int i = 0; i < a.rows(); i++) {
             for (int j = 0; j < a.cols(); j++) {
-                av[i][j] *= alpha;
+                av[i][j] = stored(av[i][j] * alpha);
             }
         }
     }
@@ -315,7 +378,7 @@ public class ReferenceLinearAlgebra extends AbstractLinearAlgebra<ReferenceLinea
         double[][] av = values(a);
         for (int i = 0; i < a.rows(); i++) {
             for (int j = 0; j < a.cols(); j++) {
-                av[i][j] = value;
+                av[i][j] = stored(value);
             }
         }
     }
