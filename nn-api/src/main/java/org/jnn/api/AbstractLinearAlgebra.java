@@ -3,12 +3,38 @@ package org.jnn.api;
 import java.util.Objects;
 
 /**
- * Base class for backends: checks every argument (ownership, shapes, aliasing, index ranges) once,
- * with uniform error messages, and hands the library-specific arithmetic to the protected
- * {@code do...} methods, which receive matrices already cast to the backend's own type.
+ * Base class for backends: checks every argument (null, ownership, shapes, array lengths, aliasing,
+ * index ranges) once, with uniform error messages, and hands the library-specific arithmetic to the
+ * protected {@code do...} methods, which receive matrices already cast to the backend's own type.
  *
  * <p>Subclasses implement the {@code do...} methods with their library's operations and may assume
  * every precondition documented on {@link LinearAlgebra} holds.
+ *
+ * <h2>Ownership is checked by class</h2>
+ * A matrix belongs to this backend when it is an instance of the class given to the constructor; any
+ * other is refused with an {@link IllegalArgumentException} naming both backends as
+ * {@link Backends#label} writes them ({@code "... is a matrix of backend 'nd4j (f32)' but this is backend
+ * 'ejml (f64)'"}). Two instances of the same class and precision therefore share their matrices.
+ *
+ * <h2>Two precisions</h2>
+ * Since ownership is checked by class, each precision needs its own matrix class, or an F32 matrix would
+ * be accepted by the F64 instance. Either subclass one matrix type per precision and pass the subclass
+ * for this instance's precision to the constructor, as {@code backend-template}'s {@code ArrayLinearAlgebra}
+ * ({@code ArrayMatrix.F64}, {@code ArrayMatrix.F32}) and ND4J's backend do:
+ *
+ * <pre>{@code
+ * @SuppressWarnings("unchecked") // both are MyMatrix
+ * private MyLinearAlgebra(Precision precision) {
+ *     super((Class<MyMatrix>) (Class<? extends MyMatrix>)
+ *             (precision == Precision.F64 ? MyMatrix.F64.class : MyMatrix.F32.class));
+ *     this.precision = precision;
+ * }
+ * }</pre>
+ *
+ * or write one backend class per precision, each with its own matrix type, as EJML's backend does
+ * ({@code EjmlLinearAlgebra} on {@code DMatrixRMaj}, {@code EjmlFloatLinearAlgebra} on
+ * {@code FMatrixRMaj}). Either way {@link #withPrecision} returns the instance for the other precision,
+ * with the same {@link #name()}.
  *
  * @param <M> the backend's matrix type
  */
@@ -16,7 +42,10 @@ public abstract class AbstractLinearAlgebra<M extends Matrix> implements LinearA
 
     private final Class<M> matrixType;
 
-    /** @param matrixType the backend's matrix class; handles of any other class are rejected */
+    /**
+     * @param matrixType the backend's matrix class for this instance's precision; handles of any other
+     *     class are rejected
+     */
     protected AbstractLinearAlgebra(Class<M> matrixType) {
         this.matrixType = Objects.requireNonNull(matrixType, "matrixType");
     }

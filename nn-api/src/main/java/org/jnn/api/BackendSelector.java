@@ -16,12 +16,18 @@ import java.util.stream.Collectors;
 
 /**
  * Finds {@link LinearAlgebra} providers and chooses one. {@link Backends} holds the instance programs
- * normally use; tests build their own with other providers, properties and environment.
+ * normally use; tests build their own with other providers, properties and environment, and programs
+ * that word their own messages pass their own consumer of {@link SelectionNotice}s.
  *
  * <p>Rules, in order: the system property {@value #PROPERTY}; else the environment variable
  * {@value #ENVIRONMENT_VARIABLE}; else the only usable backend; else the usable backend of highest
- * priority, with a one-line notice naming all that were found. A provider that fails to load is
- * reported and skipped. Nothing is chosen or loaded in a static initializer.
+ * priority, with a {@link SelectionNotice.SeveralUsable} notice naming all that were found. A provider
+ * that fails to load is reported ({@link SelectionNotice.ProviderFailed}) and skipped. Nothing is
+ * chosen or loaded in a static initializer.
+ *
+ * <p>Failures are typed: {@link UnknownBackendException} for a name that no backend has,
+ * {@link UnusableBackendException} for a named backend that cannot run here, and
+ * {@link BackendException} itself when there is no backend at all or none is usable.
  */
 public final class BackendSelector {
 
@@ -36,17 +42,17 @@ public final class BackendSelector {
     private final Supplier<Iterator<LinearAlgebra>> providers;
     private final Function<String, String> properties;
     private final Function<String, String> environment;
-    private final Consumer<String> notices;
+    private final Consumer<SelectionNotice> notices;
 
     /**
      * @param providers a fresh iterator over provider instances per call; it may throw
      *     {@link ServiceConfigurationError} or {@link LinkageError} for a provider that fails to load
      * @param properties system-property lookup
      * @param environment environment-variable lookup
-     * @param notices receives one-line notices (the choice among several, providers that failed to load)
+     * @param notices receives what happened on the way (the choice among several, providers that failed to load)
      */
     public BackendSelector(Supplier<Iterator<LinearAlgebra>> providers, Function<String, String> properties,
-            Function<String, String> environment, Consumer<String> notices) {
+            Function<String, String> environment, Consumer<SelectionNotice> notices) {
         this.providers = Objects.requireNonNull(providers, "providers");
         this.properties = Objects.requireNonNull(properties, "properties");
         this.environment = Objects.requireNonNull(environment, "environment");
@@ -55,9 +61,13 @@ public final class BackendSelector {
 
     /** The selector over {@link ServiceLoader}, the real system properties and environment, notices to stderr. */
     public static BackendSelector standard() {
-        return new BackendSelector(
-                () -> ServiceLoader.load(LinearAlgebra.class, contextClassLoader()).iterator(),
-                System::getProperty, System::getenv, notice -> System.err.println("jnn: " + notice));
+        return new BackendSelector(notice -> System.err.println("jnn: " + notice.message()));
+    }
+
+    /** The selector over {@link ServiceLoader} and the real system properties and environment. */
+    public BackendSelector(Consumer<SelectionNotice> notices) {
+        this(() -> ServiceLoader.load(LinearAlgebra.class, contextClassLoader()).iterator(),
+                System::getProperty, System::getenv, notices);
     }
 
     private static ClassLoader contextClassLoader() {
@@ -66,104 +76,154 @@ public final class BackendSelector {
     }
 
     /**
-     * Chooses a backend by the rules above.
+     * Chooses a backend by the rules above. When one is named by the property or the environment, only
+     * that one is asked whether it works (others may load native code to answer).
      *
-     * @throws BackendException when none is on the class path, the requested one is unknown or
-     *     unusable, or none found is usable; the message says what to do
+     * @throws UnknownBackendException when the named backend is not on the class path
+     * @throws UnusableBackendException when the named backend cannot run here
+     * @throws BackendException when none is on the class path or none found is usable
      */
     public Selection select() {
         Scan scan = scan();
-        String requested = properties.apply(PROPERTY);
-        String source = "system property " + PROPERTY;
-        if (requested == null || requested.isBlank()) {
-            requested = environment.apply(ENVIRONMENT_VARIABLE);
-            source = "environment variable " + ENVIRONMENT_VARIABLE;
+        Request request = request();
+        if (request != null) {
+            return request.pick(scan.backends, scan.failures);
         }
-        if (requested != null && !requested.isBlank()) {
-            // Only the requested backend is asked whether it works: others may load native code to answer.
-            LinearAlgebra chosen = pick(scan, requested.trim(), source);
-            return new Selection(chosen, source + "=" + requested.trim(), List.of(), scan.failures);
-        }
-        List<BackendInfo> found = scan.infos();
-        List<BackendInfo> usable = found.stream().filter(BackendInfo::usable).collect(Collectors.toList());
-        if (usable.isEmpty()) {
-            throw new BackendException(found.isEmpty() ? nothingFound(scan) : noneUsable(found, scan));
-        }
-        if (usable.size() == 1) {
-            return new Selection(usable.get(0).backend(), "the only usable backend", found, scan.failures);
-        }
-        BackendInfo best = usable.get(0); // infos() are sorted by priority, highest first
-        notices.accept("found backends " + found.stream()
-                .map(b -> b.name() + (b.usable() ? " (priority " + b.priority() + ")" : " (unusable here)"))
-                .collect(Collectors.joining(", "))
-                + "; using " + best.name() + ". Choose another with -D" + PROPERTY + "=NAME or "
-                + ENVIRONMENT_VARIABLE + "=NAME.");
-        return new Selection(best.backend(), "the highest priority of the usable backends", found, scan.failures);
+        return chooseAmong(scan.survey());
     }
 
     /**
-     * The backend called {@code name} (ignoring case), whatever the property and environment say.
+     * Chooses by the rules above from what {@code survey} found, without looking at the class path again.
      *
-     * @throws BackendException when there is none of that name, listing those available, or when it
-     *     is unusable here, saying why
+     * @throws BackendException as {@link #select()}
+     */
+    public Selection select(Survey survey) {
+        Request request = request();
+        if (request != null) {
+            return request.pick(survey.backends().stream().map(BackendInfo::backend).toList(), survey.loadFailures());
+        }
+        return chooseAmong(survey);
+    }
+
+    /**
+     * The backend called {@code name} (ignoring case), whatever the property and environment say; only
+     * that one is asked whether it works.
+     *
+     * @throws UnknownBackendException when there is none of that name, listing those available
+     * @throws UnusableBackendException when it cannot run here, saying why
      */
     public LinearAlgebra byName(String name) {
         Objects.requireNonNull(name, "name");
-        return pick(scan(), name.trim(), "the program");
+        Scan scan = scan();
+        return new Request(name.trim(), "the program").pick(scan.backends, scan.failures).backend();
+    }
+
+    /** One look at the class path: every backend, usable or not (each is asked), and the load failures. */
+    public Survey survey() {
+        return scan().survey();
+    }
+
+    /**
+     * One look at the class path for the backends called {@code names} (ignoring case), in that order:
+     * only those are asked whether they work here, so no other loads its native library.
+     *
+     * @throws UnknownBackendException for the first name no backend has, listing the names there are
+     */
+    public Survey survey(List<String> names) {
+        Scan scan = scan();
+        List<BackendInfo> named = new ArrayList<>();
+        for (String name : names) {
+            String wanted = name.trim();
+            LinearAlgebra backend = scan.backends.stream().filter(b -> b.name().equalsIgnoreCase(wanted)).findFirst()
+                    .orElseThrow(() -> unknown(wanted, "the program", scan.names(), scan.failures));
+            named.add(BackendInfo.of(backend));
+        }
+        return new Survey(named, scan.failures);
     }
 
     /** Every backend on the class path, usable or not, highest priority first. */
     public List<BackendInfo> list() {
-        return scan().infos();
+        return survey().backends();
     }
 
-    /** Providers registered on the class path that failed to load, one line each. */
-    public List<String> loadFailures() {
-        return scan().failures();
-    }
-
-    private LinearAlgebra pick(Scan scan, String name, String requestedBy) {
-        for (LinearAlgebra backend : scan.backends) {
-            if (backend.name().equalsIgnoreCase(name)) {
-                BackendInfo info = BackendInfo.of(backend);
-                if (!info.usable()) {
-                    throw new BackendException("backend '" + info.name() + "' (requested by " + requestedBy
-                            + ") is on the class path but cannot run here: " + info.availability().reason());
-                }
-                return backend;
-            }
+    private Request request() {
+        String requested = properties.apply(PROPERTY);
+        if (requested != null && !requested.isBlank()) {
+            return new Request(requested.trim(), "system property " + PROPERTY);
         }
+        requested = environment.apply(ENVIRONMENT_VARIABLE);
+        if (requested != null && !requested.isBlank()) {
+            return new Request(requested.trim(), "environment variable " + ENVIRONMENT_VARIABLE);
+        }
+        return null;
+    }
+
+    private Selection chooseAmong(Survey survey) {
+        List<BackendInfo> found = survey.backends();
+        List<BackendInfo> usable = survey.usable();
+        if (usable.isEmpty()) {
+            throw new BackendException(found.isEmpty() ? nothingFound(survey.loadFailures())
+                    : noneUsable(found, survey.loadFailures()));
+        }
+        if (usable.size() == 1) {
+            return new Selection(usable.get(0).backend(), "the only usable backend", found, survey.loadFailures());
+        }
+        BackendInfo best = usable.get(0); // sorted by priority, highest first
+        notices.accept(new SelectionNotice.SeveralUsable(found, best));
+        return new Selection(best.backend(), "the highest priority of the usable backends", found,
+                survey.loadFailures());
+    }
+
+    /** A backend asked for by name, and by whom. */
+    private record Request(String name, String requestedBy) {
+
+        Selection pick(List<LinearAlgebra> backends, List<String> failures) {
+            for (LinearAlgebra backend : backends) {
+                if (backend.name().equalsIgnoreCase(name)) {
+                    BackendInfo info = BackendInfo.of(backend);
+                    if (!info.usable()) {
+                        throw new UnusableBackendException(info.name(), requestedBy, info.availability().reason());
+                    }
+                    String reason = requestedBy.equals("the program") ? "asked for by name" : requestedBy + "=" + name;
+                    return new Selection(backend, reason, List.of(), failures);
+                }
+            }
+            throw unknown(name, requestedBy, backends.stream().map(LinearAlgebra::name).toList(), failures);
+        }
+    }
+
+    private static UnknownBackendException unknown(String name, String requestedBy, List<String> available,
+            List<String> failures) {
         StringBuilder message = new StringBuilder("unknown backend '").append(name).append("' (requested by ")
                 .append(requestedBy).append("). ");
-        if (scan.backends.isEmpty()) {
-            message.append(nothingFound(scan));
+        if (available.isEmpty()) {
+            message.append(nothingFound(failures));
         } else {
-            message.append("Available: ").append(scan.backends.stream().map(LinearAlgebra::name)
-                    .collect(Collectors.joining(", "))).append('.');
-            appendFailures(message, scan);
+            message.append("Available: ").append(String.join(", ", available)).append('.');
+            appendFailures(message, failures);
         }
-        throw new BackendException(message.toString());
+        return new UnknownBackendException(name, requestedBy, available, message.toString());
     }
 
-    private static String nothingFound(Scan scan) {
+    private static String nothingFound(List<String> failures) {
         StringBuilder message = new StringBuilder("no linear-algebra backend on the class path. Add one of the artifacts ")
                 .append(String.join(", ", BACKEND_ARTIFACTS)).append(" to the class path (for example as a Maven dependency).");
-        appendFailures(message, scan);
+        appendFailures(message, failures);
         return message.toString();
     }
 
-    private static String noneUsable(List<BackendInfo> found, Scan scan) {
+    private static String noneUsable(List<BackendInfo> found, List<String> failures) {
         StringBuilder message = new StringBuilder("no backend on the class path can run here: ");
         message.append(found.stream().map(b -> b.name() + ": " + b.availability().reason())
                 .collect(Collectors.joining("; ")));
         message.append(". Add another backend artifact (").append(String.join(", ", BACKEND_ARTIFACTS)).append(").");
-        appendFailures(message, scan);
+        appendFailures(message, failures);
         return message.toString();
     }
 
-    private static void appendFailures(StringBuilder message, Scan scan) {
-        if (!scan.failures.isEmpty()) {
-            message.append(" Providers that failed to load: ").append(String.join("; ", scan.failures)).append('.');
+    private static void appendFailures(StringBuilder message, List<String> failures) {
+        if (!failures.isEmpty()) {
+            message.append(" Providers that failed to load: ").append(String.join("; ", failures)).append('.');
         }
     }
 
@@ -181,7 +241,7 @@ public final class BackendSelector {
                 // One broken provider must not hide the others; ServiceLoader's iterator goes on after this.
                 String failure = describe(e);
                 failures.add(failure);
-                notices.accept("a backend provider failed to load and was skipped: " + failure);
+                notices.accept(new SelectionNotice.ProviderFailed(failure));
             } catch (NoSuchElementException e) {
                 break;
             }
@@ -203,8 +263,12 @@ public final class BackendSelector {
     private record Scan(List<LinearAlgebra> backends, List<String> failures) {
 
         /** Asks every backend whether it works here, which may load their libraries. */
-        List<BackendInfo> infos() {
-            return backends.stream().map(BackendInfo::of).toList();
+        Survey survey() {
+            return new Survey(backends.stream().map(BackendInfo::of).toList(), failures);
+        }
+
+        List<String> names() {
+            return backends.stream().map(LinearAlgebra::name).toList();
         }
     }
 }

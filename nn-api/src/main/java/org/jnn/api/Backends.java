@@ -11,6 +11,10 @@ import java.util.List;
  * for (BackendInfo b : Backends.list()) System.out.println(b.name() + " " + b.availability());
  * }</pre>
  *
+ * <p>A program that words its own notices and errors builds a {@link BackendSelector} with its own
+ * consumer of {@link SelectionNotice}s and catches {@link UnknownBackendException} and
+ * {@link UnusableBackendException}, which carry the names and reasons as data.
+ *
  * @see BackendSelector for the selection rules
  */
 public final class Backends {
@@ -36,6 +40,11 @@ public final class Backends {
     /** Every backend on the class path, usable or not, highest priority first. */
     public static List<BackendInfo> list() {
         return BackendSelector.standard().list();
+    }
+
+    /** Every backend on the class path with its availability, and the providers that failed to load. */
+    public static Survey survey() {
+        return BackendSelector.standard().survey();
     }
 
     /** A backend's name and precision as used in messages, for example {@code ejml (f64)}. */

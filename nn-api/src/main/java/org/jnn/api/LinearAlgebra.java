@@ -11,34 +11,60 @@ import java.util.Set;
  * A backend registers its implementation in {@code META-INF/services/org.jnn.api.LinearAlgebra} and
  * is found with {@link Backends}. Constructing an implementation must be cheap and must not load
  * native code: {@link #name()}, {@link #priority()} and {@link #precision()} are constants, while
- * {@link #availability()} may load the library (once, lazily) to find out whether it works here.
+ * {@link #availability()} may load the library (once, lazily) to find out whether it works here. The
+ * instance {@code Backends} creates reports the same metadata as any other instance of the same class
+ * in the same precision.
  *
  * <h2>Conventions</h2>
  * <ul>
  *   <li>Every operation writes into an output argument that the caller allocated once; nothing is
  *       allocated per call (except by {@link #zeros}, {@link #fromRowMajor}, {@link #copy} and the
  *       array-returning {@link #toRowMajor(Matrix)}).
- *   <li>Shapes are checked before any work, and a mismatch throws {@link IllegalArgumentException}
- *       naming the operation and both shapes. A matrix created by another backend is rejected with
- *       {@link IllegalArgumentException} naming both backends.
+ *   <li>Arguments are checked before any work, and a refused call changes nothing:
+ *       <ul>
+ *         <li>a {@code null} matrix or array throws {@link NullPointerException} whose message names the
+ *             argument;
+ *         <li>a shape mismatch throws {@link IllegalArgumentException} naming the operation and both
+ *             shapes; an array has exactly one entry per element ({@code rows * cols}) or per row, and
+ *             a longer one is as wrong as a shorter one; a vector is a {@code 1×n} or {@code n×1}
+ *             matrix, never a matrix of the right element count;
+ *         <li>a label or column index outside {@code [0, cols)} throws {@link IllegalArgumentException};
+ *         <li>a matrix created by another backend, or by this backend in another precision, throws
+ *             {@link IllegalArgumentException} naming both backends as {@link Backends#label} writes
+ *             them, {@code name (precision)}: for example {@code "gemm: argument a is a matrix of backend
+ *             'nd4j (f32)' but this is backend 'ejml (f64)'"}.
+ *       </ul>
  *   <li>Aliasing: each method says which arguments may be the same matrix. Passing the same matrix
  *       where it is not allowed throws {@link IllegalArgumentException}.
  *   <li>Outputs are overwritten, never read, unless the method says otherwise (for example a
  *       {@code beta} of 0 ignores the old contents of the output even when they are NaN).
- *   <li>An instance may keep scratch space; use one instance per thread.
+ *   <li>An instance may keep scratch space or values derived from a matrix (a transpose, say) between
+ *       calls, but every call gives the same result as on a fresh instance; use one instance per thread.
  * </ul>
  *
+ * <h2>Precisions</h2>
+ * An instance stores and computes in one {@link #precision()}. {@link #supportedPrecisions()} always
+ * contains {@link Precision#F64}; {@link #withPrecision withPrecision(p)} gives the same backend (the same
+ * {@link #name()}, a {@link #description()} that names {@code p}) in {@code p}, whose matrices the other
+ * precisions refuse. An F32 instance stores every value as the nearest float, so every value it returns
+ * is a float value.
+ *
  * <p>Backends normally extend {@link AbstractLinearAlgebra}, which performs all checks and leaves the
- * arithmetic to the library.
+ * arithmetic to the library. A backend that implements this interface directly must make the same
+ * checks; the conformance suite in nn-core's test-jar ({@code org.jnn.core.conformance.BackendConformance})
+ * holds every backend to every rule here.
  */
 public interface LinearAlgebra {
 
     // ---------------------------------------------------------------- metadata
 
-    /** Short, stable name used to select the backend: {@code ejml}, {@code nd4j}, {@code commons-math}. */
+    /**
+     * Short, stable name used to select the backend: {@code ejml}, {@code nd4j}, {@code commons-math}. One
+     * word (letters, digits, {@code .}, {@code _}, {@code -}), the same in every precision.
+     */
     String name();
 
-    /** One line for people: the library, its version if known, and the precision. */
+    /** One line for people: the library, its version if known, and the precision (so it differs between precisions). */
     String description();
 
     /** Used when several backends are usable and none was asked for: the highest priority wins. */
@@ -288,17 +314,4 @@ public interface LinearAlgebra {
      * @param meanSquare v, the running mean of squared gradients, zero before the first step
      */
     void rmsPropStep(RmsPropUpdate step, Matrix gradient, Matrix meanSquare, Matrix parameter);
-
-    // TEMPORARY (removed when the conformance suite moves to activate/activationBackward)
-    default void affine(Matrix x, Matrix w, Matrix bias, boolean relu, Matrix out) {
-        affine(x, w, bias, relu ? Activation.RELU : Activation.IDENTITY, out);
-    }
-
-    default void relu(Matrix z, Matrix out) {
-        activate(Activation.RELU, z, out);
-    }
-
-    default void reluBackward(Matrix gradient, Matrix activation, Matrix out) {
-        activationBackward(Activation.RELU, gradient, activation, activation, out);
-    }
 }

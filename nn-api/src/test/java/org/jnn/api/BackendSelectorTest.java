@@ -1,6 +1,7 @@
 package org.jnn.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,7 +31,7 @@ class BackendSelectorTest {
 
     private final Map<String, String> properties = new HashMap<>();
     private final Map<String, String> environment = new HashMap<>();
-    private final List<String> notices = new ArrayList<>();
+    private final List<SelectionNotice> notices = new ArrayList<>();
 
     private static LinearAlgebra backend(String name, int priority, boolean usable) {
         LinearAlgebra backend = mock(LinearAlgebra.class);
@@ -43,8 +44,13 @@ class BackendSelectorTest {
         return backend;
     }
 
+    private int scans;
+
     private BackendSelector selector(Object... providers) {
-        return new BackendSelector(() -> iterate(providers), properties::get, environment::get, notices::add);
+        return new BackendSelector(() -> {
+            scans++;
+            return iterate(providers);
+        }, properties::get, environment::get, notices::add);
     }
 
     /** Iterates over backends; a Throwable in the list is thrown by next(), like a broken provider. */
@@ -109,18 +115,32 @@ class BackendSelectorTest {
     @Test
     void unknownNameListsTheAvailableBackends() {
         properties.put("nn.backend", "cuda");
-        BackendException e = assertThrows(BackendException.class,
+        UnknownBackendException e = assertThrows(UnknownBackendException.class,
                 () -> selector(backend("ejml", 30, true), backend("nd4j", 20, true)).select());
+        assertEquals("cuda", e.name());
+        assertEquals("system property nn.backend", e.requestedBy());
+        assertEquals(List.of("ejml", "nd4j"), e.available());
         assertTrue(e.getMessage().contains("unknown backend 'cuda'"), e.getMessage());
         assertTrue(e.getMessage().contains("system property nn.backend"), e.getMessage());
         assertTrue(e.getMessage().contains("Available: ejml, nd4j"), e.getMessage());
     }
 
     @Test
+    void unknownNameByTheProgramIsTypedToo() {
+        UnknownBackendException e = assertThrows(UnknownBackendException.class,
+                () -> selector(backend("ejml", 30, true)).byName("blas9000"));
+        assertEquals("blas9000", e.name());
+        assertEquals("the program", e.requestedBy());
+        assertEquals(List.of("ejml"), e.available());
+    }
+
+    @Test
     void requestedBackendThatCannotRunSaysWhy() {
         environment.put("NN_BACKEND", "nd4j");
-        BackendException e = assertThrows(BackendException.class,
+        UnusableBackendException e = assertThrows(UnusableBackendException.class,
                 () -> selector(backend("ejml", 30, true), backend("nd4j", 20, false)).select());
+        assertEquals("nd4j", e.name());
+        assertEquals("nd4j needs a native library that is missing", e.reason());
         assertTrue(e.getMessage().contains("'nd4j'"), e.getMessage());
         assertTrue(e.getMessage().contains("needs a native library that is missing"), e.getMessage());
     }
@@ -151,8 +171,9 @@ class BackendSelectorTest {
         Selection selection = selector(ejml, nd4j, commonsMath).select();
         assertSame(ejml, selection.backend());
         assertEquals(1, notices.size(), notices.toString());
-        assertTrue(notices.get(0).contains("nd4j (unusable here)"), notices.get(0));
-        assertTrue(notices.get(0).contains("commons-math (priority 10)"), notices.get(0));
+        String notice = notices.get(0).message();
+        assertTrue(notice.contains("nd4j (unusable here)"), notice);
+        assertTrue(notice.contains("commons-math (priority 10)"), notice);
     }
 
     @Test
@@ -163,7 +184,10 @@ class BackendSelectorTest {
         Selection selection = selector(commonsMath, ejml, nd4j).select();
         assertSame(ejml, selection.backend());
         assertEquals(1, notices.size(), notices.toString());
-        String notice = notices.get(0);
+        SelectionNotice.SeveralUsable several = assertInstanceOf(SelectionNotice.SeveralUsable.class, notices.get(0));
+        assertEquals("ejml", several.chosen().name());
+        assertEquals(List.of("ejml", "nd4j", "commons-math"), several.found().stream().map(BackendInfo::name).toList());
+        String notice = several.message();
         assertTrue(notice.contains("ejml") && notice.contains("nd4j") && notice.contains("commons-math"), notice);
         assertTrue(notice.contains("using ejml"), notice);
         assertEquals(List.of("ejml", "nd4j", "commons-math"),
@@ -187,7 +211,8 @@ class BackendSelectorTest {
         assertSame(ejml, selection.backend());
         assertEquals(1, selection.loadFailures().size());
         assertTrue(selection.loadFailures().get(0).contains("org.example.Broken"), selection.loadFailures().toString());
-        assertTrue(notices.stream().anyMatch(n -> n.contains("org.example.Broken")), notices.toString());
+        assertTrue(notices.stream().anyMatch(n -> n instanceof SelectionNotice.ProviderFailed failed
+                && failed.failure().contains("org.example.Broken")), notices.toString());
     }
 
     @Test
@@ -218,6 +243,54 @@ class BackendSelectorTest {
         properties.put("nn.backend", "ejml");
         selector(ejml, nd4j).select();
         verify(nd4j, never()).availability();
+    }
+
+    @Test
+    void surveyListsEveryBackendWithItsAvailabilityPrecisionsAndLoadFailures() {
+        LinearAlgebra nd4j = backend("nd4j", 20, false);
+        LinearAlgebra ejml = backend("ejml", 30, true);
+        when(ejml.supportedPrecisions()).thenReturn(java.util.EnumSet.of(Precision.F32, Precision.F64));
+        ServiceConfigurationError broken = new ServiceConfigurationError("Provider org.example.Broken not found");
+        Survey survey = selector(nd4j, broken, ejml).survey();
+        assertEquals(List.of("ejml", "nd4j"), survey.names());
+        assertEquals(List.of(Precision.F64, Precision.F32), survey.backends().get(0).precisions());
+        BackendInfo unusable = survey.backends().get(1);
+        assertEquals("nd4j needs a native library that is missing", unusable.availability().reason());
+        assertEquals(List.of("ejml"), survey.usable().stream().map(BackendInfo::name).toList());
+        assertEquals(1, survey.loadFailures().size());
+        assertTrue(survey.loadFailures().get(0).contains("org.example.Broken"), survey.loadFailures().toString());
+    }
+
+    @Test
+    void selectingFromASurveyDoesNotLookAtTheClassPathAgain() {
+        BackendSelector selector = selector(backend("ejml", 30, true), backend("nd4j", 20, true));
+        Survey survey = selector.survey();
+        assertEquals(1, scans);
+        assertEquals("ejml", selector.select(survey).backend().name());
+        environment.put("NN_BACKEND", "nd4j");
+        assertEquals("nd4j", selector.select(survey).backend().name());
+        assertEquals(1, scans, "the survey is reused");
+    }
+
+    @Test
+    void aSurveyOfNamedBackendsAsksOnlyThoseInTheOrderGiven() {
+        LinearAlgebra ejml = backend("ejml", 30, true);
+        LinearAlgebra nd4j = backend("nd4j", 20, true);
+        LinearAlgebra commonsMath = backend("commons-math", 10, true);
+        Survey survey = selector(ejml, nd4j, commonsMath).survey(List.of("Commons-Math", "ejml"));
+        assertEquals(List.of("commons-math", "ejml"), survey.names());
+        verify(nd4j, never()).availability();
+        UnknownBackendException e = assertThrows(UnknownBackendException.class,
+                () -> selector(ejml, nd4j).survey(List.of("ejml", "numpy")));
+        assertEquals("numpy", e.name());
+        assertEquals(List.of("ejml", "nd4j"), e.available());
+    }
+
+    @Test
+    void byNameOfAnUnusableBackendSaysWhyAndIsNotAnUnknownName() {
+        UnusableBackendException e = assertThrows(UnusableBackendException.class,
+                () -> selector(backend("ejml", 30, true), backend("nd4j", 20, false)).byName("nd4j"));
+        assertEquals("the program", e.requestedBy());
     }
 
     @Test

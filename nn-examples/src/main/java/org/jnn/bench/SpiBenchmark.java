@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * Every SPI operation of a training step at the shapes of the seed's 784-200-200-10 network, per
+ * Every SPI operation of a training step at the shapes of the reference experiment's 784-200-200-10 network, per
  * backend, precision and batch size, plus a whole SGD step. Run with {@code ./nn jmh} (all of it) or,
  * for example, {@code ./nn jmh SpiBenchmark.gemm -p backend=ejml -p batch=64}.
  *
@@ -38,7 +38,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Djava.awt.headless=true"})
+@Fork(1)
 public class SpiBenchmark {
 
     @Param({"ejml", "nd4j", "commons-math"})

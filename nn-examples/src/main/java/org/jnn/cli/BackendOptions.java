@@ -2,31 +2,31 @@ package org.jnn.cli;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.jnn.api.BackendInfo;
 import org.jnn.api.BackendSelector;
 import org.jnn.api.Backends;
 import org.jnn.api.LinearAlgebra;
 import org.jnn.api.Precision;
 import org.jnn.api.Selection;
-import picocli.CommandLine.ITypeConverter;
+import org.jnn.api.SelectionNotice;
+import org.jnn.api.Survey;
+import org.jnn.api.UnknownBackendException;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.TypeConversionException;
 
-/** {@code --backend} and {@code --precision}: which linear-algebra backend does the arithmetic. */
+/**
+ * {@code --backend}: which linear-algebra backend does the arithmetic. nn-api's {@link BackendSelector}
+ * finds and chooses; this class only words its notices and errors for the command line.
+ */
 final class BackendOptions {
 
     @Option(names = "--backend", paramLabel = "NAME",
             description = "ejml, commons-math or nd4j (see `nn backends`). Default: -D" + BackendSelector.PROPERTY
                     + ", $" + BackendSelector.ENVIRONMENT_VARIABLE + ", else the usable backend of highest priority.")
     String backend;
-
-    @Option(names = "--precision", paramLabel = "f64|f32", converter = PrecisionConverter.class,
-            defaultValue = "f64", description = "Floating-point precision of the arithmetic. Default: ${DEFAULT-VALUE}.")
-    Precision precision = Precision.F64;
 
     /** A backend ready for use, and in words why it was taken. */
     record Chosen(LinearAlgebra backend, String reason) {
@@ -36,16 +36,20 @@ final class BackendOptions {
     }
 
     /**
-     * The backend asked for, else the default one, in the precision asked for. Notices of the
-     * selection (which backends were found) go to {@code notices}.
+     * The backend asked for, else the default one, in {@code precision}. Notices of the selection
+     * (which backends were found) go to {@code notices}.
      *
      * @throws UsageException for an unknown name or a precision the backend does not have
      */
-    Chosen choose(Consumer<String> notices) {
-        BackendSelector selector = selector(notices);
+    Chosen choose(Precision precision, Consumer<SelectionNotice> notices) {
+        BackendSelector selector = new BackendSelector(notices);
         Chosen chosen;
         if (backend != null) {
-            chosen = new Chosen(byName(selector, backend), "asked for with --backend");
+            try {
+                chosen = new Chosen(selector.byName(backend), "asked for with --backend");
+            } catch (UnknownBackendException e) {
+                throw new UsageException("--backend " + backend + ": " + unknown(e), e);
+            }
         } else {
             Selection selection = selector.select();
             chosen = new Chosen(selection.backend(), selection.reason());
@@ -53,41 +57,59 @@ final class BackendOptions {
         return new Chosen(inPrecision(chosen.backend(), precision), chosen.reason());
     }
 
-    /** The selector over the class path that reports to {@code notices} instead of System.err. */
-    static BackendSelector selector(Consumer<String> notices) {
-        return new BackendSelector(() -> ServiceLoader.load(LinearAlgebra.class, loader()).iterator(),
-                System::getProperty, System::getenv, notices);
-    }
-
-    /** A consumer that prints notices as "nn: ..." lines on {@code err}, or drops them. */
-    static Consumer<String> notices(PrintWriter err, boolean show) {
+    /** Prints notices as "nn: ..." lines on {@code err}, or drops them. */
+    static Consumer<SelectionNotice> notices(PrintWriter err, boolean show) {
         return notice -> {
             if (show) {
-                String text = notice.startsWith("found backends") && !notice.contains("--backend")
-                        ? notice.replace("Choose another with ", "Choose another with --backend NAME, ")
-                        : notice;
-                err.println("nn: " + text);
+                err.println("nn: " + describe(notice));
                 err.flush();
             }
         };
     }
 
-    /**
-     * The backend called {@code name}; an unknown name is the user's mistake, an unusable backend is not
-     * (BackendException, with the reason).
-     */
-    static LinearAlgebra byName(BackendSelector selector, String name) {
-        checkKnown(name);
-        return selector.byName(name);
+    private static String describe(SelectionNotice notice) {
+        if (notice instanceof SelectionNotice.SeveralUsable several) {
+            String others = several.found().stream().filter(b -> b != several.chosen())
+                    .map(b -> b.name() + (b.usable() ? "" : " (unusable here)")).collect(Collectors.joining(", "));
+            return "using " + several.chosen().name() + ", the usable backend of highest priority (also found: "
+                    + others + "). Choose another with --backend NAME, -D" + BackendSelector.PROPERTY + "=NAME or "
+                    + BackendSelector.ENVIRONMENT_VARIABLE + "=NAME.";
+        }
+        return notice.message();
     }
 
-    /** Rejects a name that no backend on the class path has, listing those it has. */
-    static void checkKnown(String name) {
-        List<String> names = names();
-        if (names.stream().noneMatch(n -> n.equalsIgnoreCase(name.trim()))) {
-            throw new UsageException("unknown backend '" + name + "'; "
-                    + (names.isEmpty() ? "there is no backend on the class path" : "the class path has " + String.join(", ", names)));
+    /** "unknown backend 'cuda'; the class path has ejml, nd4j, commons-math" */
+    static String unknown(UnknownBackendException e) {
+        String where = e.requestedBy().equals("the program") ? "" : " (from the " + e.requestedBy() + ")";
+        return "unknown backend '" + e.name() + "'" + where + "; " + (e.available().isEmpty()
+                ? "there is no backend on the class path"
+                : "the class path has " + String.join(", ", e.available()));
+    }
+
+    /**
+     * The backends called {@code names} in that order (only those are asked whether they work, so no
+     * other loads its native library), or every backend when {@code names} is null, that work here; each
+     * one that does not is passed to {@code skipped} with the reason.
+     *
+     * @throws UsageException for a name no backend has, naming {@code option}
+     */
+    static List<LinearAlgebra> usable(BackendSelector selector, String option, List<String> names,
+            BiConsumer<String, String> skipped) {
+        Survey survey;
+        try {
+            survey = names == null ? selector.survey() : selector.survey(names);
+        } catch (UnknownBackendException e) {
+            throw new UsageException(option + ": " + unknown(e), e);
         }
+        List<LinearAlgebra> usable = new ArrayList<>();
+        for (BackendInfo info : survey.backends()) {
+            if (info.usable()) {
+                usable.add(info.backend());
+            } else {
+                skipped.accept(info.name(), "cannot run here: " + info.availability().reason());
+            }
+        }
+        return usable;
     }
 
     /** The same backend computing in {@code precision}; a precision it lacks is the user's mistake. */
@@ -96,43 +118,6 @@ final class BackendOptions {
             return backend.withPrecision(precision);
         } catch (UnsupportedOperationException e) {
             throw new UsageException("--precision " + precision.id() + ": " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Names of the backends registered on the class path, without asking whether they work here
-     * (constructing a backend is cheap and loads no native code, by the SPI's contract).
-     */
-    static List<String> names() {
-        List<String> names = new ArrayList<>();
-        Iterator<LinearAlgebra> it = ServiceLoader.load(LinearAlgebra.class, loader()).iterator();
-        while (true) {
-            try {
-                if (!it.hasNext()) {
-                    break;
-                }
-                names.add(it.next().name());
-            } catch (ServiceConfigurationError | LinkageError e) {
-                // a provider that does not load is reported by the selector; here it is just not a name
-            }
-        }
-        return names;
-    }
-
-    private static ClassLoader loader() {
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        return loader != null ? loader : BackendOptions.class.getClassLoader();
-    }
-
-    /** Parses f64/f32 (also double/float). */
-    static final class PrecisionConverter implements ITypeConverter<Precision> {
-        @Override
-        public Precision convert(String value) {
-            try {
-                return Precision.fromId(value);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
         }
     }
 }

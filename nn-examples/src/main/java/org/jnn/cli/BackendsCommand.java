@@ -1,19 +1,20 @@
 package org.jnn.cli;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.jnn.api.BackendException;
 import org.jnn.api.BackendInfo;
 import org.jnn.api.BackendSelector;
 import org.jnn.api.Precision;
 import org.jnn.api.Selection;
+import org.jnn.api.Survey;
+import org.jnn.api.UnknownBackendException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code nn backends}: what is on the class path, what works here, and which one is the default. */
@@ -31,80 +32,78 @@ final class BackendsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--json", description = "End the output with one line holding the list as a JSON object.")
-    boolean json;
+    @Mixin
+    OutputOptions output = new OutputOptions();
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        List<String> notices = new ArrayList<>();
-        BackendSelector selector = BackendOptions.selector(notices::add);
-        List<BackendInfo> found = selector.list();
+        PrintWriter out = output.report(spec);
+        BackendSelector selector = new BackendSelector(notice -> { }); // everything is shown below
+        Survey survey = selector.survey();
         Selection selection = null;
         String noDefault = null;
         try {
-            selection = selector.select();
+            selection = selector.select(survey);
+        } catch (UnknownBackendException e) {
+            noDefault = BackendOptions.unknown(e);
         } catch (BackendException e) {
             noDefault = e.getMessage();
         }
         String chosen = selection == null ? null : selection.backend().name();
 
         Format.Table table = new Format.Table("backend", "priority", "precisions", "usable", "description");
-        for (BackendInfo info : found) {
+        for (BackendInfo info : survey.backends()) {
             table.row(info.name() + (info.name().equals(chosen) ? " *" : ""), info.priority(), precisions(info),
                     info.usable() ? "yes" : "no", info.description());
         }
-        if (found.isEmpty()) {
+        if (survey.backends().isEmpty()) {
             out.println("no backend on the class path");
         } else {
             out.print(table.render());
         }
-        for (BackendInfo info : found) {
-            if (!info.usable()) {
+        for (BackendInfo info : survey.backends()) {
+            if (!info.usable() && !output.quiet) {
                 out.println(info.name() + " cannot run here: " + info.availability().reason());
             }
         }
-        List<String> failures = selector.loadFailures();
-        for (String failure : failures) {
+        for (String failure : survey.loadFailures()) {
             out.println("a backend provider failed to load: " + failure);
         }
         out.println();
         if (selection != null) {
             out.println("default: " + chosen + " (* above), chosen as " + selection.reason());
-            out.println("choose another with --backend NAME, -D" + BackendSelector.PROPERTY + "=NAME or "
-                    + BackendSelector.ENVIRONMENT_VARIABLE + "=NAME");
+            if (!output.quiet) {
+                out.println("choose another with --backend NAME, -D" + BackendSelector.PROPERTY + "=NAME or "
+                        + BackendSelector.ENVIRONMENT_VARIABLE + "=NAME");
+            }
         } else {
             out.println("no default: " + noDefault);
         }
         out.flush();
 
-        if (json) {
-            Map<String, Object> summary = new LinkedHashMap<>();
-            List<Map<String, Object>> backends = new ArrayList<>();
-            for (BackendInfo info : found) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("name", info.name());
-                m.put("description", info.description());
-                m.put("priority", info.priority());
-                m.put("precisions", info.backend().supportedPrecisions().stream().map(Precision::id).sorted().toList());
-                m.put("usable", info.usable());
-                m.put("reason", info.usable() ? null : info.availability().reason());
-                backends.add(m);
-            }
-            summary.put("backends", backends);
-            summary.put("default", chosen);
-            summary.put("default_reason", selection == null ? noDefault : selection.reason());
-            summary.put("load_failures", failures);
-            OutputOptions.printJsonLine(out, summary);
-        }
+        output.printJson(spec, new Summary(survey.backends().stream().map(Backend::of).toList(), chosen,
+                selection == null ? noDefault : selection.reason(), survey.loadFailures()));
         return selection == null ? ErrorHandler.FAILURE : ErrorHandler.OK;
     }
 
-    private static String precisions(BackendInfo info) {
-        try {
-            return String.join(",", info.backend().supportedPrecisions().stream().map(Precision::id).sorted().toList());
-        } catch (RuntimeException | LinkageError e) {
-            return "?";
+    /** What {@code --json} prints. */
+    record Summary(List<Backend> backends, @JsonProperty("default") String defaultBackend, String defaultReason,
+            List<String> loadFailures) {
+    }
+
+    /** One backend found; {@code reason} says why it cannot run here (null when it can). */
+    record Backend(String name, String description, int priority, List<String> precisions, boolean usable,
+            String reason) {
+
+        static Backend of(BackendInfo info) {
+            return new Backend(info.name(), info.description(), info.priority(),
+                    info.precisions().stream().map(Precision::id).toList(), info.usable(),
+                    info.usable() ? null : info.availability().reason());
         }
+    }
+
+    private static String precisions(BackendInfo info) {
+        return info.precisions().isEmpty() ? "?" : info.precisions().stream().map(Precision::id)
+                .collect(Collectors.joining(","));
     }
 }

@@ -2,13 +2,10 @@ package org.jnn.cli;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
-import org.jnn.api.BackendInfo;
 import org.jnn.api.BackendSelector;
 import org.jnn.api.LinearAlgebra;
 import org.jnn.api.Precision;
@@ -24,14 +21,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code nn bench}: training throughput of every backend, batch size and precision on the seed's
- * network, in one table.
+ * {@code nn bench}: training throughput of every backend, batch size and precision on the reference
+ * experiment's network, in one table.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Measures how fast every backend trains the seed's network (784-200-200-10) on MNIST.",
-            "For each backend, batch size and precision: a warm-up run (so the JIT and the native libraries "
-                    + "are ready), then a timed run of a fixed number of samples from the same initial weights, "
+            "Measures how fast every backend trains the reference experiment's network (784-200-200-10) on MNIST.",
+            "For each backend, batch size and precision, in a JVM of its own: a warm-up run (so the JIT and the "
+                    + "native libraries are ready), then a timed run of a fixed number of samples from the same initial weights, "
                     + "then the test accuracy it reached. GFLOP/s counts the multiply-adds of the forward pass, "
                     + "the weight and input gradients and the update (1.28 MFLOP a sample at batch 1, 0.89 at 64).",
             ""})
@@ -54,7 +51,7 @@ final class BenchCommand implements Callable<Integer> {
     List<Integer> batches;
 
     @Option(names = "--precisions", split = ",", paramLabel = "f64,f32", hideParamSyntax = true,
-            converter = BackendOptions.PrecisionConverter.class, defaultValue = "f64,f32",
+            converter = PrecisionOption.Converter.class, defaultValue = "f64,f32",
             description = "Precisions, each where the backend offers it. Default: ${DEFAULT-VALUE}.")
     List<Precision> precisions;
 
@@ -65,7 +62,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--epochs", paramLabel = "N",
             description = "Instead of --samples: N full passes over the 60,000 training images, so the "
-                    + "accuracy column compares with the seed's (3 epochs: 97%% at batch 1).")
+                    + "accuracy column compares with the reference experiment's (3 epochs: 97.5%% at batch 1).")
     Integer epochs;
 
     @Option(names = "--warmup", paramLabel = "N", defaultValue = "5000",
@@ -73,33 +70,46 @@ final class BenchCommand implements Callable<Integer> {
     int warmup;
 
     @Option(names = "--lr", paramLabel = "RATE",
-            description = "Learning rate. Default: 0.01 at batch size 1 (the seed's), 0.1 at larger batches.")
+            description = "Learning rate. Default: 0.01 at batch size 1 (the reference experiment's), 0.1 at larger batches.")
     Double learningRate;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
+    @Option(names = "--in-process",
+            description = "Run every configuration in this JVM: quicker, but then the peak RSS is left out, since a "
+                    + "process's resident memory never shrinks back. Default: each configuration in a JVM of its own, "
+                    + "so that its peak RSS is its own.")
+    boolean inProcess;
+
     @Mixin
     OutputOptions output = new OutputOptions();
 
-    /** One timed run. */
-    record Row(String backend, int batch, Precision precision, long samples, double seconds, double gflops,
-            Evaluation test, long peakHeapBytes, long peakResidentBytes) {
+    /**
+     * One timed run, as the table and {@code --json} show it.
+     *
+     * @param peakRssBytes the most resident memory of a JVM that ran only this configuration (JVM, data,
+     *     warm-up and timed run); -1 when configurations shared a JVM or the system does not tell
+     */
+    record Row(String backend, int batch, String precision, long samples, double trainSeconds,
+            double samplesPerSecond, double gflops, double testAccuracy, double testLoss, long peakHeapBytes,
+            long peakRssBytes) {
+    }
 
-        double samplesPerSecond() {
-            return samples / seconds;
-        }
+    /** What {@code --json} prints. */
+    record Summary(String dataset, int[] layers, long samplesPerRun, int warmupSamples, int processors, String java,
+            List<Row> results) {
     }
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = output.report(spec);
         PrintWriter err = spec.commandLine().getErr();
         validate();
         List<LinearAlgebra> backends = backends(err);
         DataOptions.LoadedData loaded = data.load(null, err);
         if (loaded.featureCount() != LAYERS[0] || loaded.classCount() != LAYERS[LAYERS.length - 1]) {
-            throw new UsageException("bench runs the seed's 784-200-200-10 network, but " + loaded.displayName()
+            throw new UsageException("bench runs the reference experiment's 784-200-200-10 network, but " + loaded.displayName()
                     + " has " + loaded.featureCount() + " inputs and " + loaded.classCount() + " classes");
         }
         LabelledImages all = loaded.train();
@@ -114,71 +124,65 @@ final class BenchCommand implements Callable<Integer> {
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
             out.flush();
         }
-        List<Row> rows = new ArrayList<>();
+        List<LinearAlgebra> configured = new ArrayList<>();
         for (LinearAlgebra base : backends) {
             for (Precision precision : precisions) {
-                if (!base.supportedPrecisions().contains(precision)) {
-                    if (!output.quiet) {
-                        out.println("skipping " + base.name() + " " + precision.id() + ": it computes only in "
-                                + base.supportedPrecisions().stream().map(Precision::id).toList());
-                    }
-                    continue;
+                if (base.supportedPrecisions().contains(precision)) {
+                    configured.add(base.withPrecision(precision));
+                } else if (!output.quiet) {
+                    out.println("skipping " + base.name() + " " + precision.id() + ": it computes only in "
+                            + base.supportedPrecisions().stream().map(Precision::id).toList());
                 }
-                LinearAlgebra backend = base.withPrecision(precision);
-                for (int batch : batches) {
-                    Row row = run(backend, batch, warmupSet, timedSet, passes, loaded.test());
-                    rows.add(row);
-                    if (!output.quiet) {
-                        out.printf(Locale.ROOT, "  %-12s batch %3d  %s  %,9.0f samples/s  %6.2f GFLOP/s  test accuracy %s%n",
-                                row.backend(), row.batch(), row.precision().id(), row.samplesPerSecond(), row.gflops(),
-                                Format.percent(row.test().accuracy()));
-                        out.flush();
-                    }
+            }
+        }
+        // In one JVM the resident peak is this process's alone only if it runs one configuration.
+        boolean ownProcess = configured.size() * batches.size() == 1;
+        List<Row> rows = new ArrayList<>();
+        for (LinearAlgebra backend : configured) {
+            for (int batch : batches) {
+                Row row = inProcess ? run(backend, batch, warmupSet, timedSet, passes, loaded.test(), ownProcess)
+                        : runInOwnJvm(backend, batch, err);
+                rows.add(row);
+                if (!output.quiet) {
+                    out.printf(Locale.ROOT, "  %-12s batch %3d  %s  %,9.0f samples/s  %6.2f GFLOP/s  test accuracy %s%n",
+                            row.backend(), row.batch(), row.precision(), row.samplesPerSecond(), row.gflops(),
+                            Format.percent(row.testAccuracy()));
+                    out.flush();
                 }
             }
         }
         printTable(out, rows);
-        output.printJson(out, summary(loaded, timedSet.size() * (long) passes, rows));
+        output.printJson(spec, new Summary(loaded.id(), LAYERS, timedSet.size() * (long) passes, warmup,
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), rows));
         return ErrorHandler.OK;
     }
 
+    /** The library checks the training settings (each on its own, to name the option); the rest is bench's own. */
     private void validate() {
+        if (learningRate != null) {
+            TrainingSettings.checkLearningRate("--lr", learningRate);
+        }
+        for (int batch : batches) {
+            TrainingSettings.checkBatchSize("--batches", batch);
+        }
+        if (epochs != null) {
+            TrainingSettings.checkEpochs("--epochs", epochs);
+        }
         if (samples < 1) {
             throw new UsageException("--samples must be at least 1, got " + samples);
         }
         if (warmup < 0) {
             throw new UsageException("--warmup must be 0 or more, got " + warmup);
         }
-        if (epochs != null && epochs < 1) {
-            throw new UsageException("--epochs must be at least 1, got " + epochs);
-        }
-        if (learningRate != null && (!(learningRate > 0) || !Double.isFinite(learningRate))) {
-            throw new UsageException("--lr must be a number greater than 0, got " + learningRate);
-        }
-        for (int batch : batches) {
-            if (batch < 1) {
-                throw new UsageException("--batches: every batch size must be at least 1, got " + batch);
-            }
-        }
     }
 
     private List<LinearAlgebra> backends(PrintWriter err) {
-        BackendSelector selector = BackendOptions.selector(BackendOptions.notices(err, !output.quiet));
-        if (backendNames != null) {
-            List<LinearAlgebra> chosen = new ArrayList<>();
-            for (String name : backendNames) {
-                chosen.add(BackendOptions.byName(selector, name.trim())); // rejects unknown names first
+        BackendSelector selector = new BackendSelector(BackendOptions.notices(err, !output.quiet));
+        List<LinearAlgebra> usable = BackendOptions.usable(selector, "--backends", backendNames, (name, reason) -> {
+            if (!output.quiet) {
+                err.println("skipping " + name + ": " + reason);
             }
-            return chosen;
-        }
-        List<LinearAlgebra> usable = new ArrayList<>();
-        for (BackendInfo info : selector.list()) {
-            if (info.usable()) {
-                usable.add(info.backend());
-            } else if (!output.quiet) {
-                err.println("skipping " + info.name() + ": " + info.availability().reason());
-            }
-        }
+        });
         if (usable.isEmpty()) {
             throw new UsageException("no usable backend to measure; see `nn backends`");
         }
@@ -186,7 +190,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private Row run(LinearAlgebra backend, int batch, LabelledImages warmupSet, LabelledImages timedSet, int passes,
-            LabelledImages test) {
+            LabelledImages test, boolean ownProcess) {
         double rate = learningRate != null ? learningRate : batch == 1 ? 0.01 : 0.1;
         if (warmupSet.size() > 0) {
             Network warm = Network.create(backend, seed, LAYERS);
@@ -201,8 +205,28 @@ final class BenchCommand implements Callable<Integer> {
         long trained = results.stream().mapToLong(EpochResult::samples).sum();
         Evaluation evaluation = network.evaluate(test);
         double gflops = trained * flopsPerSample(LAYERS, batch) / seconds / 1e9;
-        return new Row(backend.name(), batch, backend.precision(), trained, seconds, gflops, evaluation,
-                memory.peakHeapBytes(), memory.peakResidentBytes());
+        return new Row(backend.name(), batch, backend.precision().id(), trained, seconds, trained / seconds, gflops,
+                evaluation.accuracy(), evaluation.loss(), memory.peakHeapBytes(),
+                ownProcess ? PeakMemory.processPeakResidentBytes() : -1);
+    }
+
+    /** One configuration measured by {@code nn bench --in-process} in a JVM of its own. */
+    private Row runInOwnJvm(LinearAlgebra backend, int batch, PrintWriter err) throws Exception {
+        List<String> arguments = new ArrayList<>(List.of("bench", "--in-process", "--quiet", "--json",
+                "--backends", backend.name(), "--precisions", backend.precision().id(),
+                "--batches", Integer.toString(batch), "--warmup", Integer.toString(warmup), "--seed", Long.toString(seed)));
+        arguments.addAll(epochs != null ? List.of("--epochs", epochs.toString()) : List.of("--samples", Integer.toString(samples)));
+        if (learningRate != null) {
+            arguments.addAll(List.of("--lr", learningRate.toString()));
+        }
+        if (data.dataset != null) {
+            arguments.addAll(List.of("--dataset", data.dataset));
+        }
+        if (data.dataDir != null) {
+            arguments.addAll(List.of("--data-dir", data.dataDir.toString()));
+        }
+        Summary child = Json.MAPPER.readValue(SeparateJvm.run(arguments, err), Summary.class);
+        return child.results().get(0);
     }
 
     /**
@@ -233,47 +257,22 @@ final class BenchCommand implements Callable<Integer> {
         Format.Table table = new Format.Table("backend", "batch", "precision", "samples/s", "GFLOP/s",
                 "test accuracy", "peak heap", "peak RSS");
         for (Row row : rows) {
-            table.row(row.backend(), Integer.toString(row.batch()), row.precision().id(),
+            table.row(row.backend(), Integer.toString(row.batch()), row.precision(),
                     String.format(Locale.ROOT, "%,.0f", row.samplesPerSecond()),
-                    String.format(Locale.ROOT, "%.2f", row.gflops()), Format.percent(row.test().accuracy()),
-                    mebibytes(row.peakHeapBytes()), mebibytes(row.peakResidentBytes()));
+                    String.format(Locale.ROOT, "%.2f", row.gflops()), Format.percent(row.testAccuracy()),
+                    mebibytes(row.peakHeapBytes()), mebibytes(row.peakRssBytes()));
         }
         if (!output.quiet) {
             out.println();
         }
         out.print(table.render());
+        out.println(inProcess ? "(peak heap: during the timed run; peak RSS: left out, as the configurations shared one JVM)"
+                : "(peak heap: during the timed run; peak RSS: the most resident memory of a JVM that ran only that "
+                        + "configuration, its data and warm-up included)");
         out.flush();
     }
 
     private static String mebibytes(long bytes) {
         return bytes < 0 ? "n/a" : String.format(Locale.ROOT, "%,d MiB", bytes >> 20);
-    }
-
-    private Map<String, Object> summary(DataOptions.LoadedData loaded, long samplesPerRun, List<Row> rows) {
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("dataset", loaded.id());
-        summary.put("layers", TrainCommand.toList(LAYERS));
-        summary.put("samples_per_run", samplesPerRun);
-        summary.put("warmup_samples", warmup);
-        summary.put("processors", Runtime.getRuntime().availableProcessors());
-        summary.put("java", System.getProperty("java.version"));
-        List<Map<String, Object>> results = new ArrayList<>();
-        for (Row row : rows) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("backend", row.backend());
-            m.put("batch", row.batch());
-            m.put("precision", row.precision().id());
-            m.put("samples", row.samples());
-            m.put("train_seconds", row.seconds());
-            m.put("samples_per_second", Format.jsonNumber(row.samplesPerSecond()));
-            m.put("gflops", Format.jsonNumber(row.gflops()));
-            m.put("test_accuracy", row.test().accuracy());
-            m.put("test_loss", row.test().loss());
-            m.put("peak_heap_bytes", row.peakHeapBytes());
-            m.put("peak_rss_bytes", row.peakResidentBytes());
-            results.add(m);
-        }
-        summary.put("results", results);
-        return summary;
     }
 }

@@ -34,7 +34,7 @@ import org.jfree.data.xy.XYDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
-/** The pictures: training curves and confusion matrices as PNG files, drawn with JFreeChart, headless. */
+/** The pictures: training curves and confusion matrices as PNG files, drawn with JFreeChart (no display needed). */
 final class Charts {
 
     static final String TRAINING_CURVES = "training-curves.png";
@@ -49,10 +49,6 @@ final class Charts {
     private static final ItemLabelPosition BELOW = new ItemLabelPosition(ItemLabelAnchor.OUTSIDE6, TextAnchor.TOP_CENTER);
     private static final Font TICKS = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
     private static final Font SUBTITLE = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
-
-    static {
-        System.setProperty("java.awt.headless", "true");
-    }
 
     private Charts() {
     }

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.jnn.api.BackendInfo;
 import org.jnn.api.BackendSelector;
 import org.jnn.api.LinearAlgebra;
 import org.jnn.api.Precision;
@@ -48,10 +47,8 @@ final class CompareCommand implements Callable<Integer> {
                     + "highest priority first.")
     List<String> backendNames;
 
-    @Option(names = "--precision", paramLabel = "f64|f32", converter = BackendOptions.PrecisionConverter.class,
-            defaultValue = "f64", description = "Floating-point precision; backends without it are skipped. "
-                    + "Default: ${DEFAULT-VALUE}.")
-    Precision precision = Precision.F64;
+    @Mixin
+    PrecisionOption precisionOption = new PrecisionOption();
 
     @Mixin
     OutputOptions output = new OutputOptions();
@@ -59,36 +56,29 @@ final class CompareCommand implements Callable<Integer> {
     /** One backend's outcome. */
     record Row(String backend, String precision, TrainingRun.Result result, double maxAbsoluteDifference,
             double maxRelativeDifference) {
+
+        Result json() {
+            return new Result(backend, precision, result.test().accuracy(), result.test().loss(), result.trainSeconds(),
+                    result.samplesPerSecond(), maxAbsoluteDifference, maxRelativeDifference, result.history());
+        }
     }
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = output.report(spec);
         PrintWriter err = spec.commandLine().getErr();
-        training.validate();
-        BackendSelector selector = BackendOptions.selector(BackendOptions.notices(err, !output.quiet));
-        List<LinearAlgebra> candidates = new ArrayList<>();
+        TrainingOptions options = training.options();
+        Precision precision = precisionOption.precision;
         Map<String, String> skipped = new LinkedHashMap<>();
-        if (backendNames != null) {
-            for (String name : backendNames) {
-                BackendOptions.checkKnown(name); // unknown names are the user's mistake, before any work
-            }
-        }
-        for (BackendInfo info : selector.list()) {
-            if (backendNames != null && backendNames.stream().noneMatch(n -> n.trim().equalsIgnoreCase(info.name()))) {
-                continue;
-            }
-            if (!info.usable()) {
-                skipped.put(info.name(), "cannot run here: " + info.availability().reason());
-            } else if (!info.backend().supportedPrecisions().contains(precision)) {
-                skipped.put(info.name(), "computes only in " + info.backend().supportedPrecisions().stream()
-                        .map(Precision::id).toList() + ", not " + precision.id());
+        BackendSelector selector = new BackendSelector(BackendOptions.notices(err, !output.quiet));
+        List<LinearAlgebra> candidates = new ArrayList<>();
+        for (LinearAlgebra backend : BackendOptions.usable(selector, "--backends", backendNames, skipped::put)) {
+            if (backend.supportedPrecisions().contains(precision)) {
+                candidates.add(backend.withPrecision(precision));
             } else {
-                candidates.add(info.backend().withPrecision(precision));
+                skipped.put(backend.name(), "computes only in " + backend.supportedPrecisions().stream()
+                        .map(Precision::id).sorted().toList() + ", not " + precision.id());
             }
-        }
-        if (backendNames != null) {
-            candidates.sort(java.util.Comparator.comparingInt(b -> indexOf(backendNames, b.name())));
         }
         if (candidates.isEmpty()) {
             throw new UsageException("no backend to compare" + (skipped.isEmpty() ? "" : ": " + skipped));
@@ -97,7 +87,6 @@ final class CompareCommand implements Callable<Integer> {
         DataOptions.LoadedData loaded = data.load(null, err);
         int[] layers = training.layersFor(loaded);
         LabelledImages trainSet = loaded.trainingSamples(training.limit);
-        TrainingOptions options = training.options();
         int width = candidates.stream().mapToInt(b -> b.name().length()).max().orElse(0);
         if (!output.quiet) {
             out.printf(Locale.ROOT, "comparing %s on %s (%d training, %d test samples), learning rate %s, batch size %d, "
@@ -121,6 +110,11 @@ final class CompareCommand implements Callable<Integer> {
                 reference = parameters;
             }
             rows.add(new Row(backend.name(), backend.precision().id(), result, difference[0], difference[1]));
+            String chance = Warnings.chance(result.test(), options.learningRate());
+            if (chance != null) {
+                err.println(backend.name() + ": " + chance);
+                err.flush();
+            }
         }
 
         String first = rows.get(0).backend();
@@ -140,45 +134,26 @@ final class CompareCommand implements Callable<Integer> {
                 + "'s after training; relative to the larger of the two values)");
         out.flush();
 
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("dataset", loaded.id());
-        summary.put("layers", TrainCommand.toList(layers));
-        summary.put("learning_rate", options.learningRate());
-        summary.put("batch", options.batchSize());
-        summary.put("epochs", options.epochs());
-        summary.put("seed", options.seed());
-        summary.put("train_samples", trainSet.size());
-        summary.put("precision", precision.id());
-        summary.put("reference", first);
-        List<Map<String, Object>> results = new ArrayList<>();
-        for (Row row : rows) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("backend", row.backend());
-            m.put("precision", row.precision());
-            m.put("test_accuracy", row.result().test().accuracy());
-            m.put("test_loss", row.result().test().loss());
-            m.put("train_seconds", row.result().trainSeconds());
-            m.put("samples_per_second", Format.jsonNumber(row.result().samplesPerSecond()));
-            m.put("max_abs_weight_difference", row.maxAbsoluteDifference());
-            m.put("max_rel_weight_difference", row.maxRelativeDifference());
-            m.put("history", TrainCommand.history(row.result().history()));
-            results.add(m);
-        }
-        summary.put("results", results);
-        List<Map<String, String>> skips = new ArrayList<>();
-        skipped.forEach((name, reason) -> skips.add(Map.of("backend", name, "reason", reason)));
-        summary.put("skipped", skips);
-        output.printJson(out, summary);
+        output.printJson(spec, new Summary(loaded.id(), layers, options.learningRate(), options.batchSize(),
+                options.epochs(), options.seed(), trainSet.size(), precision.id(), first,
+                rows.stream().map(Row::json).toList(),
+                skipped.entrySet().stream().map(e -> new Skipped(e.getKey(), e.getValue())).toList()));
         return ErrorHandler.OK;
     }
 
-    private static int indexOf(List<String> names, String name) {
-        for (int i = 0; i < names.size(); i++) {
-            if (names.get(i).trim().equalsIgnoreCase(name)) {
-                return i;
-            }
-        }
-        return names.size();
+    /** What {@code --json} prints. */
+    record Summary(String dataset, int[] layers, double learningRate, int batch, int epochs, long seed,
+            int trainSamples, String precision, String reference, List<Result> results, List<Skipped> skipped) {
+    }
+
+    /** One backend's outcome in {@code --json}. */
+    record Result(String backend, String precision, double testAccuracy, double testLoss, double trainSeconds,
+            double samplesPerSecond, double maxAbsWeightDifference, double maxRelWeightDifference,
+            List<TrainingRun.EpochStats> history) {
+    }
+
+    /** A backend left out, and why. */
+    record Skipped(String backend, String reason) {
     }
 
     /**

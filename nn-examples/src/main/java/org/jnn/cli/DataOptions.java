@@ -9,16 +9,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.IntStream;
 import org.jnn.mnist.DataDirectory;
-import org.jnn.mnist.DataSource;
 import org.jnn.mnist.DatasetFetcher;
 import org.jnn.mnist.DatasetKind;
 import org.jnn.mnist.DatasetSplits;
+import org.jnn.mnist.FetchProgress;
 import org.jnn.mnist.IdxData;
 import org.jnn.mnist.IdxFormatException;
 import org.jnn.mnist.IdxReader;
 import org.jnn.mnist.LabelledImages;
 import org.jnn.mnist.Mnist;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code --dataset} and {@code --data-dir}: which data, and where the standard data sets are cached. */
 final class DataOptions {
@@ -39,20 +42,34 @@ final class DataOptions {
                     + "-D" + DataDirectory.PROPERTY + ", $" + DataDirectory.ENVIRONMENT + " or ~/.cache/jnn/datasets.")
     Path dataDir;
 
-    /** The data set named by {@code --dataset}, else by {@code fallback} (a model's metadata), else MNIST. */
+    /** The command these options are part of: for its {@code --quiet} and the program's progress output. */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
+    /**
+     * The data set named by {@code --dataset}, else by {@code fallback} (a model's metadata), else MNIST;
+     * a fetch shows its notes on {@code log} and a download bar, unless the command runs {@code --quiet}.
+     */
     LoadedData load(String fallback, PrintWriter log) throws IOException {
         String name = dataset != null ? dataset : fallback != null ? fallback : DEFAULT_DATASET;
-        return load(name, dataDir, log);
+        return load(name, dataDir, fetchProgress(log));
     }
 
-    static LoadedData load(String name, Path dataDir, PrintWriter log) throws IOException {
+    /** Nothing under {@code --quiet}; else notes on {@code log} and bars where the program draws them. */
+    FetchProgress fetchProgress(PrintWriter log) {
+        OptionSpec quiet = command == null ? null : command.findOption("--quiet");
+        if (quiet != null && Boolean.TRUE.equals(quiet.getValue())) {
+            return FetchProgress.NONE;
+        }
+        ProgressOutput bars = command != null && command.root().userObject() instanceof NnCommand nn
+                ? nn.progressOutput() : ProgressOutput.lines(log);
+        return new FetchProgressBar(bars, log, FetchProgressBar.DELAY);
+    }
+
+    static LoadedData load(String name, Path dataDir, FetchProgress progress) throws IOException {
         DatasetKind kind = kindOf(name);
         if (kind != null) {
-            DatasetFetcher fetcher = new DatasetFetcher(DataSource::defaults, line -> {
-                log.println(line);
-                log.flush();
-            });
-            DatasetSplits splits = Mnist.load(kind, DataDirectory.root(dataDir), fetcher);
+            DatasetSplits splits = Mnist.load(kind, DataDirectory.root(dataDir), new DatasetFetcher(progress));
             return new LoadedData(kind.id(), kind.displayName(), splits.train(), splits.test(), kind.classNames());
         }
         Path folder = Path.of(name);

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import org.jnn.api.BackendException;
+import org.jnn.api.UnknownBackendException;
 import org.jnn.core.ModelFormatException;
 import org.jnn.core.TrainingDivergedException;
 import org.jnn.mnist.DatasetUnavailableException;
@@ -24,10 +25,10 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * <ul>
  *   <li>{@value #USAGE}: the user asked for something wrong (a picocli parameter error, a
  *       {@link UsageException}, an unknown backend, a model file that is corrupt or does not exist):
- *       the message, then the usage of the command.
+ *       the one line that says what is wrong, then where to read more ({@code see: ./nn help train}).
  *   <li>{@value #FAILURE}: something that is not the user's fault (the data set cannot be fetched,
- *       training diverged, a backend's native library does not load, an I/O error): the message only,
- *       and the stack trace with {@code --verbose}.
+ *       training diverged, a backend's native library does not load, an I/O error, the memory ran out):
+ *       the message only, and the stack trace with {@code --verbose}.
  * </ul>
  */
 final class ErrorHandler implements IExecutionExceptionHandler, IParameterExceptionHandler {
@@ -39,13 +40,11 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
     @Override
     public int handleParseException(ParameterException ex, String[] args) {
         CommandLine cmd = ex.getCommandLine();
-        PrintWriter err = cmd.getErr();
-        err.println(cmd.getColorScheme().errorText(cmd.getCommandSpec().qualifiedName() + ": " + ex.getMessage()));
-        UnmatchedArgumentException.printSuggestions(ex, err);
-        err.println();
-        cmd.usage(err, cmd.getColorScheme());
-        err.flush();
-        return USAGE;
+        String message = ex.getMessage();
+        if (ex instanceof UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
+            message += "; did you mean " + String.join(" or ", unmatched.getSuggestions()) + "?";
+        }
+        return mistake(cmd, message, isVerbose(cmd) ? ex : null);
     }
 
     @Override
@@ -56,20 +55,56 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
         boolean verbose = isVerbose(cmd);
         String userMistake = userMistake(ex);
         if (userMistake != null) {
-            err.println(cmd.getColorScheme().errorText(name + ": " + userMistake));
-            if (verbose) {
-                ex.printStackTrace(err);
-            }
-            err.println();
-            cmd.usage(err, cmd.getColorScheme());
-            err.flush();
-            return USAGE;
+            return mistake(cmd, userMistake, verbose ? ex : null);
         }
         err.println(cmd.getColorScheme().errorText(name + ": " + failure(ex)));
         if (verbose) {
             ex.printStackTrace(err);
         } else if (!isExpectedFailure(ex)) {
             err.println("(run with --verbose to see where this happened)");
+        }
+        err.flush();
+        return FAILURE;
+    }
+
+    /** What was wrong, in one line, and where to read about the command: no wall of usage text. */
+    private static int mistake(CommandLine cmd, String message, Throwable trace) {
+        PrintWriter err = cmd.getErr();
+        cmd.getOut().flush();
+        err.println(cmd.getColorScheme().errorText(cmd.getCommandSpec().qualifiedName() + ": " + message));
+        if (trace != null) {
+            trace.printStackTrace(err);
+        }
+        err.println("see: " + helpFor(cmd));
+        err.flush();
+        return USAGE;
+    }
+
+    /** {@code ./nn help train}, or {@code ./nn --help} for the command line itself. */
+    static String helpFor(CommandLine cmd) {
+        CommandLine parent = cmd.getParent();
+        return parent == null ? "./" + cmd.getCommandName() + " --help"
+                : "./" + parent.getCommandName() + " help " + cmd.getCommandName();
+    }
+
+    /**
+     * Running out of memory is nobody's mistake but has a remedy: say how much was in use, the most
+     * Java may take here, and how to give it more. The stack trace only with {@code --verbose}.
+     */
+    static int outOfMemory(OutOfMemoryError error, CommandLine cmd) {
+        Runtime runtime = Runtime.getRuntime();
+        long mebibyte = 1 << 20;
+        long used = (runtime.totalMemory() - runtime.freeMemory()) / mebibyte;
+        long max = runtime.maxMemory() / mebibyte;
+        long more = Math.max(2, (2 * max + 1023) / 1024); // gibibytes: twice as much, rounded up
+        PrintWriter err = cmd.getErr();
+        cmd.getOut().flush();
+        err.println(cmd.getColorScheme().errorText(cmd.getCommandSpec().qualifiedName() + ": out of memory ("
+                + error.getMessage() + "): " + used + " MiB of the Java heap in use, and Java may take at most "
+                + max + " MiB here. Give it more with NN_JAVA_OPTS=-Xmx" + more + "g, or ask for less (smaller "
+                + "--layers or --batch)."));
+        if (isVerbose(cmd)) {
+            error.printStackTrace(err);
         }
         err.flush();
         return FAILURE;
@@ -89,8 +124,8 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
         if (ex instanceof FileNotFoundException) {
             return "file not found: " + ex.getMessage();
         }
-        if (ex instanceof BackendException && String.valueOf(ex.getMessage()).startsWith("unknown backend")) {
-            return ex.getMessage();
+        if (ex instanceof UnknownBackendException e) {
+            return BackendOptions.unknown(e);
         }
         return null;
     }

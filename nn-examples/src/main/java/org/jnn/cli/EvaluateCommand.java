@@ -4,10 +4,8 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jnn.core.Evaluation;
 import org.jnn.core.Network;
@@ -39,6 +37,9 @@ final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     BackendOptions backendOptions = new BackendOptions();
 
+    @Mixin
+    PrecisionOption precision = new PrecisionOption();
+
     @Option(names = "--plot", paramLabel = "DIR", description = "Write the confusion matrix as a PNG file into DIR.")
     Path plot;
 
@@ -47,11 +48,11 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = output.report(spec);
         PrintWriter err = spec.commandLine().getErr();
         Path plotDir = plot == null ? null : Charts.prepareDirectory(plot);
         SavedModel saved = Models.load(model, "");
-        BackendOptions.Chosen chosen = backendOptions.choose(BackendOptions.notices(err, !output.quiet));
+        BackendOptions.Chosen chosen = backendOptions.choose(precision.precision, BackendOptions.notices(err, !output.quiet));
 
         String trainedOn = saved.metadata().get(Models.DATASET);
         if (data.dataset == null && trainedOn != null && DataOptions.kindOf(trainedOn) == null
@@ -61,6 +62,11 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         DataOptions.LoadedData loaded = data.load(trainedOn, err);
         Models.checkFits(saved, model, loaded);
+        String otherData = Warnings.otherData(model, trainedOn, loaded.id());
+        if (otherData != null) {
+            err.println(otherData);
+            err.flush();
+        }
         Network network = saved.toNetwork(chosen.backend());
         Evaluation evaluation = network.evaluate(loaded.test());
 
@@ -87,29 +93,22 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         out.flush();
 
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("model", model.toString());
-        summary.put("dataset", loaded.id());
-        summary.put("backend", chosen.backend().name());
-        summary.put("precision", chosen.backend().precision().id());
-        summary.put("layers", TrainCommand.toList(Models.layerSizes(saved)));
-        summary.put("test_samples", evaluation.samples());
-        summary.put("test_accuracy", evaluation.accuracy());
-        summary.put("test_loss", evaluation.loss());
-        summary.put("class_names", loaded.classNames());
-        List<int[]> confusion = List.of(evaluation.confusionMatrix());
-        summary.put("confusion_matrix", confusion.stream().map(TrainCommand::toList).toList());
-        List<Double> precision = new ArrayList<>();
-        List<Double> recall = new ArrayList<>();
+        List<Double> precisions = new ArrayList<>();
+        List<Double> recalls = new ArrayList<>();
         for (int c = 0; c < evaluation.classCount(); c++) {
-            precision.add(Format.jsonNumber(evaluation.precision(c)));
-            recall.add(Format.jsonNumber(evaluation.recall(c)));
+            precisions.add(evaluation.precision(c));
+            recalls.add(evaluation.recall(c));
         }
-        summary.put("precision_per_class", precision);
-        summary.put("recall_per_class", recall);
-        summary.put("plot", plotFile);
-        output.printJson(out, summary);
+        output.printJson(spec, new Summary(model.toString(), loaded.id(), chosen.backend().name(),
+                chosen.backend().precision().id(), Models.layerSizes(saved), evaluation.samples(), evaluation.accuracy(),
+                evaluation.loss(), loaded.classNames(), evaluation.confusionMatrix(), precisions, recalls, plotFile));
         return ErrorHandler.OK;
+    }
+
+    /** What {@code --json} prints; a class never predicted has no precision (null). */
+    record Summary(String model, String dataset, String backend, String precision, int[] layers, int testSamples,
+            double testAccuracy, double testLoss, List<String> classNames, int[][] confusionMatrix,
+            List<Double> precisionPerClass, List<Double> recallPerClass, String plot) {
     }
 
     /** Rows are the actual classes, columns the predicted ones. */

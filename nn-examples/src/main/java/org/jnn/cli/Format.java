@@ -46,11 +46,6 @@ final class Format {
         return d == 0 ? "0" : String.format(Locale.ROOT, "%.2g", d);
     }
 
-    /** NaN and infinities become null, since JSON has no numbers for them. */
-    static Double jsonNumber(double value) {
-        return Double.isFinite(value) ? value : null;
-    }
-
     /** A plain-text table: a header row, a rule, then the rows; numeric-looking cells aligned right. */
     static final class Table {
         private final List<String[]> rows = new ArrayList<>();

@@ -6,7 +6,6 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jnn.core.ModelFile;
@@ -18,7 +17,6 @@ final class Models {
     static final String DATASET = "dataset";
     static final String BACKEND = "backend";
     static final String PRECISION = "precision";
-    static final String LAYERS = "layers";
     static final String LEARNING_RATE = "learning_rate";
     static final String BATCH = "batch";
     static final String EPOCHS = "epochs";
@@ -144,14 +142,16 @@ final class Models {
         }
     }
 
-    /** The metadata {@code nn train} stores with a model. */
+    /**
+     * The metadata {@code nn train} stores with a model: how it was trained and how well it did. The layer
+     * sizes are the file format's own entry ({@link ModelFile}), so they are not repeated here.
+     */
     static Map<String, String> metadata(String dataset, String backend, String precision, int[] layers,
             double learningRate, int batch, int epochs, long seed, int trainSamples, double accuracy, double loss) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put(DATASET, dataset);
         m.put(BACKEND, backend);
         m.put(PRECISION, precision);
-        m.put(LAYERS, TrainingSettings.join(layers));
         m.put(LEARNING_RATE, Double.toString(learningRate));
         m.put(BATCH, Integer.toString(batch));
         m.put(EPOCHS, Integer.toString(epochs));
@@ -160,9 +160,5 @@ final class Models {
         m.put(TEST_ACCURACY, Double.toString(accuracy));
         m.put(TEST_LOSS, Double.toString(loss));
         return m;
-    }
-
-    static String sizes(int[] sizes) {
-        return Arrays.toString(sizes);
     }
 }

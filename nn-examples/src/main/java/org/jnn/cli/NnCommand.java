@@ -8,6 +8,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,6 +17,7 @@ import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.RunLast;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
@@ -23,8 +25,8 @@ import picocli.CommandLine.Spec;
  * The {@code nn} command: train, evaluate and use multilayer perceptrons on MNIST and Fashion-MNIST
  * with any linear-algebra backend on the class path.
  *
- * <p>Exit status: 0 on success, 2 for a mistake in the arguments (the message and the usage are
- * printed), 1 for a failure that is not the user's fault (the message; the stack trace with
+ * <p>Exit status: 0 on success, 2 for a mistake in the arguments (the line that says what is wrong, and
+ * which help to read), 1 for a failure that is not the user's fault (the message; the stack trace with
  * {@code --verbose}).
  */
 @Command(name = "nn",
@@ -41,12 +43,13 @@ import picocli.CommandLine.Spec;
             CompareCommand.class,
             BenchCommand.class,
             BackendsCommand.class,
+            JmhCommand.class,
             HelpCommand.class},
         commandListHeading = "%nCommands:%n",
         footerHeading = "%nExamples:%n",
         footer = {
             "  nn train",
-            "      the seed's 784-200-200-10 network on MNIST, 3 epochs: about 97.5%% correct",
+            "      the reference experiment: 784-200-200-10 on MNIST, SGD lr 0.01, batch 1, 3 epochs: about 97.5%% correct",
             "  nn train --limit 5000 --epochs 1",
             "      a quick run on the first 5000 training images",
             "  nn train --dataset fashion --save fashion.safetensors --plot plots",
@@ -58,6 +61,8 @@ import picocli.CommandLine.Spec;
             "      training speed of every backend at batch 1 and 64, f64 and f32",
             "  nn backends",
             "      which backends there are, and which one is the default",
+            "  nn jmh SpiBenchmark.gemm -p batch=64",
+            "      JMH micro-benchmarks of the backend operations (nn jmh -h: JMH's options)",
             "",
             "Exit status: 0 success, 1 failure (e.g. the data cannot be fetched), 2 wrong arguments."})
 public final class NnCommand implements Runnable {
@@ -73,6 +78,7 @@ public final class NnCommand implements Runnable {
     private ProgressOutput progressOutput;
 
     public static void main(String[] args) {
+        // The one place: charts and pictures are drawn into images, never on a screen (no window, no dock icon).
         System.setProperty("java.awt.headless", "true");
         // Java 17 writes System.out/err in the platform charset, which is ASCII in a C locale; say what we mean.
         PrintStream stderr = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
@@ -80,7 +86,7 @@ public final class NnCommand implements Runnable {
         PrintWriter out = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out),
                 StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8), true);
-        CommandLine cmd = commandLine(out, err, ProgressOutput.console(stderr));
+        CommandLine cmd = commandLine(out, err, ProgressOutput.stderr(stderr, err));
         int status = cmd.execute(args);
         out.flush();
         err.flush();
@@ -88,12 +94,12 @@ public final class NnCommand implements Runnable {
     }
 
     /**
-     * The command line writing to {@code out} and {@code err}, progress bars included (plain ASCII),
+     * The command line writing to {@code out} and {@code err}, progress bars included (each as one plain line),
      * as tests and embedding programs use it: {@code commandLine(out, err).execute(args)} returns the
      * exit status.
      */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-        return commandLine(out, err, ProgressOutput.writer(err));
+        return commandLine(out, err, ProgressOutput.lines(err));
     }
 
     static CommandLine commandLine(PrintWriter out, PrintWriter err, ProgressOutput progress) {
@@ -106,6 +112,18 @@ public final class NnCommand implements Runnable {
         cmd.setExecutionExceptionHandler(handler);
         cmd.setParameterExceptionHandler(handler);
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        cmd.setExecutionStrategy(parseResult -> {
+            try {
+                return new RunLast().execute(parseResult);
+            } catch (OutOfMemoryError e) {
+                List<CommandLine> commands = parseResult.asCommandLineList();
+                return ErrorHandler.outOfMemory(e, commands.get(commands.size() - 1));
+            }
+        });
+        // jmh hands everything to JMH, whose options (-v, -h, -p ...) are not ours to parse.
+        CommandLine jmh = cmd.getSubcommands().get("jmh");
+        jmh.setUnmatchedOptionsArePositionalParams(true);
+        jmh.getCommandSpec().remove(jmh.getCommandSpec().findOption("--verbose"));
         return cmd;
     }
 

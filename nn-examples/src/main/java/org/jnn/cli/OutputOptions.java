@@ -1,31 +1,31 @@
 package org.jnn.cli;
 
-import com.fasterxml.jackson.jr.ob.JSON;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.Map;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
-/** {@code --quiet} and {@code --json}. */
+/** {@code --quiet} and {@code --json}, the same on every command. */
 final class OutputOptions {
 
     @Option(names = {"-q", "--quiet"},
-            description = "Only the result: no progress bars, per-epoch lines or tables.")
+            description = "Only the result: no progress bars, per-epoch lines, tables or notices.")
     boolean quiet;
 
     @Option(names = "--json",
-            description = "End the output with one line holding the result as a JSON object.")
+            description = "Write the result to stdout as one JSON object (one line), and everything else to stderr.")
     boolean json;
 
-    /** Prints {@code summary} as one JSON line if {@code --json} was given. */
-    void printJson(PrintWriter out, Map<String, ?> summary) throws IOException {
-        if (json) {
-            printJsonLine(out, summary);
-        }
+    /** Where the report for people goes: stdout, or stderr when stdout carries the JSON document. */
+    PrintWriter report(CommandSpec spec) {
+        return json ? spec.commandLine().getErr() : spec.commandLine().getOut();
     }
 
-    static void printJsonLine(PrintWriter out, Map<String, ?> summary) throws IOException {
-        out.println(JSON.std.asString(summary));
-        out.flush();
+    /** Prints {@code summary} (a record) as one line of JSON on stdout, if {@code --json} was given: all stdout holds. */
+    void printJson(CommandSpec spec, Object summary) {
+        if (json) {
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(Json.write(summary));
+            out.flush();
+        }
     }
 }

@@ -8,36 +8,27 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The most memory a stretch of work used: the Java heap (the sum of each heap pool's peak) and, on
- * Linux, the process's resident set (which also counts native buffers such as ND4J's).
+ * The most memory a stretch of work used: the Java heap (the sum of each heap pool's peak since
+ * {@link #start()}), and, on Linux, the most resident memory of the whole process so far (which also
+ * counts native buffers such as ND4J's). The resident peak cannot be reset for a stretch of work: the
+ * JVM keeps the heap it once touched, so after one run the next starts from the first one's size.
+ * That is why {@code nn bench} runs each configuration in a JVM of its own.
  */
 final class PeakMemory {
 
     private static final Path STATUS = Path.of("/proc/self/status");
-    private static final Path CLEAR_REFS = Path.of("/proc/self/clear_refs");
 
-    private final boolean residentReset;
-
-    private PeakMemory(boolean residentReset) {
-        this.residentReset = residentReset;
+    private PeakMemory() {
     }
 
-    /** Resets the peaks and starts measuring. */
+    /** Resets the heap pools' peaks and starts measuring. */
     static PeakMemory start() {
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP) {
                 pool.resetPeakUsage();
             }
         }
-        boolean reset;
-        try {
-            // "5" resets the kernel's high-water mark of the resident set (VmHWM) to the current size.
-            Files.writeString(CLEAR_REFS, "5");
-            reset = true;
-        } catch (IOException | UnsupportedOperationException | SecurityException e) {
-            reset = false;
-        }
-        return new PeakMemory(reset);
+        return new PeakMemory();
     }
 
     /** Sum over the heap pools of their peak use since {@link #start()}. */
@@ -51,11 +42,8 @@ final class PeakMemory {
         return sum;
     }
 
-    /** The peak resident set since {@link #start()}, or -1 where the system does not tell. */
-    long peakResidentBytes() {
-        if (!residentReset) {
-            return -1;
-        }
+    /** The process's peak resident set since it started (Linux's VmHWM), or -1 where the system does not tell. */
+    static long processPeakResidentBytes() {
         try {
             for (String line : Files.readAllLines(STATUS)) {
                 if (line.startsWith("VmHWM:")) {

@@ -1,20 +1,20 @@
 package org.jnn.cli;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import org.jnn.core.Network;
 import org.jnn.core.Prediction;
 import org.jnn.core.SavedModel;
 import org.jnn.mnist.DatasetKind;
+import org.jnn.mnist.MnistImage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,6 +26,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
             "Classifies pictures with a saved model: the class and the probabilities.",
+            "A picture that cannot be read (missing, not an image, blank) is named on stderr with the reason; the "
+                    + "others are still classified, and the exit status is then 1.",
             "Each picture (PNG, JPEG, GIF or BMP, any size, dark ink on "
                     + "light paper or the other way round) is converted as MNIST's images were made: grey, "
                     + "bright ink on black, the ink scaled into a 20×20 box and centred by its centre of mass "
@@ -46,23 +48,21 @@ final class PredictCommand implements Callable<Integer> {
     @Mixin
     BackendOptions backendOptions = new BackendOptions();
 
+    @Mixin
+    PrecisionOption precision = new PrecisionOption();
+
     @Option(names = "--save-input", paramLabel = "DIR",
             description = "Also write the 28×28 image the network sees, as DIR/<name>-28x28.png.")
     Path saveInput;
 
-    @Option(names = "--json", description = "End the output with one line holding the predictions as a JSON object.")
-    boolean json;
+    @Mixin
+    OutputOptions output = new OutputOptions();
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = output.report(spec);
         PrintWriter err = spec.commandLine().getErr();
         SavedModel saved = Models.load(model, "--model ");
-        for (Path image : images) {
-            if (!Files.isRegularFile(image)) {
-                throw new UsageException(image + ": " + (Files.exists(image) ? "not a file" : "no such image file"));
-            }
-        }
         int[] sizes = Models.layerSizes(saved);
         int pixels = MnistImage.SIZE * MnistImage.SIZE;
         if (sizes[0] != pixels) {
@@ -71,16 +71,21 @@ final class PredictCommand implements Callable<Integer> {
                     + "(its layers are " + TrainingSettings.join(sizes) + ")");
         }
         List<String> classNames = classNames(saved, sizes[sizes.length - 1]);
-        BackendOptions.Chosen chosen = backendOptions.choose(BackendOptions.notices(err, true));
+        BackendOptions.Chosen chosen = backendOptions.choose(precision.precision, BackendOptions.notices(err, !output.quiet));
         Network network = saved.toNetwork(chosen.backend());
 
-        List<Map<String, Object>> results = new ArrayList<>();
+        List<Result> results = new ArrayList<>();
+        List<Failure> failures = new ArrayList<>();
         for (Path image : images) {
             double[] input;
             try {
-                input = MnistImage.read(image);
+                input = read(image);
             } catch (IOException | IllegalArgumentException e) {
-                throw new UsageException(e.getMessage(), e); // MnistImage's messages start with the file
+                // One bad picture must not cost the others their predictions.
+                failures.add(new Failure(image.toString(), e.getMessage()));
+                err.println(spec.qualifiedName() + ": " + e.getMessage());
+                err.flush();
+                continue;
             }
             if (saveInput != null) {
                 MnistImage.write(input, saveInput.resolve(baseName(image) + "-28x28.png"));
@@ -88,33 +93,55 @@ final class PredictCommand implements Callable<Integer> {
             Prediction p = network.predict(input);
             out.printf(Locale.ROOT, "%s: %s (probability %.3f)%n", image, label(p.label(), classNames),
                     p.probability(p.label()));
-            StringBuilder line = new StringBuilder(" ");
-            for (int c = 0; c < p.probabilities().length; c++) {
-                line.append(String.format(Locale.ROOT, " %s %.3f", classNames.get(c), p.probability(c)));
+            if (!output.quiet) {
+                StringBuilder line = new StringBuilder(" ");
+                for (int c = 0; c < p.probabilities().length; c++) {
+                    line.append(String.format(Locale.ROOT, " %s %.3f", classNames.get(c), p.probability(c)));
+                }
+                out.println(line);
             }
-            out.println(line);
-            Map<String, Object> result = new LinkedHashMap<>();
-            result.put("file", image.toString());
-            result.put("class", p.label());
-            result.put("class_name", classNames.get(p.label()));
-            result.put("probability", p.probability(p.label()));
-            List<Double> probabilities = new ArrayList<>();
-            for (double v : p.probabilities()) {
-                probabilities.add(v);
-            }
-            result.put("probabilities", probabilities);
-            results.add(result);
+            results.add(new Result(image.toString(), p.label(), classNames.get(p.label()), p.probability(p.label()),
+                    p.probabilities()));
         }
         out.flush();
-        if (json) {
-            Map<String, Object> summary = new LinkedHashMap<>();
-            summary.put("model", model.toString());
-            summary.put("backend", chosen.backend().name());
-            summary.put("class_names", classNames);
-            summary.put("predictions", results);
-            OutputOptions.printJsonLine(out, summary);
+        if (!failures.isEmpty()) {
+            err.printf(Locale.ROOT, "%s: %d of %d pictures could not be classified (named above)%n", spec.qualifiedName(),
+                    failures.size(), images.size());
+            err.flush();
         }
-        return ErrorHandler.OK;
+        output.printJson(spec, new Summary(model.toString(), chosen.backend().name(), classNames, results, failures));
+        return failures.isEmpty() ? ErrorHandler.OK : ErrorHandler.FAILURE;
+    }
+
+    /**
+     * The picture in MNIST's form. The message of either exception starts with the file: no such file,
+     * not a file, unreadable, not an image, blank.
+     */
+    private static double[] read(Path image) throws IOException {
+        if (!Files.exists(image)) {
+            throw new IOException(image + ": no such file");
+        }
+        if (!Files.isRegularFile(image)) {
+            throw new IOException(image + ": not a file");
+        }
+        if (!Files.isReadable(image)) {
+            throw new IOException(image + ": permission denied");
+        }
+        return MnistImage.read(image);
+    }
+
+    /** What {@code --json} prints: a prediction for every picture that could be read, the reason for each other. */
+    record Summary(String model, String backend, List<String> classNames, List<Result> predictions,
+            List<Failure> failures) {
+    }
+
+    /** A picture that could not be classified, and why. */
+    record Failure(String file, String reason) {
+    }
+
+    /** One picture's prediction: the most probable class, and the probability of every class. */
+    record Result(String file, @JsonProperty("class") int label, String className, double probability,
+            double[] probabilities) {
     }
 
     /** Names from the data set the model was trained on (Fashion-MNIST's clothes), else the numbers. */

@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import me.tongfei.progressbar.ProgressBar;
 import org.jnn.api.LinearAlgebra;
 import org.jnn.core.Dataset;
 import org.jnn.core.EpochResult;
@@ -62,7 +61,7 @@ final class TrainingRun {
         private final List<EpochStats> history = new ArrayList<>();
         private Evaluation lastEvaluation;
 
-        private ProgressBar bar;
+        private ProgressOutput.Bar bar;
         private long chunk;
         private long pending;
         private double lossSum;

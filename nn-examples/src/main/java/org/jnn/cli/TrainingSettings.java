@@ -2,13 +2,14 @@ package org.jnn.cli;
 
 import java.util.Arrays;
 import java.util.stream.Collectors;
+import org.jnn.core.Parameters;
 import org.jnn.core.TrainingOptions;
 import picocli.CommandLine.Option;
 
 /** The network and how to train it: layers, learning rate, batch size, epochs, seed, sample limit. */
 final class TrainingSettings {
 
-    /** Hidden layers of the seed's network, used when {@code --layers} is not given. */
+    /** Hidden layers of the reference experiment's network, used when {@code --layers} is not given. */
     static final int[] DEFAULT_HIDDEN = {200, 200};
 
     @Option(names = "--layers", split = ",", paramLabel = "N,N,...", hideParamSyntax = true,
@@ -21,7 +22,7 @@ final class TrainingSettings {
     double learningRate;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "1",
-            description = "Samples per gradient step. Default: ${DEFAULT-VALUE}, as in the seed write-up.")
+            description = "Samples per gradient step. Default: ${DEFAULT-VALUE}, as in the reference experiment.")
     int batch;
 
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "3",
@@ -37,33 +38,47 @@ final class TrainingSettings {
             description = "Train on the first N training samples only (quick runs). Default: all.")
     Integer limit;
 
-    /** Checks what can be checked without the data. */
-    void validate() {
-        if (epochs < 1) {
-            throw new UsageException("--epochs must be at least 1, got " + epochs);
-        }
-        if (batch < 1) {
-            throw new UsageException("--batch must be at least 1, got " + batch);
-        }
-        if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
-            throw new UsageException("--lr must be a number greater than 0, got " + learningRate);
+    /**
+     * The settings as the library's objects, made before any data is loaded: the library checks every
+     * value, and a wrong one is reported at once as a usage mistake naming its option.
+     */
+    TrainingOptions options() {
+        checkLearningRate("--lr", learningRate);
+        checkBatchSize("--batch", batch);
+        checkEpochs("--epochs", epochs);
+        if (layers != null) {
+            // Parameters holds the rule for layer sizes. Making them costs what the network will cost
+            // anyway, and sizes too large for the memory show now, before the data are read.
+            UsageException.checkedByLibrary("--layers " + join(layers), () -> Parameters.heInitialized(layers, seed));
         }
         if (limit != null && limit < 1) {
             throw new UsageException("--limit must be at least 1, got " + limit);
         }
-        if (layers != null) {
-            if (layers.length < 2) {
-                throw new UsageException("--layers needs at least two sizes (inputs and classes), got " + join(layers));
-            }
-            for (int size : layers) {
-                if (size < 1) {
-                    throw new UsageException("--layers " + join(layers) + ": every size must be at least 1, got " + size);
-                }
-            }
-        }
+        return new TrainingOptions(learningRate, batch, epochs, seed);
     }
 
-    /** The layer sizes for {@code data}: as given, checked against the data, or the seed's network fitted to them. */
+    // Each value goes to the library on its own (the others at the reference experiment's values), so
+    // that the library's message is tied to the option the user wrote.
+
+    static void checkLearningRate(String option, double value) {
+        TrainingOptions reference = TrainingOptions.REFERENCE_EXPERIMENT;
+        UsageException.checkedByLibrary(option + " " + value, () -> new TrainingOptions(value, reference.batchSize(),
+                reference.epochs(), reference.seed()));
+    }
+
+    static void checkBatchSize(String option, int value) {
+        TrainingOptions reference = TrainingOptions.REFERENCE_EXPERIMENT;
+        UsageException.checkedByLibrary(option + " " + value, () -> new TrainingOptions(reference.learningRate(), value,
+                reference.epochs(), reference.seed()));
+    }
+
+    static void checkEpochs(String option, int value) {
+        TrainingOptions reference = TrainingOptions.REFERENCE_EXPERIMENT;
+        UsageException.checkedByLibrary(option + " " + value, () -> new TrainingOptions(reference.learningRate(),
+                reference.batchSize(), value, reference.seed()));
+    }
+
+    /** The layer sizes for {@code data}: as given, checked against the data, or the reference experiment's network fitted to them. */
     int[] layersFor(DataOptions.LoadedData data) {
         int inputs = data.featureCount();
         int classes = data.classCount();
@@ -84,10 +99,6 @@ final class TrainingSettings {
                     + " but " + data.displayName() + " has " + classes + " classes; end it with " + classes);
         }
         return layers.clone();
-    }
-
-    TrainingOptions options() {
-        return new TrainingOptions(learningRate, batch, epochs, seed);
     }
 
     static String join(int[] sizes) {

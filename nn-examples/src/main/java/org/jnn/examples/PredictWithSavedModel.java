@@ -3,7 +3,6 @@ package org.jnn.examples;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.jnn.api.Backends;
-import org.jnn.cli.MnistImage;
 import org.jnn.core.ModelFile;
 import org.jnn.core.Network;
 import org.jnn.core.Prediction;
@@ -11,16 +10,20 @@ import org.jnn.core.SavedModel;
 import org.jnn.mnist.DatasetKind;
 import org.jnn.mnist.LabelledImages;
 import org.jnn.mnist.Mnist;
+import org.jnn.mnist.MnistImage;
 
 /**
- * Loads a saved model and classifies pictures with it. Arguments: the model file (default
- * mnist.safetensors, as TrainMnist writes it), then picture files; without pictures, the first ten
- * MNIST test images.
+ * Loads a saved model and classifies pictures with it. Arguments: the model file (TrainMnist prints
+ * where it saved one), then picture files; without pictures, the first ten MNIST test images.
  */
 public final class PredictWithSavedModel {
 
     public static void main(String[] args) throws IOException {
-        SavedModel model = ModelFile.load(Path.of(args.length > 0 ? args[0] : "mnist.safetensors"));
+        if (args.length == 0) {
+            System.err.println("usage: PredictWithSavedModel MODEL-FILE [PICTURE...]  (TrainMnist saves a model)");
+            System.exit(2);
+        }
+        SavedModel model = ModelFile.load(Path.of(args[0]));
         Network network = model.toNetwork(Backends.select()); // any backend, whichever one saved it
         System.out.println("model " + model.parameters() + ", " + model.metadata());
 

@@ -2,6 +2,7 @@ package org.jnn.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -26,7 +27,7 @@ class BenchCommandTest {
     }
 
     @Test
-    void flopsPerSampleMatchTheCountsOfTheSeedsNetwork() {
+    void flopsPerSampleMatchTheCountsOfTheReferenceNetwork() {
         // 784·200 + 200·200 + 200·10 = 198,800 multiply-adds for the forward pass and as many for the weight
         // gradient; 42,000 for the input gradients of the upper two layers; 199,210 parameters to update.
         double perSample = 2 * 198_800 + 2 * 198_800 + 2 * 42_000;
@@ -40,11 +41,11 @@ class BenchCommandTest {
     @Test
     void measuresEveryBackendBatchAndOfferedPrecision() throws Exception {
         CliRun bench = CliRun.of("bench", "--dataset", data.toString(), "--samples", "100", "--warmup", "20",
-                "--batches", "1,8", "--json");
+                "--batches", "1,8", "--in-process", "--json");
         assertEquals(0, bench.status(), bench::toString);
-        assertTrue(bench.out().contains("samples/s") && bench.out().contains("GFLOP/s")
-                && bench.out().contains("peak heap"), bench::toString);
-        assertTrue(bench.out().contains("skipping commons-math f32"), bench::toString);
+        assertTrue(bench.err().contains("samples/s") && bench.err().contains("GFLOP/s")
+                && bench.err().contains("peak heap"), bench::toString);
+        assertTrue(bench.err().contains("skipping commons-math f32"), bench::toString);
 
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> results = (List<Map<String, Object>>) bench.json().get("results");
@@ -55,6 +56,7 @@ class BenchCommandTest {
             assertTrue(((Number) r.get("samples_per_second")).doubleValue() > 0, r::toString);
             assertTrue(((Number) r.get("gflops")).doubleValue() > 0, r::toString);
             assertTrue(((Number) r.get("peak_heap_bytes")).longValue() > 0, r::toString);
+            assertEquals(-1, ((Number) r.get("peak_rss_bytes")).longValue(), "ten runs shared a JVM: " + r);
             double accuracy = ((Number) r.get("test_accuracy")).doubleValue();
             assertTrue(accuracy >= 0 && accuracy <= 1, r::toString);
         }
@@ -65,7 +67,7 @@ class BenchCommandTest {
     @Test
     void theSameSeedGivesTheSameAccuracyOnEveryBackend() throws Exception {
         CliRun bench = CliRun.of("bench", "--dataset", data.toString(), "--samples", "200", "--warmup", "0",
-                "--batches", "4", "--precisions", "f64", "--quiet", "--json");
+                "--batches", "4", "--precisions", "f64", "--in-process", "--quiet", "--json");
         assertEquals(0, bench.status(), bench::toString);
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> results = (List<Map<String, Object>>) bench.json().get("results");
@@ -73,6 +75,23 @@ class BenchCommandTest {
         Set<Object> accuracies = new HashSet<>();
         results.forEach(r -> accuracies.add(r.get("test_accuracy")));
         assertEquals(1, accuracies.size(), "bench trains the same network on each: " + results);
+    }
+
+    @Test
+    void eachConfigurationsPeakResidentMemoryIsItsOwn() throws Exception {
+        // nd4j's native libraries make its JVM larger than commons-math's; were the two measured in one
+        // process, one after the other, commons-math's peak could not be below nd4j's
+        CliRun bench = CliRun.of("bench", "--dataset", data.toString(), "--backends", "nd4j,commons-math",
+                "--samples", "40", "--warmup", "0", "--batches", "4", "--precisions", "f64", "--json");
+        assertEquals(0, bench.status(), bench::toString);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> results = (List<Map<String, Object>>) bench.json().get("results");
+        assertEquals(List.of("nd4j", "commons-math"), results.stream().map(r -> r.get("backend")).toList());
+        long nd4j = ((Number) results.get(0).get("peak_rss_bytes")).longValue();
+        long commonsMath = ((Number) results.get(1).get("peak_rss_bytes")).longValue();
+        assumeTrue(nd4j > 0, "this system does not tell the peak resident memory");
+        assertTrue(commonsMath > 0 && commonsMath < nd4j, "commons-math " + commonsMath + ", nd4j " + nd4j);
+        assertTrue(bench.err().contains("a JVM that ran only that configuration"), bench::toString);
     }
 
     @Test

@@ -1,5 +1,8 @@
 package org.jnn.cli;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
@@ -22,13 +25,13 @@ record CliRun(int status, String out, String err) {
         return out.lines().toList();
     }
 
-    /** The last line of stdout parsed as a JSON object. */
+    /** Stdout parsed as one JSON object; fails if stdout holds anything else (with --json it must not). */
     Map<String, Object> json() {
-        List<String> lines = outLines();
         try {
-            return com.fasterxml.jackson.jr.ob.JSON.std.mapFrom(lines.get(lines.size() - 1));
-        } catch (java.io.IOException e) {
-            throw new AssertionError("the last line of stdout is not JSON: " + lines.get(lines.size() - 1), e);
+            return Json.MAPPER.readerFor(new TypeReference<Map<String, Object>>() { })
+                    .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readValue(out);
+        } catch (IOException e) {
+            throw new AssertionError("stdout is not one JSON document:\n" + out, e);
         }
     }
 

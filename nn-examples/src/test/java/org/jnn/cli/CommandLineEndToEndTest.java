@@ -37,9 +37,9 @@ class CommandLineEndToEndTest {
                 "--save", model.toString(), "--plot", plots.toString(), "--json");
         assertEquals(0, train.status(), train::toString);
 
-        // per-epoch lines on stdout, progress bars on stderr, the JSON summary last
-        assertTrue(train.out().contains("epoch 1/4  loss "), train::toString);
-        assertTrue(train.out().contains("epoch 4/4  loss "), train::toString);
+        // with --json, the per-epoch lines and progress bars go to stderr, and stdout is the JSON summary
+        assertTrue(train.err().contains("epoch 1/4  loss "), train::toString);
+        assertTrue(train.err().contains("epoch 4/4  loss "), train::toString);
         assertTrue(train.err().contains("epoch 1/4") && train.err().contains("100%"), train::toString);
         Map<String, Object> summary = train.json();
         assertEquals("ejml", summary.get("backend"));
@@ -51,8 +51,13 @@ class CommandLineEndToEndTest {
         }
         double accuracy = ((Number) summary.get("test_accuracy")).doubleValue();
         assertTrue(accuracy >= 0.9, "the shapes are easy; accuracy " + accuracy);
+        assertFalse(train.err().contains("chance level"), train::toString);
 
         assertTrue(Files.size(model) > 784 * 200 * 8, "model file");
+        Map<String, String> metadata = org.jnn.core.ModelFile.load(model).metadata();
+        assertFalse(metadata.containsKey("layers"), "the layer sizes are the format's own entry: " + metadata);
+        assertEquals("784,200,200,10", metadata.get(org.jnn.core.ModelFile.LAYER_SIZES_KEY), metadata::toString);
+        assertEquals("ejml", metadata.get("backend"), metadata::toString);
         for (String png : List.of(Charts.TRAINING_CURVES, Charts.CONFUSION_MATRIX)) {
             BufferedImage image = ImageIO.read(plots.resolve(png).toFile());
             assertNotNull(image, png);
@@ -62,12 +67,20 @@ class CommandLineEndToEndTest {
         // evaluate: the data set comes from the model's metadata; same backend, same numbers
         CliRun evaluate = CliRun.of("evaluate", model.toString(), "--backend", "ejml", "--json");
         assertEquals(0, evaluate.status(), evaluate::toString);
-        assertTrue(evaluate.out().contains("confusion matrix"), evaluate::toString);
-        assertTrue(evaluate.out().contains("precision") && evaluate.out().contains("recall"), evaluate::toString);
+        assertTrue(evaluate.err().contains("confusion matrix"), evaluate::toString);
+        assertTrue(evaluate.err().contains("precision") && evaluate.err().contains("recall"), evaluate::toString);
         Map<String, Object> evaluation = evaluate.json();
         assertEquals(accuracy, ((Number) evaluation.get("test_accuracy")).doubleValue());
         assertEquals(100, ((Number) evaluation.get("test_samples")).intValue());
         assertEquals(10, ((List<?>) evaluation.get("confusion_matrix")).size());
+        assertFalse(evaluate.err().contains("warning"), "evaluated on its own data:\n" + evaluate);
+
+        // on other data than it was trained on: said, with both
+        Path other = SyntheticShapes.writeDataset(work.resolve("other-shapes"), 3, 3, 99);
+        CliRun elsewhere = CliRun.of("evaluate", model.toString(), "--dataset", other.toString(), "--backend", "ejml");
+        assertEquals(0, elsewhere.status(), elsewhere::toString);
+        assertTrue(elsewhere.err().contains("warning: " + model + " was trained on " + data
+                + " but is evaluated here on " + other), elsewhere::toString);
 
         // predict: large drawings, dark on white, are converted to MNIST's form and recognised
         List<String> args = new ArrayList<>(List.of("predict", "--model", model.toString(), "--json"));
@@ -91,6 +104,55 @@ class CommandLineEndToEndTest {
             }
         }
         assertTrue(correct >= 8, "recognised " + correct + " of 10 drawings:\n" + predict.out());
+    }
+
+    @Test
+    void withJsonStdoutIsExactlyOneJsonDocumentForEveryCommand() throws Exception {
+        Path model = work.resolve("json/model.safetensors");
+        Path png = SyntheticShapes.writePng(Files.createDirectories(work.resolve("json")).resolve("ring.png"), 0, 60, 60, 5);
+        String dataset = data.toString();
+        List<List<String>> commands = List.of(
+                List.of("train", "--dataset", dataset, "--backend", "ejml", "--epochs", "1", "--layers", "784,16,10",
+                        "--save", model.toString(), "--json"),
+                List.of("evaluate", model.toString(), "--json"),
+                List.of("predict", "--model", model.toString(), png.toString(), "--json"),
+                List.of("compare", "--dataset", dataset, "--epochs", "1", "--layers", "784,16,10", "--limit", "50",
+                        "--json"),
+                List.of("bench", "--dataset", dataset, "--backends", "ejml", "--batches", "4", "--precisions", "f64",
+                        "--samples", "40", "--warmup", "0", "--json"),
+                List.of("backends", "--json"));
+        for (List<String> args : commands) {
+            CliRun run = CliRun.of(args.toArray(String[]::new));
+            assertEquals(0, run.status(), run::toString);
+            assertEquals(1, run.outLines().size(), () -> "stdout holds only the JSON document: " + run);
+            assertFalse(run.json().isEmpty(), run::toString);
+            assertFalse(run.err().isBlank(), () -> "the report for people went to stderr: " + run);
+        }
+    }
+
+    @Test
+    void progressOffATerminalIsALinePerEpochWithoutRedrawsOrColour() {
+        CliRun run = CliRun.of("train", "--dataset", data.toString(), "--backend", "ejml", "--epochs", "3",
+                "--layers", "784,16,10");
+        assertEquals(0, run.status(), run::toString);
+        assertFalse(run.err().contains("\r"), "no carriage-return redraws:\n" + run);
+        assertFalse(run.err().contains("\u001b"), "no colour codes:\n" + run);
+        for (int epoch = 1; epoch <= 3; epoch++) {
+            String task = "epoch " + epoch + "/3 ";
+            assertEquals(1, run.err().lines().filter(l -> l.startsWith(task)).count(), task + "\n" + run);
+        }
+    }
+
+    @Test
+    void aRunThatEndsAtChanceLevelSaysSoAndSuggestsASmallerLearningRate() {
+        CliRun run = CliRun.of("train", "--dataset", data.toString(), "--backend", "ejml", "--epochs", "2",
+                "--layers", "784,32,10", "--lr", "1", "--quiet", "--json");
+        assertEquals(0, run.status(), run::toString);
+        double accuracy = ((Number) run.json().get("test_accuracy")).doubleValue();
+        assertTrue(accuracy < 0.125, "this learning rate wrecks the network: " + accuracy);
+        assertTrue(run.err().contains("is chance level (always answering the most common class gives 10.00%)"),
+                run::toString);
+        assertTrue(run.err().contains("try a smaller one, e.g. --lr 0.1 (this run: 1.0)"), run::toString);
     }
 
     @Test
@@ -118,7 +180,7 @@ class CommandLineEndToEndTest {
                 "--limit", "100", "--json");
         assertEquals(0, run.status(), run::toString);
         for (String column : List.of("backend", "test accuracy", "test loss", "train time", "samples/s", "max |Δw|")) {
-            assertTrue(run.out().contains(column), column + "\n" + run);
+            assertTrue(run.err().contains(column), column + "\n" + run);
         }
         List<?> results = (List<?>) run.json().get("results");
         List<String> backends = results.stream().map(r -> (String) ((Map<?, ?>) r).get("backend")).toList();
@@ -137,9 +199,9 @@ class CommandLineEndToEndTest {
         CliRun run = CliRun.of("backends", "--json");
         assertEquals(0, run.status(), run::toString);
         for (String name : List.of("ejml", "commons-math", "nd4j")) {
-            assertTrue(run.out().contains(name), run::toString);
+            assertTrue(run.err().contains(name), run::toString);
         }
-        assertTrue(run.out().contains("default: "), run::toString);
+        assertTrue(run.err().contains("default: "), run::toString);
         Map<String, Object> json = run.json();
         assertEquals(3, ((List<?>) json.get("backends")).size());
         assertNotNull(json.get("default"));
@@ -152,12 +214,17 @@ class CommandLineEndToEndTest {
         java.io.ByteArrayOutputStream warnings = new java.io.ByteArrayOutputStream();
         System.setErr(new java.io.PrintStream(warnings, true));
         try {
-            for (String command : List.of("train", "evaluate", "predict", "compare", "backends")) {
+            for (String command : List.of("train", "evaluate", "predict", "compare", "bench", "backends")) {
                 CliRun run = CliRun.of(command, "--help");
                 assertEquals(0, run.status(), run::toString);
                 assertTrue(run.out().startsWith("Usage: nn " + command), run::toString);
             }
             assertEquals(0, CliRun.of("--help").status());
+            for (String command : List.of("train", "jmh")) {
+                CliRun help = CliRun.of("help", command);
+                assertEquals(0, help.status(), help::toString);
+                assertTrue(help.out().startsWith("Usage: nn " + command), help::toString);
+            }
         } finally {
             System.setErr(stderr);
         }
@@ -165,11 +232,41 @@ class CommandLineEndToEndTest {
     }
 
     @Test
+    void helpSpeaksOfTheReferenceExperimentNotOfAWriteUpNoReaderHas() throws Exception {
+        java.util.regex.Pattern outsideContext = java.util.regex.Pattern.compile("(?i)seed('s| write-up| experiment)");
+        StringBuilder texts = new StringBuilder(CliRun.of("--help").out());
+        for (String command : List.of("train", "evaluate", "predict", "compare", "bench", "backends", "jmh")) {
+            texts.append(CliRun.of("help", command).out());
+        }
+        texts.append(Files.readString(Path.of("README.md"))); // nn-examples/README.md
+        assertFalse(outsideContext.matcher(texts).find(), () -> "found: " + outsideContext.matcher(texts).results()
+                .map(m -> texts.substring(Math.max(0, m.start() - 60), Math.min(texts.length(), m.end() + 20))).toList());
+        assertTrue(CliRun.of("help", "train").out().contains("the reference experiment, a 784-200-200-10 network"));
+    }
+
+    @Test
     void helpListsTheCommands() {
         CliRun run = CliRun.of("--help");
         assertEquals(0, run.status());
-        for (String command : List.of("train", "evaluate", "predict", "compare", "backends")) {
+        for (String command : List.of("train", "evaluate", "predict", "compare", "bench", "backends", "jmh")) {
             assertTrue(run.out().contains("  " + command), run::toString);
         }
+    }
+
+    @Test
+    void jmhHandsItsArgumentsToJmh() {
+        // JMH writes to the process's stdout; -l lists the benchmarks, -v is JMH's own option here, not ours
+        java.io.PrintStream stdout = System.out;
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(printed, true));
+        CliRun run;
+        try {
+            run = CliRun.of("jmh", "-l", "-v", "NORMAL", "SpiBenchmark.gemm");
+        } finally {
+            System.setOut(stdout);
+        }
+        assertEquals(0, run.status(), run::toString);
+        assertTrue(printed.toString().contains("org.jnn.bench.SpiBenchmark.gemm"), printed::toString);
+        assertFalse(printed.toString().contains("SpiBenchmark.trainingStep"), "the pattern selects: " + printed);
     }
 }

@@ -81,7 +81,7 @@ class ModelAcrossBackendsTest {
             CliRun evaluate = CliRun.of("evaluate", model.toString(), "--backend", backend, "--json");
             assertEquals(0, evaluate.status(), evaluate::toString);
             assertEquals(accuracy, ((Number) evaluate.json().get("test_accuracy")).doubleValue(), backend);
-            assertTrue(evaluate.out().contains("backend   " + backend), evaluate::toString);
+            assertTrue(evaluate.err().contains("backend   " + backend), evaluate::toString);
         }
     }
 }

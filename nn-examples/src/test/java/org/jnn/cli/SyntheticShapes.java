@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 import javax.imageio.ImageIO;
+import org.jnn.mnist.MnistImage;
 
 /**
  * A tiny labelled data set in MNIST's format: ten simple shapes (ring, bars, plus, cross, square,

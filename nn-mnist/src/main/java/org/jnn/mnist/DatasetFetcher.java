@@ -1,5 +1,6 @@
 package org.jnn.mnist;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -18,9 +18,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Makes a data set's four files present and verified in its data folder, fetching what is missing.
@@ -29,25 +29,33 @@ import java.util.zip.GZIPInputStream;
  * is used. A cached file that fails is reported, moved aside to {@code <name>.corrupt} and fetched again.
  * Fetched files are decompressed and verified under a temporary name in the data folder and only then
  * renamed into place atomically, so an interrupted fetch never leaves a file that looks complete.
- * Sources are tried in order until every file verifies.
+ * Sources are tried in order until every file verifies. What happens is reported to a
+ * {@link FetchProgress} the caller passes in; the fetcher itself prints nothing.
  */
 public final class DatasetFetcher {
 
     private final Function<DatasetKind, ? extends List<? extends DataSource>> sources;
-    private final Consumer<String> log;
+    private final FetchProgress progress;
 
-    /** The {@linkplain DataSource#defaults default sources}, reporting to standard error. */
+    /** The {@linkplain DataSource#defaults default sources}, reporting nothing. */
     public DatasetFetcher() {
-        this(DataSource::defaults, System.err::println);
+        this(FetchProgress.NONE);
+    }
+
+    /** The {@linkplain DataSource#defaults default sources}, reporting to {@code progress}. */
+    public DatasetFetcher(FetchProgress progress) {
+        this(DataSource::defaults, progress);
     }
 
     /**
      * @param sources the sources to try, in order, for each data set
-     * @param log receives one line per notable event (a corrupt file, a fetch, a failed source)
+     * @param progress receives the downloads and verifications, and one note per notable event (a
+     *     corrupt file, a fetch, a failed source)
      */
-    public DatasetFetcher(Function<DatasetKind, ? extends List<? extends DataSource>> sources, Consumer<String> log) {
+    public DatasetFetcher(Function<DatasetKind, ? extends List<? extends DataSource>> sources,
+            FetchProgress progress) {
         this.sources = Objects.requireNonNull(sources, "sources");
-        this.log = Objects.requireNonNull(log, "log");
+        this.progress = Objects.requireNonNull(progress, "progress");
     }
 
     /**
@@ -78,17 +86,17 @@ public final class DatasetFetcher {
         }
         List<String> attempts = new ArrayList<>();
         for (DataSource source : sources.apply(kind)) {
-            log.accept(kind.displayName() + ": fetching " + names(missing) + " from " + source.describe()
+            progress.note(kind.displayName() + ": fetching " + names(missing) + " from " + source.describe()
                     + " into " + folder);
             try {
                 fetchFrom(source, kind, folder, missing);
             } catch (IOException | RuntimeException e) {
                 String error = e.getMessage() == null ? e.toString() : e.getMessage();
                 attempts.add(source.describe() + ": " + error);
-                log.accept(kind.displayName() + ": " + source.describe() + " failed: " + error);
+                progress.note(kind.displayName() + ": " + source.describe() + " failed: " + error);
             }
             if (missing.isEmpty()) {
-                log.accept(kind.displayName() + ": all files verified in " + folder);
+                progress.note(kind.displayName() + ": all files verified in " + folder);
                 return folder;
             }
         }
@@ -105,20 +113,20 @@ public final class DatasetFetcher {
             }
             try {
                 install(gz, spec, file);
-                log.accept(kind.displayName() + ": unpacked " + gz);
+                progress.note(kind.displayName() + ": unpacked " + gz);
                 return true;
             } catch (IOException e) {
-                log.accept(kind.displayName() + ": ignoring " + gz + ": " + e.getMessage());
+                progress.note(kind.displayName() + ": ignoring " + gz + ": " + e.getMessage());
                 return false;
             }
         }
-        String problem = problem(file, spec);
+        String problem = problem(file, spec, progress);
         if (problem == null) {
             return true;
         }
         Path aside = folder.resolve(spec.name() + ".corrupt");
         Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
-        log.accept(kind.displayName() + ": " + file + " is corrupt (" + problem + "); moved it to " + aside
+        progress.note(kind.displayName() + ": " + file + " is corrupt (" + problem + "); moved it to " + aside
                 + " and fetching it again");
         return false;
     }
@@ -130,7 +138,7 @@ public final class DatasetFetcher {
         try {
             IOException sourceError = null;
             try {
-                source.fetchInto(scratch, kind);
+                source.fetchInto(scratch, kind, progress);
             } catch (IOException e) {
                 sourceError = e; // files it did deliver may still verify, so they are kept
             }
@@ -166,21 +174,16 @@ public final class DatasetFetcher {
      * Decompresses (if gzip) {@code delivered} to a temporary file beside {@code target}, verifies its size
      * and SHA-256, and renames it to {@code target} atomically.
      */
-    private static void install(Path delivered, DatasetKind.FileSpec spec, Path target) throws IOException {
+    private void install(Path delivered, DatasetKind.FileSpec spec, Path target) throws IOException {
         // Not Files.createTempFile: its owner-only permissions would make a shared data folder unreadable.
         Path part = target.resolveSibling("." + spec.name() + "." + UUID.randomUUID() + ".part");
         try {
-            MessageDigest digest = sha256();
-            long size;
-            try (InputStream in = openUncompressed(delivered);
-                    OutputStream out = new DigestOutputStream(
-                            Files.newOutputStream(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                            digest)) {
-                size = copy(in, out, spec.size() + 1);
-            }
-            String problem = mismatch(spec, size, digest);
-            if (problem != null) {
-                throw new IOException(spec.name() + ": " + problem);
+            try (OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
+                String problem = check(delivered, spec, out, progress);
+                if (problem != null) {
+                    throw new IOException(spec.name() + ": " + problem);
+                }
             }
             try (FileChannel channel = FileChannel.open(part, StandardOpenOption.WRITE)) {
                 channel.force(true); // the data is on disk before the name says it is complete
@@ -197,18 +200,43 @@ public final class DatasetFetcher {
 
     /** What is wrong with {@code file} (raw or gzip) compared with its pin, or {@code null} if nothing. */
     static String problem(Path file, DatasetKind.FileSpec spec) {
-        MessageDigest digest = sha256();
-        long size;
-        try (InputStream in = openUncompressed(file);
-                OutputStream out = new DigestOutputStream(OutputStream.nullOutputStream(), digest)) {
-            size = copy(in, out, spec.size() + 1);
-        } catch (IOException e) {
-            return "cannot read it: " + e.getMessage();
-        }
-        return mismatch(spec, size, digest);
+        return problem(file, spec, FetchProgress.NONE);
     }
 
-    private static String mismatch(DatasetKind.FileSpec spec, long size, MessageDigest digest) {
+    private static String problem(Path file, DatasetKind.FileSpec spec, FetchProgress progress) {
+        try {
+            return check(file, spec, OutputStream.nullOutputStream(), progress);
+        } catch (IOException e) {
+            return "cannot read it: " + (e.getMessage() == null ? e : e.getMessage());
+        }
+    }
+
+    /**
+     * Copies the uncompressed content of {@code file} to {@code out}, reporting it to {@code progress} as
+     * "verifying NAME", and says what is wrong with it compared with its pin, or {@code null} if nothing.
+     * Reads at most one byte more than the pinned size.
+     *
+     * @throws IOException if {@code file} cannot be read or decompressed, or {@code out} written
+     */
+    private static String check(Path file, DatasetKind.FileSpec spec, OutputStream out, FetchProgress progress)
+            throws IOException {
+        MessageDigest digest = sha256();
+        long size = 0;
+        progress.start("verifying " + spec.name(), spec.size());
+        try (InputStream in = openUncompressed(file)) {
+            byte[] buffer = new byte[1 << 16];
+            for (int n; size <= spec.size()
+                    && (n = in.read(buffer, 0, (int) Math.min(buffer.length, spec.size() + 1 - size))) >= 0; ) {
+                digest.update(buffer, 0, n);
+                out.write(buffer, 0, n);
+                size += n;
+                progress.update(size);
+            }
+        } catch (EOFException | ZipException e) {
+            return "not a whole gzip stream (" + (e.getMessage() == null ? "it ends early" : e.getMessage()) + ")";
+        } finally {
+            progress.end();
+        }
         if (size != spec.size()) {
             return size > spec.size() ? "more than the expected " + spec.size() + " bytes"
                     : size + " bytes, expected " + spec.size();
@@ -226,21 +254,6 @@ public final class DatasetFetcher {
             in.close();
             throw e;
         }
-    }
-
-    /** Copies at most {@code limit} bytes; returns how many. */
-    private static long copy(InputStream in, OutputStream out, long limit) throws IOException {
-        byte[] buffer = new byte[1 << 16];
-        long total = 0;
-        while (total < limit) {
-            int n = in.read(buffer, 0, (int) Math.min(buffer.length, limit - total));
-            if (n < 0) {
-                break;
-            }
-            out.write(buffer, 0, n);
-            total += n;
-        }
-        return total;
     }
 
     private static MessageDigest sha256() {

@@ -50,6 +50,15 @@ public enum DatasetKind {
      * @param sha256 the lower-case hex SHA-256 of the uncompressed content
      */
     public record FileSpec(String name, long size, String sha256) {
+
+        /**
+         * The most bytes a source may deliver for this file, raw or gzip-compressed: its size plus room for
+         * gzip's overhead on incompressible data. Anything longer is not this file, and stopping there
+         * keeps a broken or hostile source from filling the disk.
+         */
+        public long deliveryLimit() {
+            return size + size / 16 + 65_536;
+        }
     }
 
     private final String id;

@@ -1,18 +1,24 @@
 package org.jnn.mnist;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.ar.ArArchiveEntry;
+import org.apache.commons.compress.archivers.ar.ArArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.CompressorException;
+import org.apache.commons.compress.compressors.CompressorStreamFactory;
 
 /**
  * Gets Fashion-MNIST from the Debian package {@code dataset-fashion-mnist}: {@code apt-get download}
- * (no root needed) and {@code dpkg-deb -x}, then the gzip-compressed IDX files under
- * {@code usr/share/datasets/fashion-mnist/}. The downloads show a progress bar on standard error.
+ * (no root needed), then the gzip-compressed IDX files under {@code usr/share/datasets/fashion-mnist/},
+ * read with Commons Compress (a {@code .deb} is an ar archive whose {@code data.tar.xz} member holds the
+ * files), so {@code dpkg} is not needed.
  *
  * <p>On a machine whose package lists were never downloaded ({@code apt-get update} not yet run),
  * {@code apt-get download} cannot find the package; the source then downloads package lists of its own
@@ -25,9 +31,13 @@ public final class DebianPackageSource implements DataSource {
     /** The folder in the package that holds the IDX files. */
     public static final String DEFAULT_FOLDER = "usr/share/datasets/fashion-mnist/";
 
+    /** Package lists of a whole distribution take some tens of MiB. */
+    private static final long PACKAGE_LISTS_LIMIT = 1L << 30;
+
     private final String packageName;
     private final String folder;
     private final Duration timeout;
+    private final List<String> downloadCommand;
 
     /** The {@value #DEFAULT_PACKAGE} package, with a 10-minute timeout per command. */
     public DebianPackageSource() {
@@ -40,9 +50,15 @@ public final class DebianPackageSource implements DataSource {
      * @param timeout how long each command may take
      */
     public DebianPackageSource(String packageName, String folder, Duration timeout) {
+        this(packageName, folder, timeout, List.of("apt-get", "download", packageName));
+    }
+
+    /** As the public constructor, with another command that leaves the .deb in its working folder. */
+    DebianPackageSource(String packageName, String folder, Duration timeout, List<String> downloadCommand) {
         this.packageName = packageName;
         this.folder = folder;
         this.timeout = timeout;
+        this.downloadCommand = List.copyOf(downloadCommand);
     }
 
     @Override
@@ -51,45 +67,48 @@ public final class DebianPackageSource implements DataSource {
     }
 
     @Override
-    public void fetchInto(Path dir, DatasetKind kind) throws IOException {
+    public void fetchInto(Path dir, DatasetKind kind, FetchProgress progress) throws IOException {
         Path work = Files.createTempDirectory(dir, "deb-");
         try {
-            download(work, kind);
-            Path deb;
-            try (Stream<Path> files = Files.list(work)) {
-                deb = files.filter(p -> p.getFileName().toString().endsWith(".deb")).findFirst()
-                        .orElseThrow(() -> new IOException("`apt-get download " + packageName + "` left no .deb"));
-            }
-            Path root = work.resolve("root");
-            ProcessRunner.run(List.of("dpkg-deb", "-x", deb.toString(), root.toString()), work, timeout);
-            List<String> absent = new ArrayList<>();
-            for (DatasetKind.FileSpec spec : kind.files()) {
-                Path inPackage = root.resolve(folder).resolve(spec.name() + ".gz");
-                if (!Files.exists(inPackage)) {
-                    inPackage = root.resolve(folder).resolve(spec.name());
+            download(work, kind, progress);
+            Path deb = PackageFiles.downloaded(work, ".deb", String.join(" ", downloadCommand));
+            try (ArArchiveInputStream ar = new ArArchiveInputStream(
+                    new BufferedInputStream(Files.newInputStream(deb), 1 << 16))) {
+                try (TarArchiveInputStream tar = new TarArchiveInputStream(dataMember(ar, deb))) {
+                    PackageFiles.extract(tar, folder, kind, dir);
                 }
-                if (Files.exists(inPackage)) {
-                    Files.move(inPackage, dir.resolve(spec.name()), StandardCopyOption.REPLACE_EXISTING);
-                } else {
-                    absent.add(spec.name());
-                }
-            }
-            if (!absent.isEmpty()) {
-                throw new IOException("the package " + packageName + " has no " + String.join(", ", absent)
-                        + " under " + folder);
             }
         } finally {
             FileUtil.deleteRecursively(work);
         }
     }
 
-    private void download(Path work, DatasetKind kind) throws IOException {
-        String task = "fetching " + kind.displayName() + ": apt-get download " + packageName;
+    /** The uncompressed content of the package's {@code data.tar}, {@code data.tar.xz}, ... member. */
+    private static InputStream dataMember(ArArchiveInputStream ar, Path deb) throws IOException {
+        for (ArArchiveEntry entry; (entry = ar.getNextEntry()) != null; ) {
+            String name = entry.getName();
+            if (name.equals("data.tar")) {
+                return ar;
+            }
+            if (name.startsWith("data.tar.")) {
+                try {
+                    return new CompressorStreamFactory().createCompressorInputStream(new BufferedInputStream(ar));
+                } catch (CompressorException e) {
+                    throw new IOException("cannot decompress " + name + " of " + deb.getFileName() + ": "
+                            + e.getMessage(), e);
+                }
+            }
+        }
+        throw new IOException(deb.getFileName() + " has no data.tar member; it is not a Debian package");
+    }
+
+    private void download(Path work, DatasetKind kind, FetchProgress progress) throws IOException {
+        long limit = PackageFiles.downloadLimit(kind);
         try {
-            ProcessRunner.run(List.of("apt-get", "download", packageName), work, timeout, task);
+            ProcessRunner.run(downloadCommand, work, timeout, limit, progress);
         } catch (IOException first) {
             // Most often the package lists are missing; fetch private ones (no root, system untouched).
-            System.err.println("apt-get download failed; retrying with package lists of its own in " + work);
+            progress.note("apt-get download failed; retrying with package lists of its own in " + work);
             Path state = work.resolve("apt-state");
             Path cache = work.resolve("apt-cache");
             Files.createDirectories(state.resolve("lists/partial"));
@@ -97,9 +116,8 @@ public final class DebianPackageSource implements DataSource {
             List<String> options = List.of("-o", "Dir::State=" + state, "-o", "Dir::Cache=" + cache,
                     "-o", "Debug::NoLocking=1");
             try {
-                ProcessRunner.run(concat(options, "update"), work, timeout,
-                        "fetching " + kind.displayName() + ": apt-get update (package lists of its own)");
-                ProcessRunner.run(concat(options, "download", packageName), work, timeout, task);
+                ProcessRunner.run(apt(options, "update"), work, timeout, PACKAGE_LISTS_LIMIT, progress);
+                ProcessRunner.run(apt(options, "download", packageName), work, timeout, limit, progress);
             } catch (IOException second) {
                 second.addSuppressed(first);
                 throw new IOException(first.getMessage() + "; with package lists of its own: "
@@ -108,7 +126,7 @@ public final class DebianPackageSource implements DataSource {
         }
     }
 
-    private static List<String> concat(List<String> options, String... args) {
+    private static List<String> apt(List<String> options, String... args) {
         List<String> command = new ArrayList<>();
         command.add("apt-get");
         command.addAll(options);

@@ -10,8 +10,8 @@ import java.util.Set;
 /**
  * Command-line entry point that makes data sets present and verified, e.g. before tests run:
  * {@code FetchDatasets [mnist|fashion ...] [--data-dir DIR]}. Without ids it fetches all data sets.
- * Prints one line per data set with its folder; on failure prints a message (no stack trace) and exits
- * with status 1 (2 for a usage error).
+ * Prints one line per data set with its folder, and the fetcher's notes on standard error; on failure
+ * prints a message (no stack trace) and exits with status 1 (2 for a usage error).
  */
 public final class FetchDatasets {
 
@@ -22,7 +22,8 @@ public final class FetchDatasets {
 
     /** Runs the command and exits with its status. */
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err, new DatasetFetcher()));
+        // A build log wants the notes as lines, not a bar.
+        System.exit(run(args, System.out, System.err, new DatasetFetcher(FetchProgress.notes(System.err::println))));
     }
 
     /** Runs the command; returns the exit status. */

@@ -12,21 +12,17 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Collectors;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
 
 /**
  * Downloads the gzip-compressed files ({@code <name>.gz}) from public mirrors over HTTP(S), trying
  * each mirror in turn. For machines with the open internet; where there is none, the short connect
- * timeout makes it fail in seconds. Downloads larger than 1 MiB show a progress bar on standard error.
+ * timeout makes it fail in seconds. Each download is reported to the caller's {@link FetchProgress}.
  */
 public final class HttpMirrorSource implements DataSource {
 
@@ -37,8 +33,6 @@ public final class HttpMirrorSource implements DataSource {
     /** The public Fashion-MNIST mirror. */
     public static final List<String> FASHION_MIRRORS = List.of(
             "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/");
-
-    private static final long PROGRESS_THRESHOLD = 1 << 20;
 
     private final List<URI> mirrors;
     private final Duration connectTimeout;
@@ -79,52 +73,39 @@ public final class HttpMirrorSource implements DataSource {
     }
 
     @Override
-    public void fetchInto(Path dir, DatasetKind kind) throws IOException {
+    public void fetchInto(Path dir, DatasetKind kind, FetchProgress progress) throws IOException {
         if (mirrors.isEmpty()) {
             throw new IOException("no mirrors configured");
         }
         HttpClient client = HttpClient.newBuilder().connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
-        Set<URI> unreachable = new HashSet<>(); // not retried for the next files: a closed network fails once
-        List<String> connectErrors = new ArrayList<>();
-        List<String> failures = new ArrayList<>();
-        for (DatasetKind.FileSpec spec : kind.files()) {
-            List<String> tried = new ArrayList<>();
-            boolean done = false;
-            for (URI mirror : mirrors) {
-                if (unreachable.contains(mirror)) {
-                    continue;
-                }
+        List<DatasetKind.FileSpec> left = new ArrayList<>(kind.files());
+        List<String> errors = new ArrayList<>();
+        for (URI mirror : mirrors) {
+            for (Iterator<DatasetKind.FileSpec> it = left.iterator(); it.hasNext(); ) {
+                DatasetKind.FileSpec spec = it.next();
                 URI uri = mirror.resolve(spec.name() + ".gz");
                 try {
-                    download(client, uri, dir.resolve(spec.name()), spec);
-                    done = true;
-                    break;
+                    download(client, uri, dir.resolve(spec.name()), spec, progress);
+                    it.remove();
                 } catch (ConnectException | HttpConnectTimeoutException e) {
-                    unreachable.add(mirror);
-                    connectErrors.add(mirror + " (" + (e.getMessage() == null ? e.getClass().getSimpleName()
-                            : e.getMessage()) + ")");
+                    // not tried for the other files: a closed network fails once, in seconds
+                    errors.add("cannot connect to " + mirror + " ("
+                            + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
+                    break;
                 } catch (IOException e) {
-                    tried.add(uri + ": " + e.getMessage());
+                    errors.add(uri + ": " + e.getMessage());
                 }
             }
-            if (unreachable.size() == mirrors.size()) {
-                throw new IOException("cannot connect to " + String.join(", ", connectErrors));
-            }
-            if (!done) {
-                failures.add(String.join("; ", tried));
+            if (left.isEmpty()) {
+                return;
             }
         }
-        if (!failures.isEmpty()) {
-            if (!connectErrors.isEmpty()) {
-                failures.add("cannot connect to " + String.join(", ", connectErrors));
-            }
-            throw new IOException(String.join("; ", failures));
-        }
+        throw new IOException(String.join("; ", errors));
     }
 
-    private static void download(HttpClient client, URI uri, Path target, DatasetKind.FileSpec spec)
-            throws IOException {
+    private static void download(HttpClient client, URI uri, Path target, DatasetKind.FileSpec spec,
+            FetchProgress progress) throws IOException {
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).GET().build();
         HttpResponse<InputStream> response;
         try {
@@ -133,37 +114,27 @@ public final class HttpMirrorSource implements DataSource {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while downloading " + uri);
         }
-        // A gzip file is a little smaller than the raw one; raw plus slack bounds any honest answer.
-        long cap = spec.size() + spec.size() / 16 + 65536;
-        long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-        try (InputStream body = response.body()) {
+        long limit = spec.deliveryLimit();
+        progress.start(uri.toString(), response.headers().firstValueAsLong("Content-Length").orElse(-1));
+        try (InputStream body = response.body(); OutputStream out = Files.newOutputStream(target)) {
             if (response.statusCode() != 200) {
                 throw new IOException("HTTP " + response.statusCode());
             }
-            if (length > cap) {
-                throw new IOException("the server announces " + length + " bytes, more than the " + cap + " expected");
-            }
-            Path part = target.resolveSibling(target.getFileName() + ".part");
-            try {
-                InputStream in = length < 0 || length >= PROGRESS_THRESHOLD
-                        ? ProgressBar.wrap(body, new ProgressBarBuilder().setTaskName(target.getFileName().toString())
-                                .setInitialMax(length < 0 ? spec.size() : length).setUnit(" MiB", 1 << 20))
-                        : body;
-                try (InputStream source = in; OutputStream out = Files.newOutputStream(part)) {
-                    byte[] buffer = new byte[1 << 16];
-                    long total = 0;
-                    for (int n; (n = source.read(buffer)) > 0; ) {
-                        total += n;
-                        if (total > cap) {
-                            throw new IOException("the download goes on past " + cap + " bytes; stopped");
-                        }
-                        out.write(buffer, 0, n);
-                    }
+            byte[] buffer = new byte[1 << 16];
+            long total = 0;
+            for (int n; (n = body.read(buffer)) > 0; ) {
+                total += n;
+                if (total > limit) {
+                    throw new IOException("the download goes on past " + limit + " bytes; stopped");
                 }
-                Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(part);
+                out.write(buffer, 0, n);
+                progress.update(total);
             }
+        } catch (IOException e) {
+            Files.deleteIfExists(target); // the next mirror may deliver it whole
+            throw e;
+        } finally {
+            progress.end();
         }
     }
 

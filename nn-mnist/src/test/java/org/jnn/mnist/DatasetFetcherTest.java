@@ -10,9 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,16 +40,7 @@ class DatasetFetcherTest {
         CONTENT.put("t10k-labels-idx1-ubyte", IdxFiles.labels(5, 6));
     }
 
-    private static final List<DatasetKind.FileSpec> SPECS = CONTENT.entrySet().stream()
-            .map(e -> new DatasetKind.FileSpec(e.getKey(), e.getValue().length, sha256(e.getValue()))).toList();
-
-    private static String sha256(byte[] content) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-    }
+    private static final List<DatasetKind.FileSpec> SPECS = IdxFiles.pins(CONTENT);
 
     /** A source that writes the given files (name → bytes), counts its calls, then maybe fails. */
     private static final class FakeSource implements DataSource {
@@ -72,7 +61,7 @@ class DatasetFetcherTest {
         }
 
         @Override
-        public void fetchInto(Path dir, DatasetKind kind) throws IOException {
+        public void fetchInto(Path dir, DatasetKind kind, FetchProgress progress) throws IOException {
             calls++;
             for (Map.Entry<String, byte[]> file : files.entrySet()) {
                 Files.write(dir.resolve(file.getKey()), file.getValue());
@@ -98,7 +87,7 @@ class DatasetFetcherTest {
     }
 
     private Path fetch(DataSource... sources) throws IOException {
-        return new DatasetFetcher(k -> List.of(sources), log::add).ensureAvailable(KIND, root, SPECS);
+        return new DatasetFetcher(k -> List.of(sources), FetchProgress.notes(log::add)).ensureAvailable(KIND, root, SPECS);
     }
 
     private Path folder() {
@@ -159,6 +148,16 @@ class DatasetFetcherTest {
         assertAllFilesInstalled();
         assertEquals(1, good.calls);
         assertTrue(log.stream().anyMatch(l -> l.contains("liar failed: t10k-labels-idx1-ubyte: SHA-256")), log::toString);
+    }
+
+    @Test
+    void aCutOffGzipDeliveryIsNamedAsSuch() throws Exception {
+        Map<String, byte[]> cut = new LinkedHashMap<>(CONTENT);
+        cut.put("t10k-labels-idx1-ubyte", new byte[] {0x1f, (byte) 0x8b}); // a gzip header's first two bytes
+        fetch(new FakeSource("cut", cut, null), working("good"));
+        assertAllFilesInstalled();
+        assertTrue(log.stream().anyMatch(l -> l.contains("cut failed: t10k-labels-idx1-ubyte: not a whole gzip stream")),
+                log::toString);
     }
 
     @Test
@@ -226,7 +225,7 @@ class DatasetFetcherTest {
     @Test
     void theRealPinsAreCheckedByDefault() throws Exception {
         // The small stand-ins do not match MNIST's pins, so the public entry point rejects them.
-        DatasetFetcher fetcher = new DatasetFetcher(k -> List.of(working("fake")), log::add);
+        DatasetFetcher fetcher = new DatasetFetcher(k -> List.of(working("fake")), FetchProgress.notes(log::add));
         DatasetUnavailableException e = assertThrows(DatasetUnavailableException.class,
                 () -> fetcher.ensureAvailable(KIND, root));
         assertTrue(e.getMessage().contains("fake: train-images-idx3-ubyte: 32 bytes, expected 47040016"),

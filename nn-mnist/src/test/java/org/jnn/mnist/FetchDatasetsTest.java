@@ -34,10 +34,10 @@ class FetchDatasetsTest {
             }
 
             @Override
-            public void fetchInto(Path target, DatasetKind kind) throws IOException {
+            public void fetchInto(Path target, DatasetKind kind, FetchProgress progress) throws IOException {
                 throw new IOException("offline");
             }
-        }), line -> { });
+        }), FetchProgress.NONE);
     }
 
     @Test

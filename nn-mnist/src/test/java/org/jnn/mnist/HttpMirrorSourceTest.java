@@ -2,6 +2,7 @@ package org.jnn.mnist;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,6 +49,17 @@ class HttpMirrorSourceTest {
                 out.write(body);
             }
         });
+        server.createContext("/endless/", exchange -> {
+            requests.incrementAndGet();
+            exchange.sendResponseHeaders(200, 0); // chunked: no length announced
+            try (OutputStream out = exchange.getResponseBody()) {
+                for (int i = 0; i < 64; i++) {
+                    out.write(new byte[1 << 16]);
+                }
+            } catch (IOException e) {
+                // the client hung up, as it should
+            }
+        });
         server.start();
     }
 
@@ -71,7 +83,7 @@ class HttpMirrorSourceTest {
     void triesMirrorsInTurnAndSkipsUnreachableOnes() throws Exception {
         HttpMirrorSource source = new HttpMirrorSource(List.of(closedPort(), base("/missing/"), base("/good/")),
                 Duration.ofSeconds(2));
-        source.fetchInto(dir, DatasetKind.MNIST);
+        source.fetchInto(dir, DatasetKind.MNIST, FetchProgress.NONE);
         for (DatasetKind.FileSpec spec : DatasetKind.MNIST.files()) {
             assertArrayEquals(IdxFiles.gzip((spec.name() + ".gz").getBytes()),
                     Files.readAllBytes(dir.resolve(spec.name())));
@@ -80,10 +92,36 @@ class HttpMirrorSourceTest {
     }
 
     @Test
+    void eachDownloadIsReportedWithItsLength() throws Exception {
+        RecordingProgress progress = new RecordingProgress();
+        new HttpMirrorSource(List.of(base("/good/")), Duration.ofSeconds(2)).fetchInto(dir, DatasetKind.MNIST, progress);
+        List<DatasetKind.FileSpec> files = DatasetKind.MNIST.files();
+        assertEquals(files.stream().map(spec -> base("/good/") + spec.name() + ".gz").toList(), progress.tasks);
+        for (int i = 0; i < files.size(); i++) {
+            assertEquals(Files.size(dir.resolve(files.get(i).name())), progress.totals.get(i), files.get(i).name());
+        }
+        assertEquals(files.size(), progress.ends);
+    }
+
+    @Test
+    void aDownloadLongerThanTheFileCanBeIsStopped() throws Exception {
+        HttpMirrorSource source = new HttpMirrorSource(List.of(base("/endless/")), Duration.ofSeconds(2));
+        IOException e = assertThrows(IOException.class,
+                () -> source.fetchInto(dir, DatasetKind.MNIST, FetchProgress.NONE));
+        DatasetKind.FileSpec labels = DatasetKind.MNIST.testLabels();
+        assertTrue(e.getMessage().contains(labels.name() + ".gz: the download goes on past "
+                + labels.deliveryLimit() + " bytes; stopped"), e.getMessage());
+        // the 4 MiB answer fits the image files' limits (the fetcher's checksum rejects it), not the labels'
+        assertFalse(Files.exists(dir.resolve(labels.name())), "nothing of it is kept");
+        assertFalse(Files.exists(dir.resolve(DatasetKind.MNIST.trainLabels().name())), "nothing of it is kept");
+    }
+
+    @Test
     void failsWithEachMirrorsError() throws Exception {
         URI closed = closedPort();
         HttpMirrorSource source = new HttpMirrorSource(List.of(closed, base("/missing/")), Duration.ofSeconds(2));
-        IOException e = assertThrows(IOException.class, () -> source.fetchInto(dir, DatasetKind.MNIST));
+        IOException e = assertThrows(IOException.class,
+                () -> source.fetchInto(dir, DatasetKind.MNIST, FetchProgress.NONE));
         assertTrue(e.getMessage().contains("cannot connect to " + closed + " ("), e.getMessage());
         assertTrue(e.getMessage().contains("/missing/t10k-labels-idx1-ubyte.gz: HTTP 404"), e.getMessage());
         try (var files = Files.list(dir)) {
@@ -95,7 +133,8 @@ class HttpMirrorSourceTest {
     void aClosedNetworkFailsOnceNotPerFile() throws Exception {
         URI closed = closedPort();
         HttpMirrorSource source = new HttpMirrorSource(List.of(closed), Duration.ofSeconds(2));
-        IOException e = assertThrows(IOException.class, () -> source.fetchInto(dir, DatasetKind.MNIST));
+        IOException e = assertThrows(IOException.class,
+                () -> source.fetchInto(dir, DatasetKind.MNIST, FetchProgress.NONE));
         assertEquals("cannot connect to " + closed + " (ConnectException)", e.getMessage());
         try (var files = Files.list(dir)) {
             assertEquals(0, files.count(), "no partial downloads left");

@@ -6,6 +6,11 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 
 /** Builds small IDX files for the tests. */
@@ -41,6 +46,20 @@ final class IdxFiles {
             }
         }
         return idx(0x08, new int[] {count, rows, cols}, data);
+    }
+
+    static String sha256(byte[] content) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Pins for stand-in files (name → content), in order: what the fetcher checks them against. */
+    static List<DatasetKind.FileSpec> pins(Map<String, byte[]> content) {
+        return content.entrySet().stream()
+                .map(e -> new DatasetKind.FileSpec(e.getKey(), e.getValue().length, sha256(e.getValue()))).toList();
     }
 
     static byte[] gzip(byte[] content) {

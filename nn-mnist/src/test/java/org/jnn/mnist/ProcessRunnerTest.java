@@ -11,51 +11,74 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ProcessRunnerTest {
 
-    private static final String TASK = "fetching MNIST: fake download";
-
     @TempDir
     Path work;
 
-    /** Every frame the progress bar drew, in order. */
-    private final List<String> frames = new CopyOnWriteArrayList<>();
+    private final RecordingProgress progress = new RecordingProgress();
 
     @BeforeEach
     void needsAShell() {
         assumeTrue(Files.isExecutable(Path.of("/bin/sh")), "needs /bin/sh");
     }
 
-    private void run(String script) throws IOException {
-        ProcessRunner.run(List.of("/bin/sh", "-c", script), work, Duration.ofSeconds(60), TASK,
-                new DelegatingProgressBarConsumer(frames::add, 400));
+    private void run(String script, Duration timeout, long byteLimit) throws IOException {
+        ProcessRunner.run(List.of("/bin/sh", "-c", script), work, timeout, byteLimit, progress);
     }
 
     @Test
-    void aNamedTaskShowsABarThatTicksWhileTheCommandRunsAndCountsWhatItWrites() throws Exception {
+    void reportsTheBytesTheCommandWritesAsOneTask() throws Exception {
         Files.write(work.resolve("already-there.bin"), new byte[5 << 20]); // not this command's doing
-        // Like npm pack: silent for a while, then the file appears in the working folder, then a last line.
-        run("sleep 2; head -c 3145728 /dev/zero > fetched.tgz; echo fetched.tgz");
+        // Like npm pack: silent for a while, then the file appears in the working folder.
+        run("sleep 2; head -c 3145728 /dev/zero > fetched.tgz; echo fetched.tgz", Duration.ofSeconds(60), 4 << 20);
 
-        assertFalse(frames.isEmpty(), "no progress was shown");
-        assertTrue(frames.stream().allMatch(f -> f.contains(TASK)), frames::toString);
-        assertTrue(frames.size() >= 2, "the bar is drawn while the command runs, not only at the end: " + frames);
-        String last = frames.get(frames.size() - 1);
-        assertTrue(last.contains(" 3/? MiB"), "counts the 3 MiB the command wrote, not the 5 already there: " + last);
-        assertTrue(last.contains("fetched.tgz"), "the command's last line is the bar's message: " + last);
+        assertEquals(List.of("/bin/sh -c sleep 2; head -c 3145728 /dev/zero > fetched.tgz; echo fetched.tgz"),
+                progress.tasks);
+        assertTrue(progress.updates.size() >= 2, "reported while the command runs, not only at the end: "
+                + progress.updates);
+        long last = progress.updates.get(progress.updates.size() - 1);
+        assertTrue(last >= 3 << 20 && last < 4 << 20, "counts the 3 MiB it wrote (and its output), not the 5 MiB"
+                + " already there: " + last);
+        assertEquals(1, progress.ends);
     }
 
     @Test
-    void aFailingCommandStillReportsItsLastLinesWhenABarWasShown() {
-        IOException e = assertThrows(IOException.class,
-                () -> run("echo 'npm notice fetching'; echo 'npm error 404 Not Found'; exit 3"));
-        assertEquals("`/bin/sh -c echo 'npm notice fetching'; echo 'npm error 404 Not Found'; exit 3` failed with"
-                + " exit status 3: npm notice fetching | npm error 404 Not Found", e.getMessage());
+    void aFailingCommandReportsItsLastLines() {
+        IOException e = assertThrows(IOException.class, () -> run(
+                "echo 'npm notice fetching'; echo; echo 'npm error 404 Not Found' >&2; exit 3",
+                Duration.ofSeconds(60), 1 << 20));
+        assertEquals("`/bin/sh -c echo 'npm notice fetching'; echo; echo 'npm error 404 Not Found' >&2; exit 3`"
+                + " failed with exit status 3: npm notice fetching | npm error 404 Not Found", e.getMessage());
+        assertEquals(1, progress.ends, "the task is closed when the command fails");
+    }
+
+    @Test
+    void aCommandThatWritesTooMuchIsStopped() throws Exception {
+        IOException e = assertThrows(IOException.class, () -> run(
+                "head -c 2097152 /dev/zero > big; sleep 60", Duration.ofSeconds(60), 1 << 20));
+        assertEquals("`/bin/sh -c head -c 2097152 /dev/zero > big; sleep 60` wrote more than 1048576 bytes;"
+                + " stopped it", e.getMessage());
+        assertEquals(1, progress.ends);
+    }
+
+    @Test
+    void aCommandThatTakesTooLongIsStopped() {
+        IOException e = assertThrows(IOException.class, () -> run("sleep 60", Duration.ofSeconds(1), 1 << 20));
+        assertEquals("`/bin/sh -c sleep 60` did not finish within 1 s", e.getMessage());
+    }
+
+    @Test
+    void aMissingCommandSaysSo() {
+        IOException e = assertThrows(IOException.class, () -> ProcessRunner.run(
+                List.of("no-such-downloader-here"), work, Duration.ofSeconds(5), 1 << 20, progress));
+        assertTrue(e.getMessage().startsWith("cannot run `no-such-downloader-here`: "), e.getMessage());
+        assertTrue(e.getMessage().endsWith("(is it installed and on the PATH?)"), e.getMessage());
+        assertFalse(e.getMessage().contains(work.toString()), e.getMessage());
+        assertEquals(List.of(), progress.tasks, "no task was started for a command that never ran");
     }
 }

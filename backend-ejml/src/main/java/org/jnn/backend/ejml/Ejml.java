@@ -1,12 +1,19 @@
 package org.jnn.backend.ejml;
 
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
 import org.jnn.api.Availability;
+import org.jnn.api.LinearAlgebra;
 import org.jnn.api.Precision;
 
 /**
- * What the EJML backends of every precision share: name, priority, the library's version and the
- * availability check. Kept apart from the arithmetic so that an F32 backend over {@code FMatrixRMaj}
- * reuses it unchanged.
+ * What the EJML backends of every precision share: name, priority, the library's version, the
+ * availability check, the rule for multi-threaded products and the choice of precision. Kept apart from
+ * the arithmetic, which is written once for {@code double} in {@link EjmlLinearAlgebra}; the build
+ * generates the {@code float} class {@code EjmlFloatLinearAlgebra} from it (see this module's pom). This
+ * class is not rewritten for f32, so whatever in it depends on the precision takes a {@link Precision}.
  */
 final class Ejml {
 
@@ -22,7 +29,43 @@ final class Ejml {
     /** The EJML version this module is built and tested against, used when the jar does not say. */
     static final String BUILT_AGAINST = "0.46.1";
 
+    /**
+     * Multiply-adds ({@code m·n·k}) from which a product goes to EJML's multi-threaded {@code CommonOps_MT_*}
+     * routines. Measured on the 784-200-200-10 network's shapes with 2 processors ({@code ./nn jmh
+     * SpiBenchmark.gemm -p backend=ejml}): EJML's threaded routines cost 20-50 µs more per call whatever the
+     * size, so every batch-1 product (at most 157 k multiply-adds) and the 128 k ones at batch 64 are faster
+     * single-threaded, while from 64×200×200 = 2.6 M multiply-adds on they run 1.5-1.9 times faster.
+     */
+    static final long DEFAULT_PARALLEL_THRESHOLD = 1L << 20;
+
     private Ejml() {
+    }
+
+    /** {@link #DEFAULT_PARALLEL_THRESHOLD} when there is more than one processor, otherwise never. */
+    static long defaultParallelThreshold() {
+        return Runtime.getRuntime().availableProcessors() > 1 ? DEFAULT_PARALLEL_THRESHOLD : Long.MAX_VALUE;
+    }
+
+    /** Every precision EJML computes in: it has dense row-major matrices of doubles and of floats. */
+    static Set<Precision> supportedPrecisions() {
+        return EnumSet.of(Precision.F64, Precision.F32);
+    }
+
+    /**
+     * A new EJML backend computing in {@code precision} with the same rule for multi-threaded products.
+     *
+     * @throws UnsupportedOperationException for a precision EJML has no matrices of
+     */
+    static LinearAlgebra inPrecision(Precision precision, long parallelThreshold) {
+        switch (Objects.requireNonNull(precision, "precision")) {
+            case F64:
+                return new EjmlLinearAlgebra(parallelThreshold);
+            case F32:
+                return new EjmlFloatLinearAlgebra(parallelThreshold);
+            default:
+                throw new UnsupportedOperationException("backend '" + NAME + "' computes only in "
+                        + supportedPrecisions() + ", not " + precision.id());
+        }
     }
 
     /** One line for people: library, version, storage and precision. */

@@ -1,11 +1,11 @@
 package org.jnn.backend.ejml;
 
-import java.util.EnumSet;
-import java.util.Objects;
 import java.util.Set;
 
 import org.ejml.EjmlParameters;
+import org.ejml.UtilEjml;
 import org.ejml.data.DMatrixRMaj;
+import org.ejml.data.IGrowArray;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.CommonOps_MT_DDRM;
 import org.ejml.dense.row.mult.MatrixMatrixMult_DDRM;
@@ -17,16 +17,29 @@ import org.jnn.api.LinearAlgebra;
 import org.jnn.api.Precision;
 
 /**
- * {@link LinearAlgebra} on EJML's dense row-major {@link DMatrixRMaj} in double precision; {@link
- * #withPrecision withPrecision(F32)} gives the {@link EjmlFloatLinearAlgebra} on {@code FMatrixRMaj}.
+ * {@link LinearAlgebra} on EJML's dense row-major {@link DMatrixRMaj} in double precision, with
+ * {@link CommonOps_DDRM} and its kin.
+ *
+ * <p>Both precisions are compiled from this one source: the f64 class is written by hand and the build
+ * generates the f32 class from it by textual rules (EJML's type names, the element type, literals, class
+ * names, the precision), listed in this module's pom, as EJML itself generates its float code. Three
+ * conventions keep those rules exact: the SPI's own scalars and arrays keep the SPI's names ({@code alpha},
+ * {@code beta}, {@code value}, {@code data}, {@code destination}) and their declared type; every scalar
+ * handed to EJML goes through {@link #element}; and the one job done with different EJML calls per
+ * precision, moving the SPI's arrays in and out, is in {@link RowMajorArrays}. A slip in any of them stops
+ * the f32 class from compiling.
  *
  * <p>Every operation is done by EJML's own routines ({@link CommonOps_DDRM}, {@link CommonOps_MT_DDRM},
- * {@link MatrixMatrixMult_DDRM}, {@link VectorVectorMult_DDRM}); the backend only composes them. Row-wise
+ * {@link MatrixMatrixMult_DDRM}, {@link VectorVectorMult_DDRM}); the backend composes them. Row-wise
  * broadcasts (adding a row vector to every row, subtracting each row's maximum) are rank-1 updates with a
- * vector of ones. Scratch matrices live in fields and only grow, so after the first call at a given size
- * nothing is allocated; an instance is therefore for one thread at a time.
+ * vector of ones. Two operations have no EJML routine and are loops over EJML's element accessors:
+ * {@link #doAddAtColumns} (EJML gathers elements by position but has no scatter-add) and {@link
+ * #doArgmaxRows} (EJML's {@code elementMax} with a location scans a whole matrix and keeps the last
+ * maximum, where the SPI wants the first of each row). Scratch matrices live in fields and only grow, so
+ * after the first call at a given size nothing is allocated; an instance is therefore for one thread at a
+ * time.
  *
- * <p>Matrix products with at least {@link #DEFAULT_PARALLEL_THRESHOLD} multiply-adds use EJML's
+ * <p>Matrix products with at least {@link Ejml#DEFAULT_PARALLEL_THRESHOLD} multiply-adds use EJML's
  * multi-threaded {@link CommonOps_MT_DDRM} when the machine has more than one processor; smaller ones,
  * which lose to the thread hand-off, use the single-threaded routines. A product {@code a·bᵀ} with at
  * least two rows goes through {@link CommonOps_DDRM#transpose} into scratch and EJML's row-reordered
@@ -34,19 +47,11 @@ import org.jnn.api.Precision;
  */
 public final class EjmlLinearAlgebra extends AbstractLinearAlgebra<EjmlMatrix> {
 
-    /**
-     * Multiply-adds ({@code m·n·k}) from which a product goes to {@link CommonOps_MT_DDRM}. Measured on the
-     * 784-200-200-10 network's shapes with 2 processors ({@code ./nn jmh SpiBenchmark.gemm -p backend=ejml}): EJML's threaded
-     * routines cost 20-50 µs more per call whatever the size, so every batch-1 product (at most 157 k
-     * multiply-adds) and the 128 k ones at batch 64 are faster single-threaded, while from
-     * 64×200×200 = 2.6 M multiply-adds on they run 1.5-1.9 times faster.
-     */
-    static final long DEFAULT_PARALLEL_THRESHOLD = 1L << 20;
-
     private static final DOperatorUnary RELU = x -> Math.max(0.0, x);
     private static final DOperatorUnary POSITIVE = x -> x > 0.0 ? 1.0 : 0.0;
 
     private final long parallelThreshold;
+    private final RowMajorArrays arrays = new RowMajorArrays();
 
     // Scratch, grown on demand and never shrunk (DMatrixRMaj.reshape keeps a larger array).
     private final DMatrixRMaj ones = new DMatrixRMaj(1, 1);
@@ -56,11 +61,12 @@ public final class EjmlLinearAlgebra extends AbstractLinearAlgebra<EjmlMatrix> {
     private final DMatrixRMaj colSum = new DMatrixRMaj(1, 1);
     private final DMatrixRMaj work = new DMatrixRMaj(1, 1);
     private final DMatrixRMaj transposed = new DMatrixRMaj(1, 1);
+    private final IGrowArray labelPositions = new IGrowArray();
     private double[] aux = new double[1];
 
-    /** The backend as found by {@link java.util.ServiceLoader}; cheap, loads nothing. */
+    /** With the default threading rule; cheap, loads nothing (this is what ServiceLoader creates). */
     public EjmlLinearAlgebra() {
-        this(defaultParallelThreshold());
+        this(Ejml.defaultParallelThreshold());
     }
 
     /**
@@ -73,10 +79,6 @@ public final class EjmlLinearAlgebra extends AbstractLinearAlgebra<EjmlMatrix> {
         ones.fill(1.0);
     }
 
-    static long defaultParallelThreshold() {
-        return Runtime.getRuntime().availableProcessors() > 1 ? DEFAULT_PARALLEL_THRESHOLD : Long.MAX_VALUE;
-    }
-
     // ---------------------------------------------------------------- metadata
 
     @Override
@@ -86,7 +88,7 @@ public final class EjmlLinearAlgebra extends AbstractLinearAlgebra<EjmlMatrix> {
 
     @Override
     public String description() {
-        return Ejml.description(Precision.F64);
+        return Ejml.description(precision());
     }
 
     @Override
@@ -106,21 +108,13 @@ public final class EjmlLinearAlgebra extends AbstractLinearAlgebra<EjmlMatrix> {
 
     @Override
     public Set<Precision> supportedPrecisions() {
-        return EnumSet.of(Precision.F64, Precision.F32);
+        return Ejml.supportedPrecisions();
     }
 
-    /** This instance for F64; for F32 a new {@link EjmlFloatLinearAlgebra} on {@code FMatrixRMaj}. */
+    /** This instance in its own precision; in the other, a new instance with the same threading rule. */
     @Override
     public LinearAlgebra withPrecision(Precision precision) {
-        switch (Objects.requireNonNull(precision, "precision")) {
-            case F64:
-                return this;
-            case F32:
-                return new EjmlFloatLinearAlgebra(parallelThreshold);
-            default:
-                throw new UnsupportedOperationException("backend 'ejml' computes only in "
-                        + supportedPrecisions() + ", not " + precision.id());
-        }
+        return precision == precision() ? this : Ejml.inPrecision(precision, parallelThreshold);
     }
 
     // ---------------------------------------------------------------- data in and out
@@ -132,15 +126,12 @@ public final class EjmlLinearAlgebra extends AbstractLinearAlgebra<EjmlMatrix> {
 
     @Override
     protected void doSetRowMajor(EjmlMatrix destination, double[] data) {
-        DMatrixRMaj d = destination.dense();
-        d.set(d.numRows, d.numCols, true, data);
+        arrays.copy(data, destination.dense());
     }
 
     @Override
     protected void doToRowMajor(EjmlMatrix source, double[] destination) {
-        // EJML has no "copy out into this array"; its storage is the row-major array itself.
-        DMatrixRMaj s = source.dense();
-        System.arraycopy(s.data, 0, destination, 0, s.getNumElements());
+        arrays.copy(source.dense(), destination);
     }
 
     @Override
@@ -178,73 +169,71 @@ public final class EjmlLinearAlgebra extends AbstractLinearAlgebra<EjmlMatrix> {
         boolean parallel = (long) mc.numRows * mc.numCols * k >= parallelThreshold;
         if (beta == 0.0) {
             // EJML's mult* routines assign c (C.set), never read it, so NaN in the old c is ignored.
-            multiply(alpha, ma, transposeA, mb, transposeB, mc, parallel);
+            multiply(element(alpha), ma, transposeA, mb, transposeB, mc, parallel);
         } else {
-            if (beta != 1.0) {
-                CommonOps_DDRM.scale(beta, mc);
-            }
-            multiplyAdd(alpha, ma, transposeA, mb, transposeB, mc, parallel);
+            scaleOrZero(beta, mc);
+            multiplyAdd(element(alpha), ma, transposeA, mb, transposeB, mc, parallel);
         }
     }
 
-    /** {@code c = alpha·op(a)·op(b)}. */
-    private void multiply(double alpha, DMatrixRMaj a, boolean ta, DMatrixRMaj b, boolean tb, DMatrixRMaj c,
+    /** {@code c = factor·op(a)·op(b)}. */
+    private void multiply(double factor, DMatrixRMaj a, boolean ta, DMatrixRMaj b, boolean tb, DMatrixRMaj c,
             boolean parallel) {
         if (parallel) {
             if (!ta && !tb) {
-                CommonOps_MT_DDRM.mult(alpha, a, b, c);
+                CommonOps_MT_DDRM.mult(factor, a, b, c);
             } else if (ta && !tb) {
-                CommonOps_MT_DDRM.multTransA(alpha, a, b, c);
+                CommonOps_MT_DDRM.multTransA(factor, a, b, c);
             } else if (!ta) {
-                CommonOps_MT_DDRM.multTransB(alpha, a, b, c);
+                CommonOps_MT_DDRM.multTransB(factor, a, b, c);
             } else {
-                CommonOps_MT_DDRM.multTransAB(alpha, a, b, c);
+                CommonOps_MT_DDRM.multTransAB(factor, a, b, c);
             }
         } else if (!ta && !tb) {
-            CommonOps_DDRM.mult(alpha, a, b, c);
+            CommonOps_DDRM.mult(factor, a, b, c);
         } else if (ta && !tb) {
-            CommonOps_DDRM.multTransA(alpha, a, b, c);
+            CommonOps_DDRM.multTransA(factor, a, b, c);
         } else if (!ta) {
-            CommonOps_DDRM.multTransB(alpha, a, b, c);
+            CommonOps_DDRM.multTransB(factor, a, b, c);
         } else if (a.numCols >= EjmlParameters.MULT_TRANAB_COLUMN_SWITCH) {
             // Same choice as CommonOps_DDRM.multTransAB, but with our own column buffer: CommonOps
             // passes null, which makes EJML allocate one per call.
-            MatrixMatrixMult_DDRM.multTransAB_aux(alpha, a, b, c, aux(a.numRows));
+            MatrixMatrixMult_DDRM.multTransAB_aux(factor, a, b, c, aux(a.numRows));
         } else {
-            CommonOps_DDRM.multTransAB(alpha, a, b, c);
+            CommonOps_DDRM.multTransAB(factor, a, b, c);
         }
     }
 
-    /** {@code c += alpha·op(a)·op(b)}. */
-    private void multiplyAdd(double alpha, DMatrixRMaj a, boolean ta, DMatrixRMaj b, boolean tb, DMatrixRMaj c,
+    /** {@code c += factor·op(a)·op(b)}. */
+    private void multiplyAdd(double factor, DMatrixRMaj a, boolean ta, DMatrixRMaj b, boolean tb, DMatrixRMaj c,
             boolean parallel) {
         if (parallel) {
             if (!ta && !tb) {
-                CommonOps_MT_DDRM.multAdd(alpha, a, b, c);
+                CommonOps_MT_DDRM.multAdd(factor, a, b, c);
             } else if (ta && !tb) {
-                CommonOps_MT_DDRM.multAddTransA(alpha, a, b, c);
+                CommonOps_MT_DDRM.multAddTransA(factor, a, b, c);
             } else if (!ta) {
-                CommonOps_MT_DDRM.multAddTransB(alpha, a, b, c);
+                CommonOps_MT_DDRM.multAddTransB(factor, a, b, c);
             } else {
-                CommonOps_MT_DDRM.multAddTransAB(alpha, a, b, c);
+                CommonOps_MT_DDRM.multAddTransAB(factor, a, b, c);
             }
         } else if (!ta && !tb) {
-            CommonOps_DDRM.multAdd(alpha, a, b, c);
+            CommonOps_DDRM.multAdd(factor, a, b, c);
         } else if (ta && !tb) {
-            CommonOps_DDRM.multAddTransA(alpha, a, b, c);
+            CommonOps_DDRM.multAddTransA(factor, a, b, c);
         } else if (!ta) {
-            CommonOps_DDRM.multAddTransB(alpha, a, b, c);
+            CommonOps_DDRM.multAddTransB(factor, a, b, c);
         } else if (a.numCols >= EjmlParameters.MULT_TRANAB_COLUMN_SWITCH) {
-            MatrixMatrixMult_DDRM.multAddTransAB_aux(alpha, a, b, c, aux(a.numRows));
+            MatrixMatrixMult_DDRM.multAddTransAB_aux(factor, a, b, c, aux(a.numRows));
         } else {
-            CommonOps_DDRM.multAddTransAB(alpha, a, b, c);
+            CommonOps_DDRM.multAddTransAB(factor, a, b, c);
         }
     }
 
     @Override
     protected void doRankOneUpdate(double alpha, EjmlMatrix x, EjmlMatrix y, EjmlMatrix a) {
         // addOuterProd reads x and y by their linear index, so rows and columns both work.
-        VectorVectorMult_DDRM.addOuterProd(alpha, x.dense(), y.dense(), a.dense());
+        VectorVectorMult_DDRM.addOuterProd(element(alpha), x.dense(), y.dense(), a.dense());
     }
 
     // ---------------------------------------------------------------- element-wise and row-wise
@@ -293,10 +282,12 @@ public final class EjmlLinearAlgebra extends AbstractLinearAlgebra<EjmlMatrix> {
         shiftRowsAndExp(work);
         CommonOps_DDRM.sumRows(work, rowSum);
         CommonOps_DDRM.elementLog(rowSum, rowSum); // log Σ_j exp(z_ij - m_i), between 0 and log n
-        rowPicked.reshape(rows, 1);
+        // z_i,label of every row, gathered by EJML from the elements' positions in the row-major array.
+        int[] positions = UtilEjml.adjust(labelPositions, rows);
         for (int i = 0; i < rows; i++) {
-            rowPicked.set(i, ml.unsafe_get(i, labels[i])); // gather: EJML has no per-row index pick
+            positions[i] = i * ml.numCols + labels[i];
         }
+        CommonOps_DDRM.extract(ml, positions, rows, rowPicked);
         // Per row (m_i - z_i,label) + log Σ: both terms are >= 0 and m_i - z_i,label is exact 0 at the
         // maximum, so a confident correct row gives its tiny loss, not the rounding error of m_i.
         CommonOps_DDRM.subtract(rowMax, rowPicked, rowPicked);
@@ -312,9 +303,11 @@ public final class EjmlLinearAlgebra extends AbstractLinearAlgebra<EjmlMatrix> {
 
     @Override
     protected void doAddAtColumns(EjmlMatrix a, int[] columns, double value) {
+        // A scatter-add, one element per row: EJML can gather by position (extract) but not add at one.
         DMatrixRMaj ma = a.dense();
+        double v = element(value);
         for (int i = 0; i < columns.length; i++) {
-            ma.add(i, columns[i], value);
+            ma.add(i, columns[i], v);
         }
     }
 
@@ -324,32 +317,33 @@ public final class EjmlLinearAlgebra extends AbstractLinearAlgebra<EjmlMatrix> {
         if (beta == 0.0) {
             CommonOps_DDRM.sumCols(a.dense(), mo); // assigns, so old contents (NaN too) are ignored
             if (alpha != 1.0) {
-                CommonOps_DDRM.scale(alpha, mo);
+                CommonOps_DDRM.scale(element(alpha), mo);
             }
         } else {
             CommonOps_DDRM.sumCols(a.dense(), colSum);
-            CommonOps_DDRM.add(alpha, colSum, beta, mo, mo);
+            CommonOps_DDRM.add(element(alpha), colSum, element(beta), mo, mo);
         }
     }
 
     @Override
     protected void doAxpy(double alpha, EjmlMatrix x, EjmlMatrix y) {
-        CommonOps_DDRM.addEquals(y.dense(), alpha, x.dense());
+        CommonOps_DDRM.addEquals(y.dense(), element(alpha), x.dense());
     }
 
     @Override
     protected void doScale(double alpha, EjmlMatrix a) {
-        CommonOps_DDRM.scale(alpha, a.dense());
+        CommonOps_DDRM.scale(element(alpha), a.dense());
     }
 
     @Override
     protected void doFill(EjmlMatrix a, double value) {
-        CommonOps_DDRM.fill(a.dense(), value);
+        CommonOps_DDRM.fill(a.dense(), element(value));
     }
 
     @Override
     protected void doArgmaxRows(EjmlMatrix a, int[] out) {
-        // EJML's elementMax(…, ElementLocation) works on the whole matrix; per row there is none.
+        // EJML's elementMax(…, ElementLocation) scans the whole matrix and keeps the last maximum (>=);
+        // the SPI wants the first maximum of each row, so this is a loop over EJML's element accessor.
         DMatrixRMaj ma = a.dense();
         for (int i = 0; i < ma.numRows; i++) {
             int best = 0;
@@ -365,14 +359,23 @@ public final class EjmlLinearAlgebra extends AbstractLinearAlgebra<EjmlMatrix> {
         }
     }
 
-    // ---------------------------------------------------------------- scratch
+    // ---------------------------------------------------------------- scalars and scratch
+
+    /**
+     * A scalar of the SPI as this class's element type: unchanged in f64, rounded once in f32 (the
+     * generator turns the cast into the rounding).
+     */
+    @SuppressWarnings("cast")
+    private static double element(double value) {
+        return (double) value;
+    }
 
     /** {@code c = beta·c}, where a beta of 0 clears c whatever it held. */
     private static void scaleOrZero(double beta, DMatrixRMaj c) {
         if (beta == 0.0) {
             CommonOps_DDRM.fill(c, 0.0);
         } else if (beta != 1.0) {
-            CommonOps_DDRM.scale(beta, c);
+            CommonOps_DDRM.scale(element(beta), c);
         }
     }
 

@@ -8,7 +8,7 @@ import org.jnn.api.Matrix;
 
 /**
  * A matrix of the EJML backend in double precision: a handle around one {@link DMatrixRMaj}, whose
- * shape never changes.
+ * shape never changes. The build generates the f32 class from this one, like the backend's.
  */
 public final class EjmlMatrix implements Matrix {
 

@@ -11,9 +11,11 @@ import org.jnn.api.AbstractLinearAlgebra;
 import org.jnn.api.Availability;
 import org.jnn.api.LinearAlgebra;
 import org.jnn.api.Precision;
+import org.jnn.backend.nd4j.Nd4jThreads.Held;
+import org.jnn.backend.nd4j.PreparedOps.Key;
+import org.jnn.backend.nd4j.PreparedOps.Site;
 import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.jnn.backend.nd4j.PreparedOps.Site;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.CustomOp;
 import org.nd4j.linalg.api.ops.impl.indexaccum.custom.ArgMax;
@@ -32,12 +34,13 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The {@code nd4j} backend: the {@link org.jnn.api.LinearAlgebra} SPI on ND4J {@link INDArray}s in
- * double precision ({@code DOUBLE}; {@code withPrecision(F32)} gives the same on {@code FLOAT}), computed by ND4J's native ops and its BLAS (OpenBLAS with
- * {@code nd4j-native}).
+ * double precision ({@code DOUBLE}; {@code withPrecision(F32)} gives the same on {@code FLOAT}),
+ * computed by ND4J's native ops and its BLAS (OpenBLAS with {@code nd4j-native}).
  *
  * <p>Constructing it is cheap and loads nothing native; {@link #availability()} loads ND4J the first
- * time (see {@link Nd4jRuntime}, which also sets the thread counts and explains the
- * {@value Nd4jRuntime#THREADS_PROPERTY} system property).
+ * time ({@link Nd4jLoader}), which also applies the thread counts of the
+ * {@value ThreadRequest#THREADS_PROPERTY} and {@value ThreadRequest#GEMM_THREADS_PROPERTY} system
+ * properties ({@link Nd4jThreads}).
  *
  * <h2>Which ND4J call does what</h2>
  * Every ND4J op call crosses into native code at a cost of several microseconds, so each operation
@@ -54,8 +57,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *       ('c') matrix, i.e. to the wrong elements ({@code Nd4jLibraryDefectsTest}).
  *   <li>{@code affine}: from two rows on, libnd4j's fused {@code xw_plus_b} or, with ReLU,
  *       {@code relu_layer} [1] (which rejects a single-column {@code x} or {@code w}: then
- *       {@code xw_plus_b} and {@code relu} [2]); with one row, gemv, {@code add} and {@code relu} [3], because the fused
- *       ops multiply with gemm, five times slower than gemv for a single row.
+ *       {@code xw_plus_b} and {@code relu} [2]); with one row, gemv, {@code add} and {@code relu} [3],
+ *       because the fused ops multiply with gemm, five times slower than gemv for a single row.
  *   <li>{@code softmaxCrossEntropy}: {@code log_softmax} into the gradient [1], the loss as minus its
  *       dot product with the one-hot labels [BLAS] (the exact path of {@code sumNegativeLogSoftmax}
  *       below when that could be inexact), {@code exp} in place [1] and minus the one-hot labels
@@ -87,8 +90,14 @@ import org.nd4j.linalg.factory.Nd4j;
  *       array's host buffer (ND4J's own {@code setData} copies element by element).
  * </ul>
  *
- * <p>Scratch arrays are kept per instance; like every backend, one instance serves one thread.
+ * <p>Scratch arrays are kept per instance; like every backend, one instance serves one thread. ND4J's
+ * thread settings are the process's, shared by every instance: each OpenBLAS call holds the
+ * OpenBLAS thread count it needs ({@link ThreadChoice}, {@link Nd4jThreads}), so instances on
+ * several threads do not change each other's counts or results.
  */
+// "try": a try-with-resources block holds an OpenBLAS thread count for its call (Nd4jThreads.Held),
+// which javac reports as a resource the block does not use.
+@SuppressWarnings("try")
 public class Nd4jLinearAlgebra extends AbstractLinearAlgebra<Nd4jMatrix> {
 
     /** The name used to select this backend. */
@@ -113,6 +122,7 @@ public class Nd4jLinearAlgebra extends AbstractLinearAlgebra<Nd4jMatrix> {
     private long[] argmaxHost = new long[0];
     private float[] floatBuffer = new float[0];
     private final PreparedOps prepared = new PreparedOps();
+    private final ThreadChoice threads = new ThreadChoice(() -> Nd4jLoader.loaded().threads());
     private final double logSoftmaxExactBelow;
 
     /**
@@ -150,7 +160,7 @@ public class Nd4jLinearAlgebra extends AbstractLinearAlgebra<Nd4jMatrix> {
 
     @Override
     public String description() {
-        return "ND4J " + Nd4jRuntime.nd4jVersion() + " INDArray on " + Nd4jRuntime.nativeBackendOnClassPath()
+        return "ND4J " + Nd4jClassPath.nd4jVersion() + " INDArray on " + Nd4jClassPath.nativeBackend()
                 + ", " + precision.id();
     }
 
@@ -162,7 +172,7 @@ public class Nd4jLinearAlgebra extends AbstractLinearAlgebra<Nd4jMatrix> {
     /** Loads ND4J the first time it is called in this JVM; never throws. */
     @Override
     public Availability availability() {
-        return Nd4jRuntime.state().availability();
+        return Nd4jLoader.loaded().availability();
     }
 
     @Override
@@ -175,9 +185,9 @@ public class Nd4jLinearAlgebra extends AbstractLinearAlgebra<Nd4jMatrix> {
      * force, or the reason it is unusable. Loads ND4J if that has not happened yet.
      */
     public String runtimeInfo() {
-        Nd4jRuntime.State state = Nd4jRuntime.state();
-        return state.availability().usable() ? "ND4J " + Nd4jRuntime.nd4jVersion() + ", " + state.nativeBackend()
-                + ", " + state.threads() : "unusable: " + state.availability().reason();
+        Nd4jLoader.Loaded loaded = Nd4jLoader.loaded();
+        return loaded.availability().usable() ? "ND4J " + Nd4jClassPath.nd4jVersion() + ", " + loaded.nativeBackend()
+                + ", " + loaded.threads().settings() : "unusable: " + loaded.availability().reason();
     }
 
     @Override
@@ -199,7 +209,7 @@ public class Nd4jLinearAlgebra extends AbstractLinearAlgebra<Nd4jMatrix> {
 
     @Override
     protected Nd4jMatrix doZeros(int rows, int cols) {
-        Nd4jRuntime.state().requireUsable();
+        Nd4jLoader.loaded().requireUsable();
         return wrap(Nd4j.create(dataType, new long[] {rows, cols}, 'c'));
     }
 
@@ -268,10 +278,16 @@ public class Nd4jLinearAlgebra extends AbstractLinearAlgebra<Nd4jMatrix> {
     private void matrixMatrix(double alpha, INDArray a, boolean transposeA, INDArray b, boolean transposeB, double beta,
             INDArray c) {
         long k = transposeA ? a.rows() : a.columns();
-        Nd4jRuntime.beforeProduct(c.length() * k);
-        int flags = (transposeA ? 1 : 0) | (transposeB ? 2 : 0);
-        prepared.run(Site.GEMM, c, a, b, null, alpha, beta, flags, () -> new Mmul(a, b, c, alpha, beta,
-                MMulTranspose.builder().transposeA(transposeA).transposeB(transposeB).build()));
+        try (Held held = threads.forProduct(c.length() * k)) {
+            prepared.run(Key.product(Site.GEMM, alpha, a, transposeA, b, transposeB, beta, c),
+                    Nd4jLinearAlgebra::matmul);
+        }
+    }
+
+    /** ND4J's {@code matmul} op for a product key. */
+    private static CustomOp matmul(Key p) {
+        return new Mmul(p.a(), p.b(), p.out(), p.alpha(), p.beta(),
+                MMulTranspose.builder().transposeA(p.transposeA()).transposeB(p.transposeB()).build());
     }
 
     /**
@@ -280,10 +296,9 @@ public class Nd4jLinearAlgebra extends AbstractLinearAlgebra<Nd4jMatrix> {
      * 784×200 at batch 1).
      */
     private void matrixVector(double alpha, INDArray a, boolean transposeA, INDArray x, double beta, INDArray y) {
-        Nd4jRuntime.beforeMatrixVector(a.length());
-        int flags = transposeA ? 1 : 0;
-        prepared.run(Site.GEMV, y, a, x, null, alpha, beta, flags,
-                () -> new Mmul(a, x, y, alpha, beta, MMulTranspose.builder().transposeA(transposeA).build()));
+        try (Held held = threads.forMatrixVector(a.length())) {
+            prepared.run(Key.product(Site.GEMV, alpha, a, transposeA, x, false, beta, y), Nd4jLinearAlgebra::matmul);
+        }
     }
 
     @Override
@@ -308,18 +323,23 @@ public class Nd4jLinearAlgebra extends AbstractLinearAlgebra<Nd4jMatrix> {
         INDArray o = out.array();
         // relu_layer of 1.0.0-M2.1 fails its validation when x or w is a single column; xw_plus_b does not.
         boolean fused = relu && x.cols() > 1 && w.cols() > 1;
-        Nd4jRuntime.beforeProduct(x.rows() * wa.length());
-        prepared.run(fused ? Site.RELU_LAYER : Site.XW_PLUS_B, o, xa, wa, b, 0, 0, 0,
-                () -> fused ? reluLayer(xa, wa, b, o) : new XwPlusB(new INDArray[] {xa, wa, b}, o));
+        try (Held held = threads.forProduct(x.rows() * wa.length())) {
+            if (fused) {
+                prepared.run(Key.of(Site.RELU_LAYER, o, xa, wa, b), Nd4jLinearAlgebra::reluLayer);
+            } else {
+                prepared.run(Key.of(Site.XW_PLUS_B, o, xa, wa, b),
+                        k -> new XwPlusB(new INDArray[] {k.a(), k.b(), k.c()}, k.out()));
+            }
+        }
         if (relu && !fused) {
             doRelu(out, out);
         }
     }
 
     /** libnd4j's {@code relu_layer}, {@code out = relu(x · w + b)}, writing into {@code out}. */
-    private static CustomOp reluLayer(INDArray x, INDArray w, INDArray b, INDArray out) {
-        CustomOp op = new ReluLayer(x, w, b);
-        op.addOutputArgument(out);
+    private static CustomOp reluLayer(Key k) {
+        CustomOp op = new ReluLayer(k.a(), k.b(), k.c());
+        op.addOutputArgument(k.out());
         return op;
     }
 
@@ -328,12 +348,12 @@ public class Nd4jLinearAlgebra extends AbstractLinearAlgebra<Nd4jMatrix> {
         INDArray g = gradient.array();
         INDArray selected = oneHot().of(labels, logits.cols());
         logSoftmax(logits.array(), g);
-        double loss = -Nd4j.getBlasWrapper().dot(g, selected);
+        double loss = -dot(g, selected);
         if (!(loss < logSoftmaxExactBelow)) {
             loss = doSumNegativeLogSoftmax(logits, labels); // see there: log_softmax may be inexact
         }
         Nd4j.exec(new Exp(g, g));
-        Nd4j.getBlasWrapper().level1().axpy(g.length(), -1.0, selected, g);
+        axpy(-1.0, selected, g);
         return loss;
     }
 
@@ -341,32 +361,25 @@ public class Nd4jLinearAlgebra extends AbstractLinearAlgebra<Nd4jMatrix> {
 
     /** {@code out = log_softmax(z)} row by row, through a prepared op. */
     private void logSoftmax(INDArray z, INDArray out) {
-        prepared.run(Site.LOG_SOFTMAX, out, z, null, null, 0, 0, 0, () -> new LogSoftMax(z, out));
+        prepared.run(Key.of(Site.LOG_SOFTMAX, out, z), k -> new LogSoftMax(k.a(), k.out()));
     }
 
     @Override
     protected void doAddRowVector(Nd4jMatrix a, Nd4jMatrix v, Nd4jMatrix out) {
-        INDArray aa = a.array();
-        INDArray va = v.array();
-        INDArray o = out.array();
-        prepared.run(Site.ADD_ROW_VECTOR, o, aa, va, null, 0, 0, 0, () -> new AddOp(aa, va, o));
+        prepared.run(Key.of(Site.ADD_ROW_VECTOR, out.array(), a.array(), v.array()),
+                k -> new AddOp(k.a(), k.b(), k.out()));
     }
 
     @Override
     protected void doRelu(Nd4jMatrix z, Nd4jMatrix out) {
         // thresholdedrelu with cutoff 0, a custom op that can be prepared (the legacy relu cannot).
-        INDArray za = z.array();
-        INDArray o = out.array();
-        prepared.run(Site.RELU, o, za, null, null, 0, 0, 0, () -> new ThresholdRelu(za, o, 0.0));
+        prepared.run(Key.of(Site.RELU, out.array(), z.array()), k -> new ThresholdRelu(k.a(), k.out(), 0.0));
     }
 
     @Override
     protected void doReluBackward(Nd4jMatrix gradient, Nd4jMatrix activation, Nd4jMatrix out) {
-        INDArray act = activation.array();
-        INDArray g = gradient.array();
-        INDArray o = out.array();
-        prepared.run(Site.RELU_BACKWARD, o, act, g, null, 0, 0, 0,
-                () -> new RectifiedLinearDerivative(act, g, o));
+        prepared.run(Key.of(Site.RELU_BACKWARD, out.array(), activation.array(), gradient.array()),
+                k -> new RectifiedLinearDerivative(k.a(), k.b(), k.out()));
     }
 
     @Override
@@ -389,7 +402,7 @@ public class Nd4jLinearAlgebra extends AbstractLinearAlgebra<Nd4jMatrix> {
         // doubles; one underflowed below that gives a wrong finite value or -inf (see the defect tests).
         INDArray logProbabilities = logSoftmaxScratch.get(rows, cols);
         logSoftmax(z, logProbabilities);
-        double loss = -Nd4j.getBlasWrapper().dot(logProbabilities, selected);
+        double loss = -dot(logProbabilities, selected);
         // Below -log(MIN_NORMAL) (708.4 in f64, 87.3 in f32) for the summed loss every term is below it too,
         // so every labelled probability is a normal number and its log from log_softmax is accurate.
         if (loss < logSoftmaxExactBelow) {
@@ -408,14 +421,12 @@ public class Nd4jLinearAlgebra extends AbstractLinearAlgebra<Nd4jMatrix> {
         Nd4j.exec(new Max(z, rowMax, true, 1));
         Nd4j.exec(new SubOp(z, rowMax, shifted));
         Nd4j.exec(new LogSumExp(shifted, rowLogSumExp, true, 1));
-        return Nd4j.getBlasWrapper().dot(ones(rows), rowLogSumExp) - Nd4j.getBlasWrapper().dot(shifted, selected);
+        return dot(ones(rows), rowLogSumExp) - dot(shifted, selected);
     }
 
     @Override
     protected void doAddAtColumns(Nd4jMatrix a, int[] columns, double value) {
-        INDArray selected = oneHot().of(columns, a.cols());
-        INDArray target = a.array();
-        Nd4j.getBlasWrapper().level1().axpy(target.length(), value, selected, target);
+        axpy(value, oneHot().of(columns, a.cols()), a.array());
     }
 
     private OneHotCache oneHot() {
@@ -441,14 +452,29 @@ public class Nd4jLinearAlgebra extends AbstractLinearAlgebra<Nd4jMatrix> {
 
     @Override
     protected void doAxpy(double alpha, Nd4jMatrix x, Nd4jMatrix y) {
-        INDArray target = y.array();
-        Nd4j.getBlasWrapper().level1().axpy(target.length(), alpha, x.array(), target);
+        axpy(alpha, x.array(), y.array());
+    }
+
+    /** {@code y += alpha·x} by BLAS axpy. */
+    private void axpy(double alpha, INDArray x, INDArray y) {
+        try (Held held = threads.forOtherCall()) {
+            Nd4j.getBlasWrapper().level1().axpy(y.length(), alpha, x, y);
+        }
+    }
+
+    /** The dot product of two arrays of the same length, by BLAS dot. */
+    private double dot(INDArray x, INDArray y) {
+        try (Held held = threads.forOtherCall()) {
+            return Nd4j.getBlasWrapper().dot(x, y);
+        }
     }
 
     @Override
     protected void doScale(double alpha, Nd4jMatrix a) {
         INDArray target = a.array();
-        Nd4j.getBlasWrapper().level1().scal(target.length(), alpha, target);
+        try (Held held = threads.forOtherCall()) {
+            Nd4j.getBlasWrapper().level1().scal(target.length(), alpha, target);
+        }
     }
 
     @Override
@@ -463,10 +489,8 @@ public class Nd4jLinearAlgebra extends AbstractLinearAlgebra<Nd4jMatrix> {
             argmax = Nd4j.create(DataType.INT64, new long[] {rows}, 'c');
             argmaxHost = new long[rows];
         }
-        INDArray aa = a.array();
-        INDArray indices = argmax;
-        prepared.run(Site.ARGMAX, indices, aa, null, null, 0, 0, 0,
-                () -> new ArgMax(new INDArray[] {aa}, new INDArray[] {indices}, false, 1));
+        prepared.run(Key.of(Site.ARGMAX, argmax, a.array()),
+                k -> new ArgMax(new INDArray[] {k.a()}, new INDArray[] {k.out()}, false, 1));
         Host.beforeReading(argmax);
         new LongPointer(argmax.data().addressPointer()).get(argmaxHost, 0, rows);
         for (int i = 0; i < rows; i++) {

@@ -1,6 +1,7 @@
 package org.jnn.backend.nd4j;
 
-import java.util.function.Supplier;
+import java.util.function.Function;
+
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.CustomOp;
 import org.nd4j.linalg.api.ops.OpContext;
@@ -14,7 +15,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>{@code Nd4j.exec(op)} builds a new op context for every call (a native allocation, pointer
  * wrappers, an RNG state transfer) and the caller a new op object; measured here, that is 4 to 13 µs
  * a call and most of the garbage a training step makes, against 1 to 9 µs for the prepared call.
- * Entries are matched by call site, by the identity of every array and by the scalar arguments; a
+ * Ops are kept by {@link Key}: the call site, the identity of every array and the scalar arguments; a
  * small fixed number is kept, replaced round-robin, so that a program creating many matrices does not
  * keep them alive.
  *
@@ -25,32 +26,77 @@ final class PreparedOps {
     /** Where in the backend an op is called; part of the key. */
     enum Site { GEMM, GEMV, RELU, XW_PLUS_B, RELU_LAYER, LOG_SOFTMAX, ADD_ROW_VECTOR, RELU_BACKWARD, ARGMAX }
 
-    /** Enough for every call of a training step and of evaluation, for a few networks. */
-    private static final int CAPACITY = 64;
+    /**
+     * What an op is kept for. Arrays are compared by identity (a kept op is bound to those buffers),
+     * so {@link #equals} and {@link #hashCode} are not a record's usual contents comparison; scalars
+     * are compared bit for bit (NaN matches NaN, 0.0 does not match -0.0). Unused arrays are null.
+     *
+     * @param site where the op is called
+     * @param out the array written
+     * @param a the first input
+     * @param b the second input, or null
+     * @param c the third input, or null
+     * @param alpha the first scalar argument (0 for ops without one)
+     * @param beta the second scalar argument (0 for ops without one)
+     * @param transposeA whether {@code a} enters transposed (products only)
+     * @param transposeB whether {@code b} enters transposed (products only)
+     */
+    record Key(Site site, INDArray out, INDArray a, INDArray b, INDArray c, double alpha, double beta,
+            boolean transposeA, boolean transposeB) {
 
-    /** One op, its context and the arguments it was built for. */
-    static final class Entry {
-        private final Site site;
-        private final INDArray out;
-        private final INDArray a;
-        private final INDArray b;
-        private final INDArray c;
-        private final double alpha;
-        private final double beta;
-        private final int flags;
+        /** An op of one input, {@code out = f(in)}. */
+        static Key of(Site site, INDArray out, INDArray in) {
+            return new Key(site, out, in, null, null, 0, 0, false, false);
+        }
+
+        /** An op of two inputs, {@code out = f(a, b)}. */
+        static Key of(Site site, INDArray out, INDArray a, INDArray b) {
+            return new Key(site, out, a, b, null, 0, 0, false, false);
+        }
+
+        /** An op of three inputs, {@code out = f(a, b, c)}. */
+        static Key of(Site site, INDArray out, INDArray a, INDArray b, INDArray c) {
+            return new Key(site, out, a, b, c, 0, 0, false, false);
+        }
+
+        /** A product {@code out = alpha·op(a)·op(b) + beta·out}, in BLAS's argument order. */
+        static Key product(Site site, double alpha, INDArray a, boolean transposeA, INDArray b, boolean transposeB,
+                double beta, INDArray out) {
+            return new Key(site, out, a, b, null, alpha, beta, transposeA, transposeB);
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Key k && site == k.site && out == k.out && a == k.a && b == k.b && c == k.c
+                    && Double.doubleToLongBits(alpha) == Double.doubleToLongBits(k.alpha)
+                    && Double.doubleToLongBits(beta) == Double.doubleToLongBits(k.beta)
+                    && transposeA == k.transposeA && transposeB == k.transposeB;
+        }
+
+        @Override
+        public int hashCode() {
+            int h = site.hashCode();
+            h = 31 * h + System.identityHashCode(out);
+            h = 31 * h + System.identityHashCode(a);
+            h = 31 * h + System.identityHashCode(b);
+            h = 31 * h + System.identityHashCode(c);
+            h = 31 * h + Long.hashCode(Double.doubleToLongBits(alpha));
+            h = 31 * h + Long.hashCode(Double.doubleToLongBits(beta));
+            return 31 * h + (transposeA ? 1 : 0) + (transposeB ? 2 : 0);
+        }
+    }
+
+    /** Enough for every call of a training step and of evaluation, for a few networks. */
+    static final int CAPACITY = 64;
+
+    /** One op, its context and what it was built for. */
+    private static final class Entry {
+        private final Key key;
         private final CustomOp op;
         private final OpContext context;
 
-        private Entry(Site site, INDArray out, INDArray a, INDArray b, INDArray c, double alpha, double beta,
-                int flags, CustomOp op) {
-            this.site = site;
-            this.out = out;
-            this.a = a;
-            this.b = b;
-            this.c = c;
-            this.alpha = alpha;
-            this.beta = beta;
-            this.flags = flags;
+        private Entry(Key key, CustomOp op) {
+            this.key = key;
             this.op = op;
             // What Nd4j.exec(op) copies into its per-call context, once.
             OpContext ctx = Nd4j.getExecutioner().buildContext();
@@ -63,55 +109,32 @@ final class PreparedOps {
             ctx.setDArguments(op.dArgs());
             this.context = ctx;
         }
-
-        private boolean matches(Site s, INDArray o, INDArray x, INDArray y, INDArray z, double al, double be, int f) {
-            // Scalars compared bit for bit: NaN matches NaN, 0.0 does not match -0.0.
-            return site == s && out == o && a == x && b == y && c == z
-                    && Double.doubleToLongBits(alpha) == Double.doubleToLongBits(al)
-                    && Double.doubleToLongBits(beta) == Double.doubleToLongBits(be) && flags == f;
-        }
-
-        /** Runs the op on the arrays it was built for. */
-        void run() {
-            Nd4j.getExecutioner().exec(op, context);
-        }
     }
 
     private final Entry[] entries = new Entry[CAPACITY];
     private int next;
 
     /**
-     * The entry built for exactly these arguments, or null. Unused array arguments are null; {@code flags}
-     * holds any boolean arguments (transposes) as bits.
+     * Runs the op kept for {@code key}, first building it with {@code create} (and keeping it, in place
+     * of the oldest when full) when there is none. {@code create} receives the key, so that it can be a
+     * non-capturing lambda, which allocates nothing.
      */
-    Entry find(Site site, INDArray out, INDArray a, INDArray b, INDArray c, double alpha, double beta, int flags) {
+    void run(Key key, Function<Key, CustomOp> create) {
+        Entry entry = find(key);
+        if (entry == null) {
+            entry = new Entry(key, create.apply(key));
+            entries[next] = entry;
+            next = (next + 1) % CAPACITY;
+        }
+        Nd4j.getExecutioner().exec(entry.op, entry.context);
+    }
+
+    private Entry find(Key key) {
         for (Entry e : entries) {
-            if (e != null && e.matches(site, out, a, b, c, alpha, beta, flags)) {
+            if (e != null && e.key.equals(key)) {
                 return e;
             }
         }
         return null;
-    }
-
-    /**
-     * Runs the op kept for these arguments, first building it with {@code create} (and keeping it) when
-     * there is none. Unused array arguments are null; {@code flags} holds boolean arguments as bits.
-     */
-    void run(Site site, INDArray out, INDArray a, INDArray b, INDArray c, double alpha, double beta, int flags,
-            Supplier<CustomOp> create) {
-        Entry e = find(site, out, a, b, c, alpha, beta, flags);
-        if (e == null) {
-            e = add(site, out, a, b, c, alpha, beta, flags, create.get());
-        }
-        e.run();
-    }
-
-    /** Keeps {@code op}, built for these arguments, replacing the oldest entry when full. */
-    Entry add(Site site, INDArray out, INDArray a, INDArray b, INDArray c, double alpha, double beta, int flags,
-            CustomOp op) {
-        Entry e = new Entry(site, out, a, b, c, alpha, beta, flags, op);
-        entries[next] = e;
-        next = (next + 1) % CAPACITY;
-        return e;
     }
 }

@@ -67,9 +67,8 @@ class Nd4jBackendTest {
 
     @Test
     void threadCountsAreAppliedWhenNd4jLoads() {
-        Nd4jRuntime.State state = Nd4jRuntime.state();
-        Nd4jRuntime.ThreadRequest request = Nd4jRuntime.ThreadRequest.resolve(System::getProperty, System::getenv);
-        Nd4jRuntime.ThreadSettings threads = state.threads();
+        ThreadRequest request = ThreadRequest.resolve(System::getProperty, System::getenv);
+        Nd4jThreads.Settings threads = Nd4jLoader.loaded().threads().settings();
         assertEquals(request.count(), threads.requested());
         assertEquals(request.source(), threads.source());
         if (request.count() > 0) {
@@ -86,32 +85,32 @@ class Nd4jBackendTest {
     @Test
     void largeProductThreadsComeFromTheirOwnProperty() {
         Map<String, String> none = Map.of();
-        Nd4jRuntime.ThreadRequest both = Nd4jRuntime.ThreadRequest.resolve(
+        ThreadRequest both = ThreadRequest.resolve(
                 Map.of("nn.nd4j.threads", "1", "nn.nd4j.gemmThreads", "2")::get, none::get);
         assertEquals(1, both.count());
         assertEquals(2, both.largeProductThreads());
         assertTrue(both.source().contains("nn.nd4j.gemmThreads=2"), both.source());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Nd4jRuntime.ThreadRequest.resolve(Map.of("nn.nd4j.gemmThreads", "0")::get, none::get));
+                () -> ThreadRequest.resolve(Map.of("nn.nd4j.gemmThreads", "0")::get, none::get));
         assertTrue(e.getMessage().contains("nn.nd4j.gemmThreads=0"), e.getMessage());
     }
 
     @Test
     void threadRequestComesFromThePropertyThenOmpNumThreadsThenTheDefault() {
         Map<String, String> none = Map.of();
-        assertEquals(new Nd4jRuntime.ThreadRequest(2, "system property nn.nd4j.threads=2", 0, true),
-                Nd4jRuntime.ThreadRequest.resolve(Map.of("nn.nd4j.threads", " 2 ")::get, Map.of("OMP_NUM_THREADS", "4")::get));
-        Nd4jRuntime.ThreadRequest fromEnvironment =
-                Nd4jRuntime.ThreadRequest.resolve(none::get, Map.of("OMP_NUM_THREADS", "4")::get);
+        assertEquals(new ThreadRequest(2, "system property nn.nd4j.threads=2", 0, true),
+                ThreadRequest.resolve(Map.of("nn.nd4j.threads", " 2 ")::get, Map.of("OMP_NUM_THREADS", "4")::get));
+        ThreadRequest fromEnvironment =
+                ThreadRequest.resolve(none::get, Map.of("OMP_NUM_THREADS", "4")::get);
         assertEquals(0, fromEnvironment.count(), "ND4J applies OMP_NUM_THREADS itself");
         assertEquals("environment variable OMP_NUM_THREADS=4", fromEnvironment.source());
-        Nd4jRuntime.ThreadRequest fallback = Nd4jRuntime.ThreadRequest.resolve(none::get, none::get);
-        assertEquals(Nd4jRuntime.DEFAULT_THREADS, fallback.count());
+        ThreadRequest fallback = ThreadRequest.resolve(none::get, none::get);
+        assertEquals(ThreadRequest.DEFAULT_THREADS, fallback.count());
         assertEquals(false, fallback.explicit(), "large products may then use every processor");
         assertTrue(fallback.source().contains("-Dnn.nd4j.threads=N"), fallback.source());
         for (String bad : new String[] {"0", "-1", "two", "1.5"}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> Nd4jRuntime.ThreadRequest.resolve(Map.of("nn.nd4j.threads", bad)::get, none::get));
+                    () -> ThreadRequest.resolve(Map.of("nn.nd4j.threads", bad)::get, none::get));
             assertTrue(e.getMessage().contains("nn.nd4j.threads=" + bad) && e.getMessage().contains("positive integer"),
                     e.getMessage());
         }
@@ -122,8 +121,8 @@ class Nd4jBackendTest {
         Throwable failure = new ExceptionInInitializerError(new RuntimeException(
                 "ND4J is probably missing dependencies.",
                 new UnsatisfiedLinkError("no jnind4jcpu in java.library.path")));
-        String reason = Nd4jRuntime.loadFailureReason(failure);
-        String platform = Nd4jRuntime.javacppPlatform();
+        String reason = Nd4jLoader.loadFailureReason(failure);
+        String platform = JavacppPlatform.current();
         assertTrue(platform.matches("[a-z0-9]+-[a-z0-9_]+"), platform);
         for (String mention : new String[] {"platform " + platform, "ExceptionInInitializerError",
             "UnsatisfiedLinkError: no jnind4jcpu in java.library.path", "org.nd4j:nd4j-native:1.0.0-M2.1:" + platform,
@@ -134,11 +133,11 @@ class Nd4jBackendTest {
 
     @Test
     void platformNameFollowsJavacppSpelling() {
-        assertEquals("macosx-arm64", Nd4jRuntime.javacppPlatform("Mac OS X", "aarch64"));
-        assertEquals("macosx-x86_64", Nd4jRuntime.javacppPlatform("Mac OS X", "x86_64"));
-        assertEquals("windows-x86_64", Nd4jRuntime.javacppPlatform("Windows 11", "amd64"));
-        assertEquals("linux-arm64", Nd4jRuntime.javacppPlatform("Linux", "aarch64"));
-        assertEquals("linux-ppc64le", Nd4jRuntime.javacppPlatform("Linux", "ppc64le"));
+        assertEquals("macosx-arm64", JavacppPlatform.of("Mac OS X", "aarch64"));
+        assertEquals("macosx-x86_64", JavacppPlatform.of("Mac OS X", "x86_64"));
+        assertEquals("windows-x86_64", JavacppPlatform.of("Windows 11", "amd64"));
+        assertEquals("linux-arm64", JavacppPlatform.of("Linux", "aarch64"));
+        assertEquals("linux-ppc64le", JavacppPlatform.of("Linux", "ppc64le"));
     }
 
     @Test

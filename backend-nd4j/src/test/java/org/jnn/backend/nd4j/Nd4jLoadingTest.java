@@ -67,7 +67,7 @@ class Nd4jLoadingTest {
 
     @Test
     void theLargeProductIsRightInThisTestsOwnEnvironment() {
-        assertEquals(null, Nd4jRuntime.largeProductProblem());
+        assertEquals(null, GemmSelfTest.largeProductProblem());
     }
 
     private static List<String> runProbe(List<String> jvmOptions, String mode) throws IOException, InterruptedException {

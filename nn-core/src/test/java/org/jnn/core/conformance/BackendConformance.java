@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * network built on the backend: its gradient against central differences, an SGD step against that
  * gradient, bit-identical initial weights, and a short training run that must learn.
  *
- * <p>A backend module runs all of it through one subclass:
+ * <p>A backend module runs all of it, in every precision the backend supports, through one subclass:
  *
  * <pre>{@code
  * class EjmlConformanceTest extends BackendConformance {
@@ -33,8 +33,9 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class BackendConformance extends LinearAlgebraConformance {
 
+    /** The backend under test in this run's precision. */
     private LinearAlgebra backend() {
-        return createBackend();
+        return backend;
     }
 
     private static boolean isF64(LinearAlgebra la) {

@@ -7,6 +7,7 @@ import static org.jnn.core.conformance.ConformanceAssertions.epsilon;
 import static org.jnn.core.conformance.ConformanceAssertions.tolerances;
 import static org.jnn.core.conformance.ConformanceAssertions.where;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,7 +19,11 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.DoubleStream;
 import java.util.stream.Stream;
 
@@ -32,56 +37,63 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.ArgumentsProvider;
+import org.junit.jupiter.params.provider.ArgumentsSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.support.ParameterDeclarations;
+import org.junit.platform.commons.support.ReflectionSupport;
+import org.opentest4j.TestAbortedException;
 
 /**
  * The conformance suite every {@link LinearAlgebra} backend must pass: each operation is compared with
  * the plain {@link ReferenceLinearAlgebra} on random data over many shapes and flag combinations, and
- * each rule of the SPI contract (aliasing, shape and ownership checks, data copied in and out, the
- * numerical traps of ReLU and softmax) has a test named after it.
+ * each rule of the SPI contract (registration, aliasing, shape, null and ownership checks, data copied in
+ * and out, the numerical traps of ReLU and softmax) has a test named after it.
  *
  * <h2>Running it against a backend</h2>
- * Depend on nn-core's test-jar in the backend module's {@code pom.xml}:
+ * Depend on nn-core's test-jar in the backend module's {@code pom.xml} (the README and the
+ * {@code backend-template} module show a complete POM), and add a three-line subclass to the module's
+ * tests, named {@code ...Test} so that Surefire runs it:
  *
  * <pre>{@code
- * <dependency>
- *   <groupId>org.jnn</groupId>
- *   <artifactId>nn-core</artifactId>
- *   <type>test-jar</type>
- *   <scope>test</scope>
- * </dependency>
- * }</pre>
- *
- * and add a three-line subclass to the module's tests:
- *
- * <pre>{@code
- * class EjmlConformanceTest extends LinearAlgebraConformance {
+ * class EjmlConformanceTest extends BackendConformance {
  *     @Override protected LinearAlgebra createBackend() { return new EjmlLinearAlgebra(); }
  * }
  * }</pre>
  *
- * A backend that also computes in single precision runs the suite a second time through another
- * subclass returning {@code new EjmlLinearAlgebra().withPrecision(Precision.F32)}; the tolerances follow
- * {@link LinearAlgebra#precision()} (see {@link ConformanceAssertions}), and the test data are rounded
- * to what an F32 backend stores before the reference computes the expected values.
+ * <h2>Every precision, by itself</h2>
+ * The suite runs once per precision in the backend's {@link LinearAlgebra#supportedPrecisions()}, on
+ * {@code createBackend().withPrecision(p)}; the runs are shown as {@code [f64]} and {@code [f32]}. The
+ * tolerances follow the precision (see {@link ConformanceAssertions}), the test data are rounded to what
+ * an F32 backend stores before the reference computes the expected values, and every result of an F32
+ * instance must be a float value (it really stores in single precision).
  *
- * <p>{@link #createBackend()} is called before every test, so every test gets a fresh instance. A
- * backend that is not {@linkplain LinearAlgebra#availability() usable} fails every test with the
- * reason; a module that prefers to skip on such machines can call
+ * <p>{@link #createBackend()} is called before every test, so every test gets a fresh instance, and once
+ * more to list its precisions. A backend that is not {@linkplain LinearAlgebra#availability() usable}
+ * fails every test with the reason; a module that prefers to skip on such machines can call
  * {@link Assumptions#assumeTrue(boolean, String)} inside {@code createBackend()}.
  *
  * <p>Every failure message names the backend, the operation, the shapes and, for a wrong result, the
  * first wrong element with its index, expected and actual value.
  */
+@ParameterizedClass(name = "[{argumentSetName}]")
+@ArgumentsSource(LinearAlgebraConformance.SupportedPrecisions.class)
 public abstract class LinearAlgebraConformance {
 
     /** The backend under test; called before each test, and must return a fresh instance. */
     protected abstract LinearAlgebra createBackend();
 
-    /** The backend under test, fresh for every test. */
+    /** The precision of this run of the suite, one of the backend's supported precisions. */
+    @Parameter
+    private Precision precision;
+
+    /** The backend under test in this run's precision, fresh for every test. */
     protected LinearAlgebra backend;
 
     /** The oracle; also plays "another backend" in the ownership tests. */
@@ -90,10 +102,43 @@ public abstract class LinearAlgebraConformance {
     /** Seeded, so that every run sees the same data. */
     protected Random random;
 
+    /**
+     * One run of the suite per supported precision. Fails, rather than running nothing, when the
+     * subclass gives no backend or the backend no precision.
+     */
+    static final class SupportedPrecisions implements ArgumentsProvider {
+        @Override
+        public Stream<? extends Arguments> provideArguments(ParameterDeclarations parameters, ExtensionContext context) {
+            Class<?> suiteClass = context.getRequiredTestClass();
+            LinearAlgebra backend;
+            try {
+                backend = ((LinearAlgebraConformance) ReflectionSupport.newInstance(suiteClass)).createBackend();
+            } catch (TestAbortedException assumptionFailed) {
+                // createBackend() skips this machine: one run whose every test shows as skipped, with the reason,
+                // rather than no run and no test at all
+                return Stream.of(Arguments.argumentSet(Precision.F64.id(), Precision.F64));
+            }
+            if (backend == null) {
+                throw new IllegalStateException(suiteClass.getName() + ".createBackend() returned null: "
+                        + "return a new instance of the backend to test");
+            }
+            List<Precision> precisions = backend.supportedPrecisions().stream().sorted().toList();
+            if (!precisions.contains(Precision.F64)) {
+                throw new IllegalStateException(Backends.label(backend) + ": supportedPrecisions() is " + precisions
+                        + "; every backend must support f64 (LinearAlgebra#supportedPrecisions)");
+            }
+            return precisions.stream().map(p -> Arguments.argumentSet(p.id(), p));
+        }
+    }
+
     @BeforeEach
     public void setUp() {
-        backend = createBackend();
-        assertNotNull(backend, "createBackend() returned null");
+        LinearAlgebra created = createBackend();
+        assertNotNull(created, "createBackend() returned null");
+        backend = created.withPrecision(precision);
+        assertNotNull(backend, () -> Backends.label(created) + ": withPrecision(" + precision.id() + ") returned null");
+        assertEquals(precision, backend.precision(), () -> Backends.label(created) + ": withPrecision("
+                + precision.id() + ") returned an instance computing in " + backend.precision().id());
         Availability availability = backend.availability();
         assertTrue(availability.usable(),
                 () -> "backend " + Backends.label(backend) + " is not usable here: " + availability.reason());
@@ -307,6 +352,7 @@ public abstract class LinearAlgebraConformance {
         return randomValues(count, new int[] {0, 1, 4}[random.nextInt(3)]);
     }
 
+    /** Random values from range 0 (uniform in [-1, 1]), 1 ([-100, 100]), 2 ([0.5, 2]), 3 ([-2, -0.5]) or 4 (mixed). */
     private double[] randomValues(int count, int range) {
         double[] values = new double[count];
         for (int i = 0; i < count; i++) {
@@ -385,8 +431,18 @@ public abstract class LinearAlgebraConformance {
      * the same operation on the absolute values of its arguments.
      */
     private void assertResult(String operation, String shapes, Operand out, Matrix magnitude, double terms) {
-        assertMatrixClose(backend, operation, shapes, out.cols(), reference.toRowMajor(out.expected()),
-                backend.toRowMajor(out.actual()), tolerances(backend.precision(), terms, reference.toRowMajor(magnitude)));
+        double[] actual = backend.toRowMajor(out.actual());
+        assertMatrixClose(backend, operation, shapes, out.cols(), reference.toRowMajor(out.expected()), actual,
+                tolerances(backend.precision(), terms, reference.toRowMajor(magnitude)));
+        assertStoredInItsPrecision(operation, shapes, out.cols(), actual);
+    }
+
+    /** An F32 backend's results are float values: it stores in single precision, whatever it computes in. */
+    private void assertStoredInItsPrecision(String operation, String shapes, int cols, double[] actual) {
+        if (backend.precision() == Precision.F32) {
+            assertMatrixClose(backend, operation + " (every result of an f32 backend is a float value)", shapes, cols,
+                    stored(actual), actual, 0.0);
+        }
     }
 
     /** Inputs are read only: the backend's matrix still holds exactly the values it was created with. */
@@ -428,18 +484,17 @@ public abstract class LinearAlgebraConformance {
                 backend.toRowMajor(m), 0.0);
     }
 
-    // Row-major order is the one data format shared by all backends; F64 must store values exactly.
+    // Row-major order is the one data format shared by all backends; F64 stores values exactly, F32 rounds
+    // them to the nearest float.
     @ParameterizedTest(name = "{0}")
     @MethodSource("shapes")
     public void fromRowMajorAndToRowMajorRoundTripInRowMajorOrder(Shape s) {
         double[] values = randomValues(s.rows() * s.cols());
         double[] given = values.clone();
         Matrix m = backend.fromRowMajor(s.rows(), s.cols(), values);
-        double[] expected = stored(values);
-        double[] tolerance = tolerances(backend.precision(), backend.precision() == Precision.F64 ? 0 : 1,
-                Arrays.stream(values).map(Math::abs).toArray());
-        assertMatrixClose(backend, "fromRowMajor then toRowMajor", s.toString(), s.cols(), expected,
-                backend.toRowMajor(m), tolerance);
+        assertEquals(s.toString(), m.shape(), () -> where(backend, "fromRowMajor", s.toString()) + ": shape()");
+        assertMatrixClose(backend, "fromRowMajor then toRowMajor", s.toString(), s.cols(), stored(values),
+                backend.toRowMajor(m), 0.0);
         assertMatrixClose(backend, "fromRowMajor (the array must stay unchanged)", s.toString(), s.cols(), given,
                 values, 0.0);
     }
@@ -525,16 +580,87 @@ public abstract class LinearAlgebraConformance {
         }
     }
 
-    // withPrecision must at least accept the backend's own precision.
+    // =====================================================================================
+    // Registration, metadata and precisions
+    // =====================================================================================
+
+    // Users get a backend through ServiceLoader (Backends.select, byName, list), never through its
+    // constructor: a missing or misspelt META-INF/services entry would pass every other test.
     @Test
-    public void precisionIsAmongTheSupportedOnesAndWithPrecisionKeepsIt() {
-        assertTrue(backend.supportedPrecisions().contains(backend.precision()),
-                () -> Backends.label(backend) + ": supportedPrecisions() " + backend.supportedPrecisions()
-                        + " lacks its own precision");
-        assertTrue(backend.supportedPrecisions().contains(Precision.F64),
-                () -> Backends.label(backend) + ": F64 must always be supported");
-        assertEquals(backend.precision(), backend.withPrecision(backend.precision()).precision(),
-                () -> Backends.label(backend) + ": withPrecision(own precision)");
+    public void isFoundThroughServiceLoaderWithTheSameMetadata() {
+        Registration.assertRegistered(createBackend(), backend);
+    }
+
+    // name() selects the backend on the command line and in NN_BACKEND, so it is one word, the same in
+    // every precision; description() says the precision, so the precisions' descriptions differ.
+    @Test
+    public void everySupportedPrecisionIsTheSameBackendAndEveryOtherIsRefused() {
+        Registration.assertNameAndDescription(backend);
+        Set<Precision> supported = backend.supportedPrecisions();
+        assertTrue(supported.contains(backend.precision()), () -> Backends.label(backend) + ": supportedPrecisions() "
+                + supported + " lacks its own precision");
+        assertTrue(supported.contains(Precision.F64), () -> Backends.label(backend) + ": supportedPrecisions() "
+                + supported + " lacks f64, which every backend must support");
+        for (Precision p : Precision.values()) {
+            if (supported.contains(p)) {
+                LinearAlgebra other = backend.withPrecision(p);
+                assertNotNull(other, () -> Backends.label(backend) + ": withPrecision(" + p.id() + ") returned null");
+                assertEquals(p, other.precision(), () -> Backends.label(backend) + ": withPrecision(" + p.id()
+                        + ").precision()");
+                assertEquals(backend.name(), other.name(), () -> Backends.label(backend) + ": withPrecision(" + p.id()
+                        + ").name() must be the same name");
+                if (p != backend.precision()) {
+                    assertNotEquals(backend.description(), other.description(), () -> Backends.label(backend)
+                            + ": the description of " + Backends.label(other) + " is the same; it must say the precision");
+                }
+            } else {
+                UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                        () -> backend.withPrecision(p), () -> Backends.label(backend) + ": withPrecision(" + p.id()
+                                + ") must throw UnsupportedOperationException, since supportedPrecisions() is " + supported);
+                for (Precision has : supported) {
+                    assertTrue(String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains(has.id()),
+                            () -> Backends.label(backend) + ": the message of withPrecision(" + p.id()
+                                    + ") should name the precisions it has (" + has.id() + ") but is: " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    // Storage: f64 keeps every value exactly; f32 rounds it to float. Results: x·y of two floats
+    // x = 1 + 2^-12 and y = 1 + 2^-13 needs 26 significant bits, so an f32 instance must return it rounded
+    // to float (24 bits) and an f64 instance exactly. An "f32" instance that stores doubles passes every
+    // tolerance of the suite, but not this.
+    @Test
+    public void storesAndComputesInItsOwnPrecision() {
+        double[] values = {0.1, 1.0 / 3, 1 + 0x1p-30, 1e-40, -2.5e-7, 123456.789};
+        assertMatrixClose(backend, "fromRowMajor then toRowMajor (values as " + backend.precision().id()
+                + " stores them)", "1×6", 6, stored(values), backend.toRowMajor(backend.fromRowMajor(1, 6, values)), 0.0);
+        double x = 1 + 0x1p-12;
+        double y = 1 + 0x1p-13;
+        double[] product = stored(x * y); // x * y is exact in double
+        double[] sum = stored(1 + 0x1p-25);
+        assertExactScalarResult("gemm", product, c -> backend.gemm(1, one(x), false, one(y), false, 0, c));
+        assertExactScalarResult("rankOneUpdate", product, a -> backend.rankOneUpdate(1, one(x), one(y), a));
+        assertExactScalarResult("axpy", product, out -> backend.axpy(x, one(y), out));
+        assertExactScalarResult("scale", product, a -> {
+            backend.fill(a, y);
+            backend.scale(x, a);
+        });
+        assertExactScalarResult("affine", product, out -> backend.affine(one(x), one(y), one(0), false, out));
+        assertExactScalarResult("columnSums", product, out -> backend.columnSums(x, one(y), 0, out));
+        assertExactScalarResult("addRowVector", sum, out -> backend.addRowVector(one(1), one(0x1p-25), out));
+    }
+
+    private Matrix one(double value) {
+        return backend.fromRowMajor(1, 1, new double[] {value});
+    }
+
+    /** Runs {@code operation} on a 1×1 matrix of zeros and compares the result with no tolerance. */
+    private void assertExactScalarResult(String operation, double[] expected, Consumer<Matrix> call) {
+        Matrix out = backend.zeros(1, 1);
+        call.accept(out);
+        assertMatrixClose(backend, operation + " (the result rounded to " + backend.precision().id() + ")",
+                "1×1 operands 1 + 2^-12, 1 + 2^-13 or 1, 2^-25", 1, expected, backend.toRowMajor(out), 0.0);
     }
 
     // =====================================================================================
@@ -622,7 +748,7 @@ public abstract class LinearAlgebraConformance {
     @ParameterizedTest(name = "{0} relu={1}")
     @MethodSource("affineGrid")
     public void affineMatchesReference(GemmShape s, boolean relu) {
-        Operand x = randomOperand(s.m(), s.k());
+        Operand x = randomMixedSignOperand(new Shape(s.m(), s.k())); // pre-activations of both signs, for ReLU
         Operand w = randomOperand(s.k(), s.n());
         Operand bias = randomMixedSignOperand(new Shape(1, s.n()));
         Operand out = nanOperand(s.m(), s.n());
@@ -841,10 +967,15 @@ public abstract class LinearAlgebraConformance {
         assertResult("scale", shapes, a, magnitude, 1);
     }
 
+    // Filling resets a buffer, whatever it held: NaN and infinity too (filling by "a·0 + value" would keep them).
     @ParameterizedTest(name = "{0} value={1}")
     @MethodSource("shapesAndValues")
     public void fillSetsEveryElement(Shape s, double value) {
-        Operand a = randomOperand(s);
+        double[] old = randomValues(s.rows() * s.cols());
+        for (int i = 0; i < old.length; i += 2) {
+            old[i] = new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}[i / 2 % 3];
+        }
+        Operand a = operand(s, old);
         String shapes = "a " + a.shape() + ", value=" + value;
         backend.fill(a.actual(), value);
         reference.fill(a.expected(), value);
@@ -866,6 +997,123 @@ public abstract class LinearAlgebraConformance {
         reference.argmaxRows(a.expected(), expected);
         assertIndicesEqual(backend, "argmaxRows", shapes, expected, actual);
         assertUnchanged("argmaxRows", shapes, "a", a);
+    }
+
+    // =====================================================================================
+    // The operations at the network's sizes, again on one instance, and after their operands change
+    // =====================================================================================
+
+    // Libraries switch to other code (blocked, parallel, vectorised) for large operands: every operation
+    // at the sizes a training step of the 784-200-200-10 network really uses, at batch sizes 64 and 1.
+    @TestFactory
+    public Stream<DynamicTest> everyOperationIsRightAtTheNetworksSizes() {
+        Shape hidden = new Shape(64, 200);
+        Shape logits = new Shape(64, 10);
+        Shape weights = new Shape(784, 200);
+        return Stream.of(
+                dynamicTest("affine (64×784)·(784×200) relu", () -> affineMatchesReference(new GemmShape(64, 784, 200), true)),
+                dynamicTest("affine (1×784)·(784×200)", () -> affineMatchesReference(new GemmShape(1, 784, 200), false)),
+                dynamicTest("rankOneUpdate 784×200", () -> rankOneUpdateMatchesReference(weights, Orientation.ROW,
+                        Orientation.ROW, -0.01)),
+                dynamicTest("addRowVector 64×200", () -> addRowVectorMatchesReference(hidden)),
+                dynamicTest("relu 64×200", () -> reluMatchesReference(hidden)),
+                dynamicTest("reluBackward 64×200", () -> reluBackwardMatchesReference(hidden)),
+                dynamicTest("softmaxRows 64×10", () -> softmaxRowsMatchesReferenceAndRowsSumToOne(logits)),
+                dynamicTest("sumNegativeLogSoftmax 64×10", () -> sumNegativeLogSoftmaxMatchesReference(logits)),
+                dynamicTest("softmaxCrossEntropy 64×10", () -> softmaxCrossEntropyMatchesReference(logits)),
+                dynamicTest("addAtColumns 64×10", () -> addAtColumnsMatchesReference(logits, -1)),
+                dynamicTest("columnSums 64×200", () -> columnSumsMatchesReference(hidden, -0.01, 1)),
+                dynamicTest("axpy 784×200", () -> axpyMatchesReference(weights, -0.01)),
+                dynamicTest("scale 784×200", () -> scaleMatchesReference(weights, 0.5)),
+                dynamicTest("fill 784×200", () -> fillSetsEveryElement(weights, 0.37)),
+                dynamicTest("argmaxRows 64×10", () -> argmaxRowsMatchesReference(logits)),
+                dynamicTest("fromRowMajor, toRowMajor 784×200", () -> fromRowMajorAndToRowMajorRoundTripInRowMajorOrder(weights)),
+                dynamicTest("setRowMajor 64×784", () -> setRowMajorOverwritesEveryElementAndNeitherModifiesNorKeepsTheArray(
+                        new Shape(64, 784))),
+                dynamicTest("copy 784×200", () -> copyIsIndependentOfItsSource(weights)));
+    }
+
+    /** Every operation's comparison with the reference, on matrices of (about) the given shape. */
+    private List<Map.Entry<String, Consumer<Shape>>> operationChecks() {
+        return List.of(
+                Map.entry("gemm", s -> gemmMatchesReference(new GemmShape(s.rows(), s.cols(), s.rows() + 1), false, true,
+                        0.5, -0.75)),
+                Map.entry("gemm transposed a", s -> gemmMatchesReference(new GemmShape(s.rows(), s.cols(), 2), true, false,
+                        -2, 1)),
+                Map.entry("rankOneUpdate", s -> rankOneUpdateMatchesReference(s, Orientation.COLUMN, Orientation.ROW, -0.5)),
+                Map.entry("affine", s -> affineMatchesReference(new GemmShape(s.rows(), s.cols(), 3), true)),
+                Map.entry("addRowVector", this::addRowVectorMatchesReference),
+                Map.entry("relu", this::reluMatchesReference),
+                Map.entry("reluBackward", this::reluBackwardMatchesReference),
+                Map.entry("softmaxRows", this::softmaxRowsMatchesReferenceAndRowsSumToOne),
+                Map.entry("sumNegativeLogSoftmax", this::sumNegativeLogSoftmaxMatchesReference),
+                Map.entry("softmaxCrossEntropy", this::softmaxCrossEntropyMatchesReference),
+                Map.entry("addAtColumns", s -> addAtColumnsMatchesReference(s, -1)),
+                Map.entry("columnSums", s -> columnSumsMatchesReference(s, 1, 1)),
+                Map.entry("axpy", s -> axpyMatchesReference(s, -0.5)),
+                Map.entry("scale", s -> scaleMatchesReference(s, -2)),
+                Map.entry("fill", s -> fillSetsEveryElement(s, 0.37)),
+                Map.entry("argmaxRows", this::argmaxRowsMatchesReference),
+                Map.entry("fromRowMajor, toRowMajor", this::fromRowMajorAndToRowMajorRoundTripInRowMajorOrder),
+                Map.entry("toRowMajor into an array", this::toRowMajorIntoAnArrayOverwritesEveryElement),
+                Map.entry("setRowMajor", this::setRowMajorOverwritesEveryElementAndNeitherModifiesNorKeepsTheArray),
+                Map.entry("copy", this::copyIsIndependentOfItsSource));
+    }
+
+    // Backends keep scratch space between calls (one instance per thread): each call must be right
+    // whatever came before it, on one instance, through larger and smaller shapes.
+    @TestFactory
+    public Stream<DynamicTest> everyOperationIsRightWhenCalledAgainOnOtherShapes() {
+        List<Shape> sequence = List.of(new Shape(2, 3), new Shape(7, 5), new Shape(1, 4), new Shape(7, 5), new Shape(2, 3),
+                new Shape(5, 1));
+        return operationChecks().stream().map(check -> dynamicTest(check.getKey() + " on " + sequence + " in turn",
+                () -> sequence.forEach(check.getValue())));
+    }
+
+    /** The operand as it is now in the backend, with a reference matrix of the same values. */
+    private Operand refreshed(Operand o) {
+        double[] now = backend.toRowMajor(o.actual());
+        return new Operand(o.rows(), o.cols(), now, o.actual(), reference.fromRowMajor(o.rows(), o.cols(), now));
+    }
+
+    /** Every way an operation changes a matrix in place or writes it. */
+    private List<Map.Entry<String, Consumer<Matrix>>> changes() {
+        return List.of(
+                Map.entry("setRowMajor", m -> backend.setRowMajor(m, stored(randomValues(m.rows() * m.cols())))),
+                Map.entry("fill", m -> backend.fill(m, 0.25)),
+                Map.entry("scale", m -> backend.scale(-2, m)),
+                Map.entry("axpy", m -> backend.axpy(1, mine(m.rows(), m.cols()), m)),
+                Map.entry("rankOneUpdate", m -> backend.rankOneUpdate(1, mine(m.rows(), 1), mine(1, m.cols()), m)),
+                Map.entry("addAtColumns", m -> backend.addAtColumns(m, randomColumns(m.rows(), m.cols()), 1)),
+                Map.entry("gemm (as c)", m -> backend.gemm(1, mine(m.rows(), 2), false, mine(2, m.cols()), false, 0, m)),
+                Map.entry("affine (as out)", m -> backend.affine(mine(m.rows(), 2), mine(2, m.cols()), mine(1, m.cols()),
+                        false, m)),
+                Map.entry("addRowVector (in place)", m -> backend.addRowVector(m, mine(1, m.cols()), m)),
+                Map.entry("relu (in place)", m -> backend.relu(m, m)),
+                Map.entry("reluBackward (as out)", m -> backend.reluBackward(mine(m.rows(), m.cols()), mine(m.rows(),
+                        m.cols()), m)),
+                Map.entry("softmaxRows (in place)", m -> backend.softmaxRows(m, m)),
+                Map.entry("softmaxCrossEntropy (as gradient)", m -> backend.softmaxCrossEntropy(mine(m.rows(), m.cols()),
+                        randomColumns(m.rows(), m.cols()), m)));
+    }
+
+    // A backend may keep something derived from an operand between products (a transpose, a packed
+    // copy), but must see every change to it, by any operation.
+    @TestFactory
+    public Stream<DynamicTest> gemmSeesEveryChangeToItsOperandsBetweenCalls() {
+        return changes().stream().map(change -> dynamicTest("gemm, " + change.getKey() + " of a or b, gemm again", () -> {
+            for (boolean changeA : FLAGS) {
+                for (boolean transposeA : FLAGS) {
+                    for (boolean transposeB : FLAGS) {
+                        Operand a = transposeA ? randomOperand(3, 4) : randomOperand(4, 3);
+                        Operand b = transposeB ? randomOperand(5, 3) : randomOperand(3, 5);
+                        checkGemm(1, a, transposeA, b, transposeB, 0, nanOperand(4, 5));
+                        change.getValue().accept(changeA ? a.actual() : b.actual());
+                        checkGemm(1, refreshed(a), transposeA, refreshed(b), transposeB, 0, nanOperand(4, 5));
+                    }
+                }
+            }
+        }));
     }
 
     // =====================================================================================
@@ -926,6 +1174,8 @@ public abstract class LinearAlgebraConformance {
     // exp(1000) overflows and exp(-1000) underflows: without subtracting the row maximum, softmax
     // gives NaN (inf/inf, 0/0) or a wrong distribution. Every finite row must give finite
     // probabilities summing to 1. (700, 710) overflows exp in double only; (-745, -750) is subnormal.
+    // Rows whose maximum comes after a far smaller first element catch a shift by the first element
+    // (or any element but the maximum), which is right whenever the first element is the largest.
     @Test
     public void softmaxRowsStaysFiniteForExtremeLogits() {
         double[][][] cases = {
@@ -933,6 +1183,10 @@ public abstract class LinearAlgebraConformance {
             {{-1000, -1000}},
             {{700, 710}},
             {{1000, -1000, 0}, {-1000, -1000, -1000}, {700, 710, 705}, {-745, -750, -1000}},
+            {{0, 1000}},
+            {{-1000, 0, 1000}},
+            {{-800, 800, 0}, {0, -5, 900}, {3, 1000, -1000}},
+            {{-1000}, {1000}},
         };
         for (double[][] rows : cases) {
             int cols = rows[0].length;
@@ -951,6 +1205,8 @@ public abstract class LinearAlgebraConformance {
                 eps() * 3 * 2001);
         checkSumNegativeLogSoftmax(
                 operand(3, 2, 1000, -1000, -1000, 1000, -1000, -1000), new int[] {1, 0, 0});
+        // the maximum after a far smaller first element: a shift by the first element overflows
+        checkSumNegativeLogSoftmax(operand(3, 3, 0, 1000, -5, -1000, 0, 1000, -800, 800, 0), new int[] {0, 2, 0});
     }
 
     // The fused loss and gradient on the same extreme rows: finite loss, finite gradient, rows summing to 0.
@@ -959,6 +1215,7 @@ public abstract class LinearAlgebraConformance {
         checkSoftmaxCrossEntropy(operand(1, 3, 1000, -1000, 0), new int[] {1});
         checkSoftmaxCrossEntropy(operand(4, 3, 1000, -1000, 0, -1000, -1000, -1000, 700, 710, 705, -745, -750, -1000),
                 new int[] {1, 2, 0, 0});
+        checkSoftmaxCrossEntropy(operand(3, 3, 0, 1000, -5, -1000, 0, 1000, -800, 800, 0), new int[] {0, 2, 0});
     }
 
     // ... and a confident right answer costs about 0, not inf - inf.
@@ -968,6 +1225,28 @@ public abstract class LinearAlgebraConformance {
         double loss = backend.sumNegativeLogSoftmax(logits.actual(), new int[] {0});
         assertScalarClose(backend, "sumNegativeLogSoftmax", "logits 1×2 (1000, -1000), labels [0]", 0, loss,
                 eps() * 3 * 2001);
+    }
+
+    // Every column can hold a row's maximum, the last one too (a loop bound one short shows only when
+    // the maximum is there, and on a 1×n matrix never by chance): row i has its maximum in column
+    // (i + shift) mod cols, for every shift.
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shapes")
+    public void argmaxRowsFindsTheMaximumInEveryColumn(Shape s) {
+        for (int shift = 0; shift < s.cols(); shift++) {
+            double[] values = randomValues(s.rows() * s.cols(), 0); // in [-1, 1]
+            int[] expected = new int[s.rows()];
+            for (int i = 0; i < s.rows(); i++) {
+                expected[i] = (i + shift) % s.cols();
+                values[i * s.cols() + expected[i]] = 1.5;
+            }
+            Operand a = operand(s, values);
+            int[] actual = new int[s.rows()];
+            Arrays.fill(actual, -1);
+            backend.argmaxRows(a.actual(), actual);
+            assertIndicesEqual(backend, "argmaxRows", "a " + s + " with row i's maximum in column (i + " + shift
+                    + ") mod " + s.cols(), expected, actual);
+        }
     }
 
     // Accuracy counts must not depend on the backend: on ties the first index wins (argmax of some
@@ -1209,12 +1488,26 @@ public abstract class LinearAlgebraConformance {
     // Shape and index checks: IllegalArgumentException naming both shapes
     // =====================================================================================
 
+    /** The matrices {@link #mine} created for the call under test, which a rejected call must leave unchanged. */
+    private final List<Operand> arguments = new ArrayList<>();
+
     private Matrix mine(int rows, int cols) {
-        return backend.fromRowMajor(rows, cols, stored(randomValues(rows * cols)));
+        Operand argument = randomOperand(rows, cols);
+        arguments.add(argument);
+        return argument.actual();
     }
 
+    /** The call is rejected with IllegalArgumentException naming every one of {@code mentions}, and changes nothing. */
     private DynamicTest rejects(String name, Executable call, String... mentions) {
-        return dynamicTest(name, () -> assertRejected(name, String.join(", ", mentions), call, mentions));
+        return dynamicTest(name, () -> {
+            arguments.clear();
+            String shapes = String.join(", ", mentions);
+            assertRejected(name, shapes, call, mentions);
+            for (int i = 0; i < arguments.size(); i++) {
+                assertUnchanged(name + " (rejected)", shapes, "argument " + (i + 1) + " of " + arguments.size(),
+                        arguments.get(i));
+            }
+        });
     }
 
     // A shape mismatch caught early, with both shapes in the message, saves an hour of debugging a
@@ -1236,6 +1529,10 @@ public abstract class LinearAlgebraConformance {
                 rejects("rankOneUpdate y", () -> backend.rankOneUpdate(1, mine(3, 1), mine(1, 5), mine(3, 4)), "3×4", "1×5"),
                 rejects("rankOneUpdate x not a vector",
                         () -> backend.rankOneUpdate(1, mine(3, 2), mine(1, 4), mine(3, 4)), "3×4", "3×2"),
+                rejects("rankOneUpdate x a 2×2 matrix of a.rows() elements",
+                        () -> backend.rankOneUpdate(1, mine(2, 2), mine(1, 3), mine(4, 3)), "4×3", "2×2"),
+                rejects("rankOneUpdate y a 2×2 matrix of a.cols() elements",
+                        () -> backend.rankOneUpdate(1, mine(3, 1), mine(2, 2), mine(3, 4)), "3×4", "2×2"),
                 rejects("affine inner dimensions", () -> backend.affine(mine(3, 4), mine(5, 6), mine(1, 6), true, mine(3, 6)),
                         "3×4", "5×6"),
                 rejects("affine bias", () -> backend.affine(mine(3, 4), mine(4, 6), mine(1, 5), true, mine(3, 6)),
@@ -1254,25 +1551,111 @@ public abstract class LinearAlgebraConformance {
                 rejects("reluBackward activation", () -> backend.reluBackward(mine(3, 4), mine(3, 5), mine(3, 4)),
                         "3×4", "3×5"),
                 rejects("reluBackward out", () -> backend.reluBackward(mine(3, 4), mine(3, 4), mine(2, 4)), "3×4", "2×4"),
+                rejects("reluBackward out transposed", () -> backend.reluBackward(mine(3, 4), mine(3, 4), mine(4, 3)),
+                        "3×4", "4×3"),
+                rejects("reluBackward activation transposed",
+                        () -> backend.reluBackward(mine(3, 4), mine(4, 3), mine(3, 4)), "3×4", "4×3"),
                 rejects("softmaxRows out", () -> backend.softmaxRows(mine(3, 4), mine(3, 5)), "3×4", "3×5"),
+                rejects("softmaxRows out transposed", () -> backend.softmaxRows(mine(3, 4), mine(4, 3)), "3×4", "4×3"),
                 rejects("columnSums out", () -> backend.columnSums(1, mine(3, 4), 0, mine(1, 5)), "3×4", "1×5"),
                 rejects("columnSums out not a row", () -> backend.columnSums(1, mine(3, 4), 0, mine(4, 1)), "3×4", "4×1"),
-                rejects("axpy", () -> backend.axpy(1, mine(3, 4), mine(4, 3)), "3×4", "4×3"));
+                rejects("axpy", () -> backend.axpy(1, mine(3, 4), mine(4, 3)), "3×4", "4×3"),
+                rejects("axpy other shape", () -> backend.axpy(1, mine(3, 4), mine(3, 5)), "3×4", "3×5"),
+                rejects("columnSums out with the rows' count", () -> backend.columnSums(1, mine(3, 4), 0, mine(1, 3)),
+                        "3×4", "1×3"),
+                rejects("affine out transposed", () -> backend.affine(mine(2, 4), mine(4, 3), mine(1, 3), true, mine(3, 2)),
+                        "3×2", "2×3"),
+                rejects("softmaxCrossEntropy gradient transposed",
+                        () -> backend.softmaxCrossEntropy(mine(3, 4), new int[3], mine(4, 3)), "3×4", "4×3"));
     }
 
-    // Arrays crossing the API must have exactly one entry per element (or per row).
+    // Arrays crossing the API must have exactly one entry per element (or per row): longer is as wrong as
+    // shorter (a longer array means the caller has the shape wrong).
     @TestFactory
     public Stream<DynamicTest> arrayLengthMismatchIsRejectedNamingShapeAndLength() {
         return Stream.of(
-                rejects("fromRowMajor", () -> backend.fromRowMajor(3, 4, new double[11]), "3×4", "11"),
-                rejects("setRowMajor", () -> backend.setRowMajor(mine(3, 4), new double[13]), "3×4", "13"),
-                rejects("toRowMajor", () -> backend.toRowMajor(mine(3, 4), new double[11]), "3×4", "11"),
-                rejects("argmaxRows", () -> backend.argmaxRows(mine(3, 4), new int[5]), "3×4", "5"),
-                rejects("sumNegativeLogSoftmax labels",
+                rejects("fromRowMajor shorter", () -> backend.fromRowMajor(3, 4, new double[11]), "3×4", "11"),
+                rejects("fromRowMajor longer", () -> backend.fromRowMajor(3, 4, new double[13]), "3×4", "13"),
+                rejects("fromRowMajor 65536×65536 (rows × cols overflows an int)",
+                        () -> backend.fromRowMajor(65536, 65536, new double[0]), "65536×65536", "0"),
+                rejects("setRowMajor shorter", () -> backend.setRowMajor(mine(3, 4), new double[11]), "3×4", "11"),
+                rejects("setRowMajor longer", () -> backend.setRowMajor(mine(3, 4), new double[13]), "3×4", "13"),
+                rejects("toRowMajor shorter", () -> backend.toRowMajor(mine(3, 4), new double[11]), "3×4", "11"),
+                rejects("toRowMajor longer", () -> backend.toRowMajor(mine(3, 4), new double[13]), "3×4", "13"),
+                rejects("argmaxRows shorter", () -> backend.argmaxRows(mine(3, 4), new int[2]), "3×4", "2"),
+                rejects("argmaxRows longer", () -> backend.argmaxRows(mine(3, 4), new int[5]), "3×4", "5"),
+                rejects("sumNegativeLogSoftmax labels shorter",
                         () -> backend.sumNegativeLogSoftmax(mine(3, 4), new int[] {0, 1}), "3×4", "2"),
-                rejects("addAtColumns columns", () -> backend.addAtColumns(mine(3, 4), new int[5], -1), "3×4", "5"),
-                rejects("softmaxCrossEntropy labels",
-                        () -> backend.softmaxCrossEntropy(mine(3, 4), new int[] {0, 1}, mine(3, 4)), "3×4", "2"));
+                rejects("sumNegativeLogSoftmax labels longer",
+                        () -> backend.sumNegativeLogSoftmax(mine(3, 4), new int[] {0, 1, 2, 3}), "3×4", "4"),
+                rejects("addAtColumns columns shorter", () -> backend.addAtColumns(mine(3, 4), new int[2], -1), "3×4", "2"),
+                rejects("addAtColumns columns longer", () -> backend.addAtColumns(mine(3, 4), new int[5], -1), "3×4", "5"),
+                rejects("softmaxCrossEntropy labels shorter",
+                        () -> backend.softmaxCrossEntropy(mine(3, 4), new int[] {0, 1}, mine(3, 4)), "3×4", "2"),
+                rejects("softmaxCrossEntropy labels longer",
+                        () -> backend.softmaxCrossEntropy(mine(3, 4), new int[] {0, 1, 2, 3}, mine(3, 4)), "3×4", "4"));
+    }
+
+    /** The call throws NullPointerException whose message names {@code argument}, and changes nothing. */
+    private DynamicTest rejectsNull(String operation, String argument, Executable call) {
+        return dynamicTest(operation + " " + argument, () -> {
+            arguments.clear();
+            NullPointerException e = assertThrows(NullPointerException.class, call, () -> where(backend, operation,
+                    argument + " = null") + " must throw NullPointerException");
+            assertTrue(String.valueOf(e.getMessage()).contains(argument), () -> where(backend, operation, argument
+                    + " = null") + ": the message should name the argument '" + argument + "' but is: " + e.getMessage());
+            for (Operand given : arguments) {
+                assertUnchanged(operation + " (rejected)", argument + " = null", given.shape(), given);
+            }
+        });
+    }
+
+    // A null where a matrix or an array belongs is a NullPointerException naming the argument, thrown
+    // before anything is written (LinearAlgebra's conventions).
+    @TestFactory
+    public Stream<DynamicTest> nullArgumentIsRejectedNamingIt() {
+        return Stream.of(
+                rejectsNull("fromRowMajor", "data", () -> backend.fromRowMajor(2, 3, null)),
+                rejectsNull("copy", "source", () -> backend.copy(null)),
+                rejectsNull("setRowMajor", "destination", () -> backend.setRowMajor(null, new double[6])),
+                rejectsNull("setRowMajor", "data", () -> backend.setRowMajor(mine(2, 3), null)),
+                rejectsNull("toRowMajor", "source", () -> backend.toRowMajor(null, new double[6])),
+                rejectsNull("toRowMajor", "destination", () -> backend.toRowMajor(mine(2, 3), null)),
+                rejectsNull("gemm", "a", () -> backend.gemm(1, null, false, mine(3, 2), false, 0, mine(2, 2))),
+                rejectsNull("gemm", "b", () -> backend.gemm(1, mine(2, 3), false, null, false, 0, mine(2, 2))),
+                rejectsNull("gemm", "c", () -> backend.gemm(1, mine(2, 3), false, mine(3, 2), false, 0, null)),
+                rejectsNull("rankOneUpdate", "x", () -> backend.rankOneUpdate(1, null, mine(1, 3), mine(2, 3))),
+                rejectsNull("rankOneUpdate", "y", () -> backend.rankOneUpdate(1, mine(2, 1), null, mine(2, 3))),
+                rejectsNull("rankOneUpdate", "a", () -> backend.rankOneUpdate(1, mine(2, 1), mine(1, 3), null)),
+                rejectsNull("affine", "x", () -> backend.affine(null, mine(3, 2), mine(1, 2), true, mine(2, 2))),
+                rejectsNull("affine", "w", () -> backend.affine(mine(2, 3), null, mine(1, 2), true, mine(2, 2))),
+                rejectsNull("affine", "bias", () -> backend.affine(mine(2, 3), mine(3, 2), null, true, mine(2, 2))),
+                rejectsNull("affine", "out", () -> backend.affine(mine(2, 3), mine(3, 2), mine(1, 2), true, null)),
+                rejectsNull("softmaxCrossEntropy", "logits", () -> backend.softmaxCrossEntropy(null, new int[2], mine(2, 3))),
+                rejectsNull("softmaxCrossEntropy", "labels", () -> backend.softmaxCrossEntropy(mine(2, 3), null, mine(2, 3))),
+                rejectsNull("softmaxCrossEntropy", "gradient", () -> backend.softmaxCrossEntropy(mine(2, 3), new int[2], null)),
+                rejectsNull("addRowVector", "a", () -> backend.addRowVector(null, mine(1, 3), mine(2, 3))),
+                rejectsNull("addRowVector", "v", () -> backend.addRowVector(mine(2, 3), null, mine(2, 3))),
+                rejectsNull("addRowVector", "out", () -> backend.addRowVector(mine(2, 3), mine(1, 3), null)),
+                rejectsNull("relu", "z", () -> backend.relu(null, mine(2, 3))),
+                rejectsNull("relu", "out", () -> backend.relu(mine(2, 3), null)),
+                rejectsNull("reluBackward", "gradient", () -> backend.reluBackward(null, mine(2, 3), mine(2, 3))),
+                rejectsNull("reluBackward", "activation", () -> backend.reluBackward(mine(2, 3), null, mine(2, 3))),
+                rejectsNull("reluBackward", "out", () -> backend.reluBackward(mine(2, 3), mine(2, 3), null)),
+                rejectsNull("softmaxRows", "z", () -> backend.softmaxRows(null, mine(2, 3))),
+                rejectsNull("softmaxRows", "out", () -> backend.softmaxRows(mine(2, 3), null)),
+                rejectsNull("sumNegativeLogSoftmax", "logits", () -> backend.sumNegativeLogSoftmax(null, new int[2])),
+                rejectsNull("sumNegativeLogSoftmax", "labels", () -> backend.sumNegativeLogSoftmax(mine(2, 3), null)),
+                rejectsNull("addAtColumns", "a", () -> backend.addAtColumns(null, new int[2], -1)),
+                rejectsNull("addAtColumns", "columns", () -> backend.addAtColumns(mine(2, 3), null, -1)),
+                rejectsNull("columnSums", "a", () -> backend.columnSums(1, null, 0, mine(1, 3))),
+                rejectsNull("columnSums", "out", () -> backend.columnSums(1, mine(2, 3), 0, null)),
+                rejectsNull("axpy", "x", () -> backend.axpy(1, null, mine(2, 3))),
+                rejectsNull("axpy", "y", () -> backend.axpy(1, mine(2, 3), null)),
+                rejectsNull("scale", "a", () -> backend.scale(2, null)),
+                rejectsNull("fill", "a", () -> backend.fill(null, 1)),
+                rejectsNull("argmaxRows", "a", () -> backend.argmaxRows(null, new int[2])),
+                rejectsNull("argmaxRows", "out", () -> backend.argmaxRows(mine(2, 3), null)));
     }
 
     // Matrices have at least one row and one column.

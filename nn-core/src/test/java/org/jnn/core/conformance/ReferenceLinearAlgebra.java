@@ -1,5 +1,10 @@
 package org.jnn.core.conformance;
 
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
 import org.jnn.api.AbstractLinearAlgebra;
 import org.jnn.api.Activation;
 import org.jnn.api.AdamUpdate;
@@ -15,9 +20,13 @@ import org.jnn.api.SgdUpdate;
  * The test oracle of the conformance suite: every operation of {@link LinearAlgebra} written the plain
  * way, on {@code double[][]} storage with straightforward loops, so that it is obviously correct.
  *
- * <p>It is not a product backend and is deliberately not registered in
- * {@code META-INF/services}: the nn-core test-jar is on every backend module's test class path and must
- * not add a provider there.
+ * <p>In {@link Precision#F32} it stores and returns every value rounded to float, the way a single-precision
+ * backend stores it, and computes in double in between; the suite itself always takes its expected values
+ * from an F64 instance.
+ *
+ * <p>It is not a product backend. It is registered in {@code META-INF/services} of nn-core's own tests only
+ * (so that the suite's registration rule holds for it there); the test-jar leaves that file out, because
+ * it is on every backend module's test class path and must not add a provider there.
  *
  * <p>One deliberate strictness beyond the contract: an instance rejects matrices created by another
  * {@code ReferenceLinearAlgebra} instance (the base class only checks the matrix class). That lets the
@@ -62,8 +71,16 @@ public class ReferenceLinearAlgebra extends AbstractLinearAlgebra<ReferenceLinea
         }
     }
 
+    private final Precision precision;
+
+    /** The F64 reference, as {@link java.util.ServiceLoader} creates it. */
     public ReferenceLinearAlgebra() {
+        this(Precision.F64);
+    }
+
+    public ReferenceLinearAlgebra(Precision precision) {
         super(ReferenceMatrix.class);
+        this.precision = Objects.requireNonNull(precision, "precision");
     }
 
     // ---------------------------------------------------------------- metadata
@@ -75,7 +92,7 @@ public class ReferenceLinearAlgebra extends AbstractLinearAlgebra<ReferenceLinea
 
     @Override
     public String description() {
-        return "plain double[][] reference implementation (conformance-test oracle, f64)";
+        return "plain double[][] reference implementation (conformance-test oracle, " + precision.id() + ")";
     }
 
     @Override
@@ -90,7 +107,17 @@ public class ReferenceLinearAlgebra extends AbstractLinearAlgebra<ReferenceLinea
 
     @Override
     public Precision precision() {
-        return Precision.F64;
+        return precision;
+    }
+
+    @Override
+    public Set<Precision> supportedPrecisions() {
+        return EnumSet.allOf(Precision.class);
+    }
+
+    @Override
+    public LinearAlgebra withPrecision(Precision other) {
+        return other == precision ? this : new ReferenceLinearAlgebra(other);
     }
 
     // ---------------------------------------------------------------- storage access
@@ -108,14 +135,28 @@ public class ReferenceLinearAlgebra extends AbstractLinearAlgebra<ReferenceLinea
         return m.values;
     }
 
+    /** A value as this instance stores it: rounded to float in F32. */
+    private double stored(double value) {
+        return precision == Precision.F32 ? (float) value : value;
+    }
+
     /** Element {@code i} of a vector stored either as a row or as a column. */
     private static double vectorElement(double[][] v, int i) {
         return v.length == 1 ? v[0][i] : v[i][0];
     }
 
-    /** Element {@code (i, j)} of {@code x} or of its transpose. */
-    private static double at(double[][] x, boolean transposed, int i, int j) {
-        return transposed ? x[j][i] : x[i][j];
+    /** {@code x} or its transpose, as a new array of rows. */
+    private static double[][] op(double[][] x, boolean transposed) {
+        if (!transposed) {
+            return x;
+        }
+        double[][] t = new double[x[0].length][x.length];
+        for (int i = 0; i < x.length; i++) {
+            for (int j = 0; j < x[0].length; j++) {
+                t[j][i] = x[i][j];
+            }
+        }
+        return t;
     }
 
     // ---------------------------------------------------------------- data in and out
@@ -131,7 +172,7 @@ public class ReferenceLinearAlgebra extends AbstractLinearAlgebra<ReferenceLinea
         int cols = destination.cols();
         for (int i = 0; i < destination.rows(); i++) {
             for (int j = 0; j < cols; j++) {
-                d[i][j] = data[i * cols + j];
+                d[i][j] = stored(data[i * cols + j]);
             }
         }
     }
@@ -164,19 +205,22 @@ public class ReferenceLinearAlgebra extends AbstractLinearAlgebra<ReferenceLinea
     @Override
     protected void doGemm(double alpha, ReferenceMatrix a, boolean transposeA, ReferenceMatrix b, boolean transposeB,
             double beta, ReferenceMatrix c) {
-        double[][] av = values(a);
-        double[][] bv = values(b);
+        double[][] av = op(values(a), transposeA);
+        double[][] bv = op(values(b), transposeB);
         double[][] cv = values(c);
-        int inner = transposeA ? a.rows() : a.cols();
+        int inner = bv.length;
+        double[] sum = new double[c.cols()];
         // c is neither a nor b (checked by the base class), so c can be written while a and b are read.
         for (int i = 0; i < c.rows(); i++) {
-            for (int j = 0; j < c.cols(); j++) {
-                double sum = 0;
-                for (int p = 0; p < inner; p++) {
-                    sum += at(av, transposeA, i, p) * at(bv, transposeB, p, j);
+            Arrays.fill(sum, 0);
+            for (int p = 0; p < inner; p++) { // row i of op(a)·op(b) is the sum of the rows of op(b) scaled by op(a)[i][p]
+                for (int j = 0; j < sum.length; j++) {
+                    sum[j] += av[i][p] * bv[p][j];
                 }
+            }
+            for (int j = 0; j < sum.length; j++) {
                 double old = beta == 0 ? 0 : beta * cv[i][j]; // beta == 0: the old c is never read
-                cv[i][j] = alpha * sum + old;
+                cv[i][j] = stored(alpha * sum[j] + old);
             }
         }
     }
@@ -188,9 +232,29 @@ public class ReferenceLinearAlgebra extends AbstractLinearAlgebra<ReferenceLinea
         double[][] av = values(a);
         for (int i = 0; i < a.rows(); i++) {
             for (int j = 0; j < a.cols(); j++) {
-                av[i][j] += alpha * vectorElement(xv, i) * vectorElement(yv, j);
+                av[i][j] = stored(av[i][j] + alpha * vectorElement(xv, i) * vectorElement(yv, j));
             }
         }
+    }
+
+    // ---------------------------------------------------------------- fused layer operations
+
+    /** The base class's composition, once every argument is known to be this instance's (so a rejected call writes nothing). */
+    @Override
+    protected void doAffine(ReferenceMatrix x, ReferenceMatrix w, ReferenceMatrix bias, Activation activation,
+            ReferenceMatrix out) {
+        for (ReferenceMatrix m : new ReferenceMatrix[] {x, w, bias, out}) {
+            values(m);
+        }
+        super.doAffine(x, w, bias, activation, out);
+    }
+
+    /** The base class's composition, once both matrices are known to be this instance's. */
+    @Override
+    protected double doSoftmaxCrossEntropy(ReferenceMatrix logits, int[] labels, ReferenceMatrix gradient) {
+        values(logits);
+        values(gradient);
+        return super.doSoftmaxCrossEntropy(logits, labels, gradient);
     }
 
     // ---------------------------------------------------------------- element-wise and row-wise
@@ -202,7 +266,7 @@ public class ReferenceLinearAlgebra extends AbstractLinearAlgebra<ReferenceLinea
         double[][] ov = values(out);
         for (int i = 0; i < a.rows(); i++) {
             for (int j = 0; j < a.cols(); j++) {
-                ov[i][j] = av[i][j] + vv[0][j];
+                ov[i][j] = stored(av[i][j] + vv[0][j]);
             }
         }
     }
@@ -213,7 +277,7 @@ public class ReferenceLinearAlgebra extends AbstractLinearAlgebra<ReferenceLinea
         double[][] ov = values(out);
         for (int i = 0; i < z.rows(); i++) {
             for (int j = 0; j < z.cols(); j++) {
-                ov[i][j] = apply(activation, zv[i][j]);
+                ov[i][j] = stored(apply(activation, zv[i][j]));
             }
         }
     }
@@ -227,7 +291,7 @@ public class ReferenceLinearAlgebra extends AbstractLinearAlgebra<ReferenceLinea
         double[][] ov = values(out);
         for (int i = 0; i < gradient.rows(); i++) {
             for (int j = 0; j < gradient.cols(); j++) {
-                ov[i][j] = gv[i][j] * derivative(activation, zv[i][j], av[i][j]);
+                ov[i][j] = stored(gv[i][j] * derivative(activation, zv[i][j], av[i][j]));
             }
         }
     }
@@ -285,7 +349,7 @@ public class ReferenceLinearAlgebra extends AbstractLinearAlgebra<ReferenceLinea
         double[][] ov = values(out);
         for (int i = 0; i < a.rows(); i++) {
             for (int j = 0; j < a.cols(); j++) {
-                ov[i][j] = av[i][j] * bv[i][j];
+                ov[i][j] = stored(av[i][j] * bv[i][j]);
             }
         }
     }
@@ -307,7 +371,7 @@ public class ReferenceLinearAlgebra extends AbstractLinearAlgebra<ReferenceLinea
                 sum += exps[j];
             }
             for (int j = 0; j < cols; j++) {
-                ov[i][j] = exps[j] / sum;
+                ov[i][j] = stored(exps[j] / sum);
             }
         }
     }
@@ -328,14 +392,14 @@ public class ReferenceLinearAlgebra extends AbstractLinearAlgebra<ReferenceLinea
             double logSumExp = max + Math.log(sum);
             total += logSumExp - zv[i][labels[i]];
         }
-        return total;
+        return stored(total);
     }
 
     @Override
     protected void doAddAtColumns(ReferenceMatrix a, int[] columns, double value) {
         double[][] av = values(a);
         for (int i = 0; i < a.rows(); i++) {
-            av[i][columns[i]] += value;
+            av[i][columns[i]] = stored(av[i][columns[i]] + value);
         }
     }
 
@@ -349,7 +413,7 @@ public class ReferenceLinearAlgebra extends AbstractLinearAlgebra<ReferenceLinea
                 sum += av[i][j];
             }
             double old = beta == 0 ? 0 : beta * ov[0][j]; // beta == 0: the old out is never read
-            ov[0][j] = alpha * sum + old;
+            ov[0][j] = stored(alpha * sum + old);
         }
     }
 
@@ -359,7 +423,7 @@ public class ReferenceLinearAlgebra extends AbstractLinearAlgebra<ReferenceLinea
         double[][] yv = values(y);
         for (int i = 0; i < x.rows(); i++) {
             for (int j = 0; j < x.cols(); j++) {
-                yv[i][j] += alpha * xv[i][j];
+                yv[i][j] = stored(yv[i][j] + alpha * xv[i][j]);
             }
         }
     }
@@ -369,7 +433,7 @@ public class ReferenceLinearAlgebra extends AbstractLinearAlgebra<ReferenceLinea
         double[][] av = values(a);
         for (int i = 0; i < a.rows(); i++) {
             for (int j = 0; j < a.cols(); j++) {
-                av[i][j] *= alpha;
+                av[i][j] = stored(av[i][j] * alpha);
             }
         }
     }
@@ -379,7 +443,7 @@ public class ReferenceLinearAlgebra extends AbstractLinearAlgebra<ReferenceLinea
         double[][] av = values(a);
         for (int i = 0; i < a.rows(); i++) {
             for (int j = 0; j < a.cols(); j++) {
-                av[i][j] = value;
+                av[i][j] = stored(value);
             }
         }
     }
@@ -409,10 +473,10 @@ public class ReferenceLinearAlgebra extends AbstractLinearAlgebra<ReferenceLinea
             for (int j = 0; j < parameter.cols(); j++) {
                 double g = gv[i][j] + step.weightDecay() * pv[i][j];
                 if (step.hasMomentum()) {
-                    vv[i][j] = step.momentum() * vv[i][j] + g;
+                    vv[i][j] = stored(step.momentum() * vv[i][j] + g);
                     g = step.nesterov() ? g + step.momentum() * vv[i][j] : vv[i][j];
                 }
-                pv[i][j] -= step.learningRate() * g;
+                pv[i][j] = stored(pv[i][j] - step.learningRate() * g);
             }
         }
     }
@@ -430,15 +494,15 @@ public class ReferenceLinearAlgebra extends AbstractLinearAlgebra<ReferenceLinea
             for (int j = 0; j < parameter.cols(); j++) {
                 double g = gv[i][j];
                 if (step.decoupledWeightDecay()) {
-                    pv[i][j] *= 1 - step.learningRate() * step.weightDecay();
+                    pv[i][j] = stored(pv[i][j] * (1 - step.learningRate() * step.weightDecay()));
                 } else {
                     g += step.weightDecay() * pv[i][j];
                 }
-                mv[i][j] = step.beta1() * mv[i][j] + (1 - step.beta1()) * g;
-                vv[i][j] = step.beta2() * vv[i][j] + (1 - step.beta2()) * g * g;
+                mv[i][j] = stored(step.beta1() * mv[i][j] + (1 - step.beta1()) * g);
+                vv[i][j] = stored(step.beta2() * vv[i][j] + (1 - step.beta2()) * g * g);
                 double mHat = mv[i][j] / correction1;
                 double vHat = vv[i][j] / correction2;
-                pv[i][j] -= step.learningRate() * mHat / (Math.sqrt(vHat) + step.epsilon());
+                pv[i][j] = stored(pv[i][j] - step.learningRate() * mHat / (Math.sqrt(vHat) + step.epsilon()));
             }
         }
     }
@@ -452,8 +516,8 @@ public class ReferenceLinearAlgebra extends AbstractLinearAlgebra<ReferenceLinea
         for (int i = 0; i < parameter.rows(); i++) {
             for (int j = 0; j < parameter.cols(); j++) {
                 double g = gv[i][j] + step.weightDecay() * pv[i][j];
-                sv[i][j] = step.alpha() * sv[i][j] + (1 - step.alpha()) * g * g;
-                pv[i][j] -= step.learningRate() * g / (Math.sqrt(sv[i][j]) + step.epsilon());
+                sv[i][j] = stored(step.alpha() * sv[i][j] + (1 - step.alpha()) * g * g);
+                pv[i][j] = stored(pv[i][j] - step.learningRate() * g / (Math.sqrt(sv[i][j]) + step.epsilon()));
             }
         }
     }

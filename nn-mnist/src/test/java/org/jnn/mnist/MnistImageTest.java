@@ -1,20 +1,55 @@
-package org.jnn.cli;
+package org.jnn.mnist;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.geom.Ellipse2D;
+import java.awt.geom.Line2D;
+import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
+/** Pictures of any size become MNIST's 28×28 form: ink scaled into 20×20, centred by mass, bright on black. */
 class MnistImageTest {
+
+    /**
+     * A ring of random size, proportions and place (from {@code random}) on a {@code width × height}
+     * canvas, dark on light paper or the other way round; {@code shape} picks ring (0), square (1) or plus (2+).
+     */
+    static BufferedImage picture(int shape, int width, int height, Random random, boolean darkOnLight, double penScale) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setColor(darkOnLight ? Color.WHITE : Color.BLACK);
+        g.fillRect(0, 0, width, height);
+        g.setColor(darkOnLight ? Color.BLACK : Color.WHITE);
+        double side = Math.min(width, height);
+        double w = side * (0.4 + 0.3 * random.nextDouble());
+        double h = side * (0.4 + 0.3 * random.nextDouble());
+        double x = (width - w) * (0.2 + 0.6 * random.nextDouble());
+        double y = (height - h) * (0.2 + 0.6 * random.nextDouble());
+        g.setStroke(new BasicStroke((float) (side * 0.08 * penScale), BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+        switch (shape) {
+            case 0 -> g.draw(new Ellipse2D.Double(x, y, w, h));
+            case 1 -> g.draw(new Rectangle2D.Double(x, y, w, h));
+            default -> {
+                g.draw(new Line2D.Double(x + w / 2, y, x + w / 2, y + h));
+                g.draw(new Line2D.Double(x, y + h / 2, x + w, y + h / 2));
+            }
+        }
+        g.dispose();
+        return image;
+    }
 
     @Test
     void inkFitsA20PixelBoxCentredByMass() {
-        BufferedImage picture = SyntheticShapes.draw(5, 300, 200, new Random(1), true, 1.0);
+        BufferedImage picture = picture(5, 300, 200, new Random(1), true, 1.0);
         double[] pixels = MnistImage.convert(picture);
         assertEquals(784, pixels.length);
         int top = 28, bottom = -1, left = 28, right = -1;
@@ -42,8 +77,8 @@ class MnistImageTest {
 
     @Test
     void darkOnLightAndLightOnDarkGiveTheSameResult() {
-        double[] dark = MnistImage.convert(SyntheticShapes.draw(3, 120, 120, new Random(2), true, 1.0));
-        double[] light = MnistImage.convert(SyntheticShapes.draw(3, 120, 120, new Random(2), false, 1.0));
+        double[] dark = MnistImage.convert(picture(3, 120, 120, new Random(2), true, 1.0));
+        double[] light = MnistImage.convert(picture(3, 120, 120, new Random(2), false, 1.0));
         for (int i = 0; i < 784; i++) {
             assertEquals(dark[i], light[i], 0.02, "pixel " + i);
         }
@@ -53,7 +88,7 @@ class MnistImageTest {
 
     @Test
     void anMnistStyleImageStaysMuchTheSame() {
-        double[] original = MnistImage.convert(SyntheticShapes.draw(0, 64, 64, new Random(3), false, 1.0));
+        double[] original = MnistImage.convert(picture(0, 64, 64, new Random(3), false, 1.0));
         double[] again = MnistImage.convert(MnistImage.toImage(original));
         double dot = 0, a = 0, b = 0;
         for (int i = 0; i < 784; i++) {

@@ -1,4 +1,4 @@
-package org.jnn.cli;
+package org.jnn.mnist;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;

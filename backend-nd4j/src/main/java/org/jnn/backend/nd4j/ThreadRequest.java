@@ -1,0 +1,78 @@
+package org.jnn.backend.nd4j;
+
+import java.util.function.Function;
+
+/**
+ * The thread counts a user asked for, read from system properties and the environment before ND4J
+ * loads; {@link Nd4jThreads} applies them.
+ *
+ * @param count threads for ND4J's ops and OpenBLAS, or 0 to keep ND4J's own choice
+ * @param source where the counts came from, for messages
+ * @param largeProductThreads OpenBLAS threads for large products, or 0 for the default
+ * @param explicit whether the user chose {@code count} (then large products use it too by default)
+ */
+record ThreadRequest(int count, String source, int largeProductThreads, boolean explicit) {
+
+    /** System property: number of threads ND4J and its BLAS use (a positive integer). */
+    static final String THREADS_PROPERTY = "nn.nd4j.threads";
+
+    /**
+     * System property: number of OpenBLAS threads for large matrix products (see
+     * {@link ThreadChoice#LARGE_PRODUCT}). Default: the number of processors, unless
+     * {@value #THREADS_PROPERTY} or {@code OMP_NUM_THREADS} is set, which then applies to large
+     * products too.
+     */
+    static final String GEMM_THREADS_PROPERTY = "nn.nd4j.gemmThreads";
+
+    /** Measured best for the 784-200-200-10 network at batch 1 to 128 on 2 cores; see the README. */
+    static final int DEFAULT_THREADS = 1;
+
+    private static final String OMP_NUM_THREADS = "OMP_NUM_THREADS";
+
+    /**
+     * The request in {@code properties} (system properties) and {@code environment}: the thread
+     * property, else {@code OMP_NUM_THREADS} (which ND4J reads itself), else the default.
+     *
+     * @throws IllegalArgumentException when a property is not a positive integer
+     */
+    static ThreadRequest resolve(Function<String, String> properties, Function<String, String> environment) {
+        ThreadRequest general = resolveGeneral(properties, environment);
+        String gemm = properties.apply(GEMM_THREADS_PROPERTY);
+        if (gemm == null || gemm.isBlank()) {
+            return general;
+        }
+        int n = positive(GEMM_THREADS_PROPERTY, gemm);
+        return new ThreadRequest(general.count(), general.source() + "; system property " + GEMM_THREADS_PROPERTY
+                + "=" + n, n, general.explicit());
+    }
+
+    private static ThreadRequest resolveGeneral(Function<String, String> properties,
+            Function<String, String> environment) {
+        String property = properties.apply(THREADS_PROPERTY);
+        if (property != null && !property.isBlank()) {
+            int n = positive(THREADS_PROPERTY, property);
+            return new ThreadRequest(n, "system property " + THREADS_PROPERTY + "=" + n, 0, true);
+        }
+        String omp = environment.apply(OMP_NUM_THREADS);
+        if (omp != null && !omp.isBlank()) {
+            // ND4J read it itself when it loaded, for its thread pool, OpenMP and OpenBLAS.
+            return new ThreadRequest(0, "environment variable " + OMP_NUM_THREADS + "=" + omp.trim(), 0, true);
+        }
+        return new ThreadRequest(DEFAULT_THREADS, "default of backend-nd4j; change with -D" + THREADS_PROPERTY
+                + "=N and -D" + GEMM_THREADS_PROPERTY + "=N", 0, false);
+    }
+
+    private static int positive(String name, String value) {
+        int n;
+        try {
+            n = Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            n = 0;
+        }
+        if (n < 1) {
+            throw new IllegalArgumentException("system property " + name + "=" + value
+                    + " is not a positive integer; use e.g. -D" + name + "=1");
+        }
+        return n;
+    }
+}

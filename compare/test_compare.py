@@ -1,0 +1,268 @@
+"""Tests of the comparison scripts: that they read the data right, train the network they claim to
+(gradients against central differences, PyTorch step for step against NumPy), and that the driver
+reads `./nn bench` and prints the ratios right.
+
+Run: /usr/bin/python3 -m unittest discover -s compare -v   (the PyTorch tests are skipped without torch)
+"""
+
+import contextlib
+import io
+import os
+import tempfile
+import unittest
+from pathlib import Path
+from types import SimpleNamespace
+from unittest import mock
+
+import numpy as np
+
+import numpy_mlp
+import reference_experiment as experiment
+import side_by_side
+
+try:
+    import torch
+except ImportError:
+    torch = None
+
+SMALL = (6, 5, 4, 3)
+
+
+def parse(*argv):
+    with mock.patch.dict(os.environ):  # parse sets the BLAS thread variables
+        return experiment.parse(experiment.options(""), list(argv))
+
+
+def idx_bytes(type_code, shape, payload):
+    header = bytes([0, 0, type_code, len(shape)]) + b"".join(d.to_bytes(4, "big") for d in shape)
+    return header + bytes(payload)
+
+
+class ArgumentsTest(unittest.TestCase):
+
+    def test_learning_rate_defaults_to_bench_rule(self):
+        self.assertEqual(parse().lr, 0.01)
+        self.assertEqual(parse("--batch", "64").lr, 0.1)
+        self.assertEqual(parse("--batch", "64", "--lr", "0.05").lr, 0.05)
+
+    def test_short_precision_names_are_accepted(self):
+        self.assertEqual(parse("--dtype", "f32").dtype, "float32")
+        self.assertEqual(parse().dtype, "float64")
+
+    def test_samples_default_only_without_epochs(self):
+        self.assertEqual(parse().samples, experiment.DEFAULT_SAMPLES)
+        args = parse("--epochs", "3")
+        self.assertIsNone(args.samples)
+        self.assertEqual(args.epochs, 3)
+
+    def test_nonsense_is_rejected_with_usage_status(self):
+        for argv in (["--batch", "0"], ["--lr", "-1"], ["--samples", "0"], ["--warmup", "-5"],
+                     ["--samples", "10", "--epochs", "1"]):
+            with self.subTest(argv=argv), contextlib.redirect_stderr(io.StringIO()):
+                with self.assertRaises(SystemExit) as exit:
+                    parse(*argv)
+                self.assertEqual(exit.exception.code, 2)
+
+    def test_threads_reach_the_blas_environment(self):
+        with mock.patch.dict(os.environ):
+            experiment.parse(experiment.options(""), ["--threads", "3"])
+            self.assertEqual(os.environ["OPENBLAS_NUM_THREADS"], "3")
+            self.assertEqual(os.environ["OMP_NUM_THREADS"], "3")
+
+
+class DataTest(unittest.TestCase):
+
+    def test_data_folder_is_found_as_jnn_finds_it(self):
+        home = Path.home()
+        cases = [({}, [], home / ".cache/jnn/datasets/mnist"),
+                 ({"XDG_CACHE_HOME": "/x"}, [], Path("/x/jnn/datasets/mnist")),
+                 ({"XDG_CACHE_HOME": "/x", "NN_DATA_DIR": "/d"}, [], Path("/d/mnist")),
+                 ({"NN_DATA_DIR": "/d"}, ["--data-dir", "/e", "--dataset", "fashion"], Path("/e/fashion"))]
+        for environment, argv, expected in cases:
+            with self.subTest(environment=environment, argv=argv):
+                args = parse(*argv)
+                with mock.patch.dict(os.environ, environment, clear=True):
+                    self.assertEqual(experiment.data_folder(args), expected)
+
+    def test_idx_file_is_read_with_its_shape(self):
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder, "images")
+            path.write_bytes(idx_bytes(0x08, (2, 2, 3), range(12)))
+            array = experiment.read_idx(path, np)
+        self.assertEqual(array.shape, (2, 2, 3))
+        self.assertEqual(array[1, 1, 2], 11)
+
+    def test_wrong_idx_files_are_named_with_the_reason(self):
+        cases = {"not bytes": (idx_bytes(0x0D, (2,), range(2)), "not an IDX file"),
+                 "truncated": (idx_bytes(0x08, (2, 3), range(5)), "holds 5 data bytes"),
+                 "empty": (b"", "not an IDX file")}
+        with tempfile.TemporaryDirectory() as folder:
+            for name, (content, message) in cases.items():
+                with self.subTest(name):
+                    path = Path(folder, name)
+                    path.write_bytes(content)
+                    with self.assertRaisesRegex(experiment.UsageError, message):
+                        experiment.read_idx(path, np)
+
+    def test_missing_files_say_how_to_get_them(self):
+        with tempfile.TemporaryDirectory() as folder:
+            args = parse("--data-dir", folder)
+            with self.assertRaisesRegex(experiment.UsageError, r"lacks train-images-idx3-ubyte.*\./nn bench"):
+                experiment.load_dataset(args, np)
+
+
+class TimingLoopTest(unittest.TestCase):
+
+    def test_every_sample_is_trained_once_per_epoch_in_batches(self):
+        seen = []
+        orders = iter([np.arange(10)[::-1], np.arange(10)])
+        with mock.patch.object(experiment, "progress"):
+            seconds, loss = experiment.train_timed(lambda batch: seen.append(list(batch)) or float(len(batch)),
+                                                   lambda: next(orders), 10, 4, 2)
+        self.assertEqual([len(b) for b in seen], [4, 4, 2, 4, 4, 2])
+        self.assertEqual(seen[0], [9, 8, 7, 6])
+        self.assertEqual(sorted(sum(seen[3:], [])), list(range(10)))
+        self.assertEqual(loss, 1.0)  # each step returned its batch's size: mean loss 1 per sample
+        self.assertGreaterEqual(seconds, 0)
+
+
+def small_perceptron(seed=3):
+    return numpy_mlp.Perceptron(np, SMALL, np.random.default_rng(seed), "float64")
+
+
+class NumpyNetworkTest(unittest.TestCase):
+
+    def test_he_normal_initial_weights(self):
+        net = numpy_mlp.Perceptron(np, experiment.LAYERS, np.random.default_rng(0), "float64")
+        for weights, fan_in in zip(net.weights, experiment.LAYERS):
+            self.assertAlmostEqual(weights.std() / np.sqrt(2 / fan_in), 1, delta=0.05)
+        self.assertTrue(all(not b.any() for b in net.biases))
+
+    def test_step_follows_the_central_difference_gradient(self):
+        rng = np.random.default_rng(7)
+        for batch in (1, 4):  # 1 takes the outer-product path
+            with self.subTest(batch=batch):
+                x = rng.random((batch, SMALL[0]))
+                labels = rng.integers(0, SMALL[-1], batch)
+                net = small_perceptron()
+                before = [w.copy() for w in net.weights] + [b.copy() for b in net.biases]
+                loss = net.train_step(x, labels, 1.0)  # at rate 1 the step is minus the gradient
+                after = net.weights + net.biases
+                self.assertAlmostEqual(loss / batch, small_perceptron().evaluate(x, labels)[1], places=12)
+                for index, (old, new) in enumerate(zip(before, after)):
+                    numeric = self.central_differences(x, labels, index)
+                    step = old - new
+                    error = np.abs(step - numeric) / np.maximum(np.abs(step) + np.abs(numeric), 1e-8)
+                    self.assertLess(error.max(), 1e-6, f"parameter array {index}, batch {batch}")
+
+    @staticmethod
+    def central_differences(x, labels, index, h=1e-6):
+        net = small_perceptron()
+        parameter = (net.weights + net.biases)[index]
+        gradient = np.zeros_like(parameter)
+        for position in np.ndindex(parameter.shape):
+            saved = parameter[position]
+            parameter[position] = saved + h
+            plus = net.evaluate(x, labels)[1]
+            parameter[position] = saved - h
+            minus = net.evaluate(x, labels)[1]
+            parameter[position] = saved
+            gradient[position] = (plus - minus) / (2 * h)
+        return gradient
+
+    def test_softmax_stays_finite_for_huge_logits(self):
+        log_p = small_perceptron().log_probabilities(np.array([[1000.0, -1000.0, 0.0]]))
+        self.assertTrue(np.isfinite(log_p).all())
+        self.assertAlmostEqual(log_p[0, 0], 0.0)
+
+    def test_float32_stays_float32(self):
+        net = numpy_mlp.Perceptron(np, SMALL, np.random.default_rng(1), "float32")
+        net.train_step(np.ones((2, SMALL[0]), np.float32), np.array([0, 1]), 0.1)
+        self.assertEqual({w.dtype for w in net.weights + net.biases}, {np.dtype(np.float32)})
+
+
+@unittest.skipIf(torch is None, "PyTorch is not installed for this Python")
+class PytorchMatchesNumpyTest(unittest.TestCase):
+
+    def test_one_sgd_step_gives_the_same_weights(self):
+        import pytorch_mlp
+        rng = np.random.default_rng(11)
+        x = rng.random((5, SMALL[0]))
+        labels = rng.integers(0, SMALL[-1], 5)
+        reference = small_perceptron()
+        net = pytorch_mlp.build(torch, SMALL, torch.float64)
+        linears = [m for m in net if isinstance(m, torch.nn.Linear)]
+        self.assertEqual([type(m).__name__ for m in net], ["Linear", "ReLU", "Linear", "ReLU", "Linear"])
+        with torch.no_grad():
+            for linear, weights, biases in zip(linears, reference.weights, reference.biases):
+                linear.weight.copy_(torch.from_numpy(weights.T))  # torch keeps (outputs x inputs)
+                linear.bias.copy_(torch.from_numpy(biases))
+        optimizer = torch.optim.SGD(net.parameters(), lr=0.5)
+        loss = torch.nn.CrossEntropyLoss()(net(torch.from_numpy(x)), torch.from_numpy(labels))
+        loss.backward()
+        optimizer.step()
+        numpy_loss = reference.train_step(x, labels, 0.5)
+        self.assertAlmostEqual(loss.item(), numpy_loss / 5, places=12)
+        for linear, weights, biases in zip(linears, reference.weights, reference.biases):
+            np.testing.assert_allclose(linear.weight.detach().numpy().T, weights, rtol=1e-12, atol=1e-14)
+            np.testing.assert_allclose(linear.bias.detach().numpy(), biases, rtol=1e-12, atol=1e-14)
+
+    def test_he_normal_initial_weights(self):
+        torch.manual_seed(0)
+        import pytorch_mlp
+        net = pytorch_mlp.build(torch, experiment.LAYERS, torch.float64)
+        linears = [m for m in net if isinstance(m, torch.nn.Linear)]
+        for linear, fan_in in zip(linears, experiment.LAYERS):
+            self.assertAlmostEqual(linear.weight.std().item() / np.sqrt(2 / fan_in), 1, delta=0.05)
+            self.assertEqual(linear.bias.abs().sum().item(), 0)
+
+
+class DriverTest(unittest.TestCase):
+
+    def test_json_at_the_end_of_a_table_or_as_the_whole_output(self):
+        line = '{"results": [{"backend": "ejml"}]}'
+        self.assertEqual(side_by_side.last_json_object("bench: ...\n\nbackend  batch\n" + line + "\n"),
+                         {"results": [{"backend": "ejml"}]})
+        self.assertEqual(side_by_side.last_json_object('{\n  "results": []\n}\n'), {"results": []})
+        self.assertIsNone(side_by_side.last_json_object("no json here\n{broken\n"))
+
+    def test_table_gives_each_jnn_cell_its_ratio_to_each_reference(self):
+        references = side_by_side.REFERENCES[:2]
+        columns = [(1, "f64", 0.01), (64, "f32", 0.1)]
+        reference_rows = {"numpy": {(1, "f64"): {"version": "1.24.2", "samples_per_second": 5000.0}},
+                          "pytorch": {(1, "f64"): {"version": "1.13.0", "samples_per_second": 4000.0},
+                                      (64, "f32"): {"version": "1.13.0", "samples_per_second": 80000.0}}}
+        jnn_rows = {"nd4j": {(1, "f64"): {"samples_per_second": 10000.0},
+                             (64, "f32"): {"samples_per_second": 120000.0}},
+                    "commons-math": {(1, "f64"): {"samples_per_second": 5000.0}}}
+        lines = side_by_side.table(columns, references, reference_rows, jnn_rows, 1).splitlines()
+        self.assertEqual(lines[0], "| system | batch 1, f64 (lr 0.01) | batch 64, f32 (lr 0.1) |")
+        self.assertEqual(lines[2], "| NumPy 1.24.2, 1 thread | 5,000 | — |")
+        self.assertEqual(lines[3], "| PyTorch 1.13.0, 1 thread | 4,000 | 80,000 |")
+        self.assertEqual(lines[4], "| jnn `nd4j` | 10,000 (2.00× NumPy, 2.50× PyTorch) | 120,000 (1.50× PyTorch) |")
+        self.assertEqual(lines[5], "| jnn `commons-math` | 5,000 (1.00× NumPy, 1.25× PyTorch) | — |")
+
+    def test_a_missing_module_stops_the_driver_with_the_package_to_install(self):
+        reference = side_by_side.PythonReference("fake", "Fake", "numpy_mlp.py", {"no_such_module_here": "python3-fake"})
+        args = SimpleNamespace(python=None)
+        stderr = io.StringIO()
+        with contextlib.redirect_stderr(stderr), self.assertRaises(SystemExit) as exit:
+            side_by_side.choose_python(args, [reference])
+        self.assertEqual(exit.exception.code, 1)
+        self.assertIn("cannot import no_such_module_here", stderr.getvalue())
+        self.assertIn("apt-get install python3-fake", stderr.getvalue())
+        self.assertIn("--without fake", stderr.getvalue())
+
+    def test_bench_gets_the_same_settings_as_the_references(self):
+        args = SimpleNamespace(nn="./nn", batches=[1, 64], precisions=["f64"], warmup=100, seed=7, epochs=None,
+                               samples=3000, backends="ejml", lr=None, data_dir=None, reference_threads=1)
+        self.assertEqual(side_by_side.bench_command(args),
+                         ["./nn", "bench", "--json", "--batches", "1,64", "--precisions", "f64", "--warmup", "100",
+                          "--seed", "7", "--samples", "3000", "--backends", "ejml"])
+        numpy_command = side_by_side.REFERENCES[0].command("/usr/bin/python3", 64, "f64", 0.1, args)
+        self.assertEqual(numpy_command[2:], ["--json", "--batch", "64", "--dtype", "float64", "--lr", "0.1",
+                                             "--threads", "1", "--warmup", "100", "--seed", "7", "--samples", "3000"])
+
+
+if __name__ == "__main__":
+    unittest.main()
