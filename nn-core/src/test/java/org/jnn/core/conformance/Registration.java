@@ -9,9 +9,9 @@ import java.util.stream.Collectors;
 
 import org.jnn.api.BackendException;
 import org.jnn.api.BackendInfo;
-import org.jnn.api.BackendSelector;
 import org.jnn.api.Backends;
 import org.jnn.api.LinearAlgebra;
+import org.jnn.api.Survey;
 
 /**
  * The suite's checks of how users find a backend: through {@link java.util.ServiceLoader}, as
@@ -37,13 +37,14 @@ final class Registration {
         String label = Backends.label(tested);
         String register = "register the backend in a file " + SERVICES_FILE + " (under src/main/resources) holding "
                 + "the line " + created.getClass().getName();
-        List<String> failures = BackendSelector.standard().loadFailures();
+        Survey survey = Backends.survey();
+        List<String> failures = survey.loadFailures();
         if (!failures.isEmpty()) {
             fail(label + ": a provider listed in " + SERVICES_FILE + " on the class path cannot be loaded: "
                     + String.join("; ", failures) + ". Every line of that file must name a public class with a public "
                     + "no-argument constructor that implements " + LinearAlgebra.class.getName());
         }
-        List<BackendInfo> found = Backends.list();
+        List<BackendInfo> found = survey.backends();
         if (found.stream().noneMatch(b -> b.name().equals(tested.name()))) {
             fail(label + ": ServiceLoader, as Backends.list() uses it, finds " + (found.isEmpty() ? "no backend at all"
                     : "only " + found.stream().map(b -> "'" + b.name() + "'").collect(Collectors.joining(", ")))
