@@ -15,6 +15,7 @@ import static org.mockito.Mockito.when;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.jnn.api.Activation;
 import org.jnn.api.LinearAlgebra;
 import org.jnn.api.Matrix;
 import org.jnn.api.Precision;
@@ -76,13 +77,13 @@ class NetworkUsesOnlyTheSpiTest {
         InOrder order = inOrder(la);
         order.verify(la).setRowMajor(eq(x), aryEq(new double[] {0.1, 0.2, 0.3, 0.4}));
         // Each layer's forward pass is one fused call (gemm, bias, ReLU for the hidden layer).
-        order.verify(la).affine(x, w0, b0, true, a0);
-        order.verify(la).affine(a0, w1, b1, false, z1);
+        order.verify(la).affine(x, w0, b0, Activation.RELU, a0);
+        order.verify(la).affine(a0, w1, b1, Activation.IDENTITY, z1);
         // Loss and its gradient softmax(z) - y in one call.
         order.verify(la).softmaxCrossEntropy(eq(z1), aryEq(new int[] {1}), eq(g1));
         // The lower gradient is computed from W1 before W1 changes.
         order.verify(la).gemm(1.0, g1, false, w1, true, 0.0, g0);
-        order.verify(la).reluBackward(g0, a0, g0);
+        order.verify(la).activationBackward(Activation.RELU, g0, a0, a0, g0);
         order.verify(la).rankOneUpdate(-0.25, a0, g1, w1);
         order.verify(la).axpy(-0.25, g1, b1);
         order.verify(la).rankOneUpdate(-0.25, x, g0, w0);

@@ -27,6 +27,7 @@ import java.util.function.Consumer;
 import java.util.stream.DoubleStream;
 import java.util.stream.Stream;
 
+import org.jnn.api.Activation;
 import org.jnn.api.Availability;
 import org.jnn.api.Backends;
 import org.jnn.api.LinearAlgebra;
@@ -646,7 +647,7 @@ public abstract class LinearAlgebraConformance {
             backend.fill(a, y);
             backend.scale(x, a);
         });
-        assertExactScalarResult("affine", product, out -> backend.affine(one(x), one(y), one(0), false, out));
+        assertExactScalarResult("affine", product, out -> backend.affine(one(x), one(y), one(0), Activation.IDENTITY, out));
         assertExactScalarResult("columnSums", product, out -> backend.columnSums(x, one(y), 0, out));
         assertExactScalarResult("addRowVector", sum, out -> backend.addRowVector(one(1), one(0x1p-25), out));
     }
@@ -756,9 +757,9 @@ public abstract class LinearAlgebraConformance {
                 + ", relu=" + relu;
         // |relu(a) - relu(b)| <= |a - b|, so the magnitude of the affine part bounds both variants.
         Matrix magnitude = reference.zeros(s.m(), s.n());
-        reference.affine(absolute(x), absolute(w), absolute(bias), false, magnitude);
-        backend.affine(x.actual(), w.actual(), bias.actual(), relu, out.actual());
-        reference.affine(x.expected(), w.expected(), bias.expected(), relu, out.expected());
+        reference.affine(absolute(x), absolute(w), absolute(bias), Activation.IDENTITY, magnitude);
+        backend.affine(x.actual(), w.actual(), bias.actual(), relu ? Activation.RELU : Activation.IDENTITY, out.actual());
+        reference.affine(x.expected(), w.expected(), bias.expected(), relu ? Activation.RELU : Activation.IDENTITY, out.expected());
         assertResult("affine", shapes, out, magnitude, s.k() + 2);
         assertUnchanged("affine", shapes, "x", x);
         assertUnchanged("affine", shapes, "w", w);
@@ -776,8 +777,8 @@ public abstract class LinearAlgebraConformance {
         Operand z = randomMixedSignOperand(s);
         Operand out = nanOperand(s);
         String shapes = "z " + z.shape() + ", out " + out.shape();
-        backend.relu(z.actual(), out.actual());
-        reference.relu(z.expected(), out.expected());
+        backend.activate(Activation.RELU, z.actual(), out.actual());
+        reference.activate(Activation.RELU, z.expected(), out.expected());
         assertResult("relu", shapes, out, absolute(z), 1);
         assertUnchanged("relu", shapes, "z", z);
     }
@@ -793,8 +794,8 @@ public abstract class LinearAlgebraConformance {
         Operand activation = operand(s, activationValues);
         Operand out = nanOperand(s);
         String shapes = "gradient " + gradient.shape() + ", activation " + activation.shape() + ", out " + out.shape();
-        backend.reluBackward(gradient.actual(), activation.actual(), out.actual());
-        reference.reluBackward(gradient.expected(), activation.expected(), out.expected());
+        backend.activationBackward(Activation.RELU, gradient.actual(), activation.actual(), activation.actual(), out.actual());
+        reference.activationBackward(Activation.RELU, gradient.expected(), activation.expected(), activation.expected(), out.expected());
         assertResult("reluBackward", shapes, out, absolute(gradient), 1);
         assertUnchanged("reluBackward", shapes, "gradient", gradient);
         assertUnchanged("reluBackward", shapes, "activation", activation);
@@ -1086,11 +1087,11 @@ public abstract class LinearAlgebraConformance {
                 Map.entry("rankOneUpdate", m -> backend.rankOneUpdate(1, mine(m.rows(), 1), mine(1, m.cols()), m)),
                 Map.entry("addAtColumns", m -> backend.addAtColumns(m, randomColumns(m.rows(), m.cols()), 1)),
                 Map.entry("gemm (as c)", m -> backend.gemm(1, mine(m.rows(), 2), false, mine(2, m.cols()), false, 0, m)),
-                Map.entry("affine (as out)", m -> backend.affine(mine(m.rows(), 2), mine(2, m.cols()), mine(1, m.cols()),
-                        false, m)),
+                Map.entry("affine (as out)", m -> backend.affine(mine(m.rows(), 2), mine(2, m.cols()), mine(1, m.cols()), Activation.IDENTITY, m)),
                 Map.entry("addRowVector (in place)", m -> backend.addRowVector(m, mine(1, m.cols()), m)),
-                Map.entry("relu (in place)", m -> backend.relu(m, m)),
-                Map.entry("reluBackward (as out)", m -> backend.reluBackward(mine(m.rows(), m.cols()), mine(m.rows(),
+                Map.entry("relu (in place)", m -> backend.activate(Activation.RELU, m, m)),
+                Map.entry("reluBackward (as out)", m -> backend.activationBackward(Activation.RELU, mine(m.rows(), m.cols()), mine(m.rows(),
+                        m.cols()), mine(m.rows(),
                         m.cols()), m)),
                 Map.entry("softmaxRows (in place)", m -> backend.softmaxRows(m, m)),
                 Map.entry("softmaxCrossEntropy (as gradient)", m -> backend.softmaxCrossEntropy(mine(m.rows(), m.cols()),
@@ -1127,7 +1128,7 @@ public abstract class LinearAlgebraConformance {
         Operand gradient = operand(2, 4, 0.5, -2, 3, 0.25, -1.5, 4, 0.125, -8);
         Operand activation = operand(2, 4, 1, 2, -1, 0.5, 3, -0.5, 7, 1e-3);
         Operand out = nanOperand(2, 4);
-        backend.reluBackward(gradient.actual(), activation.actual(), out.actual());
+        backend.activationBackward(Activation.RELU, gradient.actual(), activation.actual(), activation.actual(), out.actual());
         assertMatrixClose(backend, "reluBackward", "gradient 2×4, activation 2×4, out 2×4", 4,
                 new double[] {0.5, -2, 0, 0.25, -1.5, 0, 0.125, -8}, backend.toRowMajor(out.actual()), 0.0);
     }
@@ -1138,7 +1139,7 @@ public abstract class LinearAlgebraConformance {
     public void reluIsZeroAtExactlyZero() {
         Operand z = operand(1, 5, 0.0, -0.0, -1, 2, 0.0);
         Operand out = nanOperand(1, 5);
-        backend.relu(z.actual(), out.actual());
+        backend.activate(Activation.RELU, z.actual(), out.actual());
         assertMatrixClose(backend, "relu", "z 1×5, out 1×5", 5, new double[] {0, 0, 0, 2, 0},
                 backend.toRowMajor(out.actual()), 0.0);
     }
@@ -1150,7 +1151,7 @@ public abstract class LinearAlgebraConformance {
         Operand gradient = operand(1, 4, 5, -3, 2, 7);
         Operand activation = operand(1, 4, 0.0, -0.0, 0.0, 1);
         Operand out = nanOperand(1, 4);
-        backend.reluBackward(gradient.actual(), activation.actual(), out.actual());
+        backend.activationBackward(Activation.RELU, gradient.actual(), activation.actual(), activation.actual(), out.actual());
         assertMatrixClose(backend, "reluBackward", "gradient 1×4, activation 1×4 (zeros), out 1×4", 4,
                 new double[] {0, 0, 0, 7}, backend.toRowMajor(out.actual()), 0.0);
     }
@@ -1162,11 +1163,11 @@ public abstract class LinearAlgebraConformance {
         Operand gradient = randomOperand(s);
         Operand z = randomMixedSignOperand(s);
         Matrix activated = backend.zeros(s.rows(), s.cols());
-        backend.relu(z.actual(), activated);
+        backend.activate(Activation.RELU, z.actual(), activated);
         Matrix fromZ = backend.zeros(s.rows(), s.cols());
         Matrix fromRelu = backend.zeros(s.rows(), s.cols());
-        backend.reluBackward(gradient.actual(), z.actual(), fromZ);
-        backend.reluBackward(gradient.actual(), activated, fromRelu);
+        backend.activationBackward(Activation.RELU, gradient.actual(), z.actual(), z.actual(), fromZ);
+        backend.activationBackward(Activation.RELU, gradient.actual(), activated, activated, fromRelu);
         assertMatrixClose(backend, "reluBackward (activation = relu(z) vs z)", "gradient " + s + ", activation " + s,
                 s.cols(), backend.toRowMajor(fromZ), backend.toRowMajor(fromRelu), 0.0);
     }
@@ -1335,45 +1336,35 @@ public abstract class LinearAlgebraConformance {
     public void reluAllowsOutputToBeZ(Shape s) {
         Operand z = randomMixedSignOperand(s);
         Matrix separate = backend.zeros(s.rows(), s.cols());
-        backend.relu(z.actual(), separate);
+        backend.activate(Activation.RELU, z.actual(), separate);
         Matrix inPlace = backend.copy(z.actual());
-        backend.relu(inPlace, inPlace);
+        backend.activate(Activation.RELU, inPlace, inPlace);
         assertMatrixClose(backend, "relu (out = z, compared with a separate out)", "z = out " + s, s.cols(),
                 backend.toRowMajor(separate), backend.toRowMajor(inPlace), 0.0);
     }
 
-    // Any of gradient, activation and out may be the same matrix, e.g. the gradient overwritten in place.
+    // out may be the gradient (overwritten in place), z may be a, and the gradient may be either of them.
     @ParameterizedTest(name = "{0}")
     @MethodSource("shapes")
-    public void reluBackwardAllowsAnyArgumentsToBeTheSameMatrix(Shape s) {
+    public void reluBackwardAllowsOutToBeTheGradientAndZToBeA(Shape s) {
         Operand g = randomMixedSignOperand(s);
         Operand act = randomMixedSignOperand(s);
-        String shapes = "gradient " + s + ", activation " + s + ", out " + s;
+        String shapes = "gradient " + s + ", z = a " + s + ", out " + s;
 
         Matrix separate = backend.zeros(s.rows(), s.cols());
-        backend.reluBackward(g.actual(), act.actual(), separate);
+        backend.activationBackward(Activation.RELU, g.actual(), act.actual(), act.actual(), separate);
         Matrix outIsGradient = backend.copy(g.actual());
-        backend.reluBackward(outIsGradient, act.actual(), outIsGradient);
-        Matrix outIsActivation = backend.copy(act.actual());
-        backend.reluBackward(g.actual(), outIsActivation, outIsActivation);
-        assertMatrixClose(backend, "reluBackward (out = gradient)", shapes, s.cols(), backend.toRowMajor(separate),
+        backend.activationBackward(Activation.RELU, outIsGradient, act.actual(), act.actual(), outIsGradient);
+        assertMatrixClose(backend, "activationBackward relu (out = gradient)", shapes, s.cols(), backend.toRowMajor(separate),
                 backend.toRowMajor(outIsGradient), 0.0);
-        assertMatrixClose(backend, "reluBackward (out = activation)", shapes, s.cols(), backend.toRowMajor(separate),
-                backend.toRowMajor(outIsActivation), 0.0);
 
-        // gradient = activation: out = g where g > 0, which is relu(g)
+        // gradient = z = a: out = g where g > 0, which is relu(g)
         Matrix separateSame = backend.zeros(s.rows(), s.cols());
-        backend.reluBackward(g.actual(), backend.copy(g.actual()), separateSame);
+        backend.activationBackward(Activation.RELU, g.actual(), backend.copy(g.actual()), backend.copy(g.actual()), separateSame);
         Matrix gradientIsActivation = backend.zeros(s.rows(), s.cols());
-        backend.reluBackward(g.actual(), g.actual(), gradientIsActivation);
-        Matrix allThree = backend.copy(g.actual());
-        backend.reluBackward(allThree, allThree, allThree);
-        assertMatrixClose(backend, "reluBackward (gradient = activation)", shapes, s.cols(),
+        backend.activationBackward(Activation.RELU, g.actual(), g.actual(), g.actual(), gradientIsActivation);
+        assertMatrixClose(backend, "activationBackward relu (gradient = z = a)", shapes, s.cols(),
                 backend.toRowMajor(separateSame), backend.toRowMajor(gradientIsActivation), 0.0);
-        assertMatrixClose(backend, "reluBackward (gradient = activation = out)", shapes, s.cols(),
-                backend.toRowMajor(separateSame), backend.toRowMajor(allThree), 0.0);
-        assertUnchanged("reluBackward", shapes, "gradient", g);
-        assertUnchanged("reluBackward", shapes, "activation", act);
     }
 
     // The output layer turns logits into probabilities in place; the row must be read before it is
@@ -1458,12 +1449,12 @@ public abstract class LinearAlgebraConformance {
         Operand x = randomOperand(3, 3);
         Operand w = randomOperand(3, 3);
         Operand bias = randomOperand(1, 3);
-        assertRejected("affine", "out = x 3×3", () -> backend.affine(x.actual(), w.actual(), bias.actual(), true, x.actual()));
-        assertRejected("affine", "out = w 3×3", () -> backend.affine(x.actual(), w.actual(), bias.actual(), true, w.actual()));
+        assertRejected("affine", "out = x 3×3", () -> backend.affine(x.actual(), w.actual(), bias.actual(), Activation.RELU, x.actual()));
+        assertRejected("affine", "out = w 3×3", () -> backend.affine(x.actual(), w.actual(), bias.actual(), Activation.RELU, w.actual()));
         Operand row = randomOperand(1, 3);
         Operand square = randomOperand(3, 3);
         assertRejected("affine", "out = bias 1×3",
-                () -> backend.affine(randomOperand(1, 3).actual(), square.actual(), row.actual(), false, row.actual()));
+                () -> backend.affine(randomOperand(1, 3).actual(), square.actual(), row.actual(), Activation.IDENTITY, row.actual()));
         assertUnchanged("affine (rejected)", "out = x 3×3", "x", x);
         assertUnchanged("affine (rejected)", "out = w 3×3", "w", w);
         assertUnchanged("affine (rejected)", "out = bias 1×3", "bias", row);
@@ -1533,13 +1524,13 @@ public abstract class LinearAlgebraConformance {
                         () -> backend.rankOneUpdate(1, mine(2, 2), mine(1, 3), mine(4, 3)), "4×3", "2×2"),
                 rejects("rankOneUpdate y a 2×2 matrix of a.cols() elements",
                         () -> backend.rankOneUpdate(1, mine(3, 1), mine(2, 2), mine(3, 4)), "3×4", "2×2"),
-                rejects("affine inner dimensions", () -> backend.affine(mine(3, 4), mine(5, 6), mine(1, 6), true, mine(3, 6)),
+                rejects("affine inner dimensions", () -> backend.affine(mine(3, 4), mine(5, 6), mine(1, 6), Activation.RELU, mine(3, 6)),
                         "3×4", "5×6"),
-                rejects("affine bias", () -> backend.affine(mine(3, 4), mine(4, 6), mine(1, 5), true, mine(3, 6)),
+                rejects("affine bias", () -> backend.affine(mine(3, 4), mine(4, 6), mine(1, 5), Activation.RELU, mine(3, 6)),
                         "4×6", "1×5"),
-                rejects("affine bias as a column", () -> backend.affine(mine(3, 4), mine(4, 6), mine(6, 1), false, mine(3, 6)),
+                rejects("affine bias as a column", () -> backend.affine(mine(3, 4), mine(4, 6), mine(6, 1), Activation.IDENTITY, mine(3, 6)),
                         "4×6", "6×1"),
-                rejects("affine out", () -> backend.affine(mine(3, 4), mine(4, 6), mine(1, 6), false, mine(6, 3)),
+                rejects("affine out", () -> backend.affine(mine(3, 4), mine(4, 6), mine(1, 6), Activation.IDENTITY, mine(6, 3)),
                         "6×3", "3×6"),
                 rejects("softmaxCrossEntropy gradient",
                         () -> backend.softmaxCrossEntropy(mine(3, 4), new int[3], mine(3, 5)), "3×4", "3×5"),
@@ -1547,14 +1538,14 @@ public abstract class LinearAlgebraConformance {
                 rejects("addRowVector v as a column", () -> backend.addRowVector(mine(3, 4), mine(4, 1), mine(3, 4)),
                         "3×4", "4×1"),
                 rejects("addRowVector out", () -> backend.addRowVector(mine(3, 4), mine(1, 4), mine(4, 3)), "3×4", "4×3"),
-                rejects("relu out", () -> backend.relu(mine(3, 4), mine(4, 3)), "3×4", "4×3"),
-                rejects("reluBackward activation", () -> backend.reluBackward(mine(3, 4), mine(3, 5), mine(3, 4)),
+                rejects("relu out", () -> backend.activate(Activation.RELU, mine(3, 4), mine(4, 3)), "3×4", "4×3"),
+                rejects("reluBackward activation", () -> backend.activationBackward(Activation.RELU, mine(3, 4), mine(3, 5), mine(3, 5), mine(3, 4)),
                         "3×4", "3×5"),
-                rejects("reluBackward out", () -> backend.reluBackward(mine(3, 4), mine(3, 4), mine(2, 4)), "3×4", "2×4"),
-                rejects("reluBackward out transposed", () -> backend.reluBackward(mine(3, 4), mine(3, 4), mine(4, 3)),
+                rejects("reluBackward out", () -> backend.activationBackward(Activation.RELU, mine(3, 4), mine(3, 4), mine(3, 4), mine(2, 4)), "3×4", "2×4"),
+                rejects("reluBackward out transposed", () -> backend.activationBackward(Activation.RELU, mine(3, 4), mine(3, 4), mine(3, 4), mine(4, 3)),
                         "3×4", "4×3"),
                 rejects("reluBackward activation transposed",
-                        () -> backend.reluBackward(mine(3, 4), mine(4, 3), mine(3, 4)), "3×4", "4×3"),
+                        () -> backend.activationBackward(Activation.RELU, mine(3, 4), mine(4, 3), mine(4, 3), mine(3, 4)), "3×4", "4×3"),
                 rejects("softmaxRows out", () -> backend.softmaxRows(mine(3, 4), mine(3, 5)), "3×4", "3×5"),
                 rejects("softmaxRows out transposed", () -> backend.softmaxRows(mine(3, 4), mine(4, 3)), "3×4", "4×3"),
                 rejects("columnSums out", () -> backend.columnSums(1, mine(3, 4), 0, mine(1, 5)), "3×4", "1×5"),
@@ -1563,7 +1554,7 @@ public abstract class LinearAlgebraConformance {
                 rejects("axpy other shape", () -> backend.axpy(1, mine(3, 4), mine(3, 5)), "3×4", "3×5"),
                 rejects("columnSums out with the rows' count", () -> backend.columnSums(1, mine(3, 4), 0, mine(1, 3)),
                         "3×4", "1×3"),
-                rejects("affine out transposed", () -> backend.affine(mine(2, 4), mine(4, 3), mine(1, 3), true, mine(3, 2)),
+                rejects("affine out transposed", () -> backend.affine(mine(2, 4), mine(4, 3), mine(1, 3), Activation.RELU, mine(3, 2)),
                         "3×2", "2×3"),
                 rejects("softmaxCrossEntropy gradient transposed",
                         () -> backend.softmaxCrossEntropy(mine(3, 4), new int[3], mine(4, 3)), "3×4", "4×3"));
@@ -1627,21 +1618,21 @@ public abstract class LinearAlgebraConformance {
                 rejectsNull("rankOneUpdate", "x", () -> backend.rankOneUpdate(1, null, mine(1, 3), mine(2, 3))),
                 rejectsNull("rankOneUpdate", "y", () -> backend.rankOneUpdate(1, mine(2, 1), null, mine(2, 3))),
                 rejectsNull("rankOneUpdate", "a", () -> backend.rankOneUpdate(1, mine(2, 1), mine(1, 3), null)),
-                rejectsNull("affine", "x", () -> backend.affine(null, mine(3, 2), mine(1, 2), true, mine(2, 2))),
-                rejectsNull("affine", "w", () -> backend.affine(mine(2, 3), null, mine(1, 2), true, mine(2, 2))),
-                rejectsNull("affine", "bias", () -> backend.affine(mine(2, 3), mine(3, 2), null, true, mine(2, 2))),
-                rejectsNull("affine", "out", () -> backend.affine(mine(2, 3), mine(3, 2), mine(1, 2), true, null)),
+                rejectsNull("affine", "x", () -> backend.affine(null, mine(3, 2), mine(1, 2), Activation.RELU, mine(2, 2))),
+                rejectsNull("affine", "w", () -> backend.affine(mine(2, 3), null, mine(1, 2), Activation.RELU, mine(2, 2))),
+                rejectsNull("affine", "bias", () -> backend.affine(mine(2, 3), mine(3, 2), null, Activation.RELU, mine(2, 2))),
+                rejectsNull("affine", "out", () -> backend.affine(mine(2, 3), mine(3, 2), mine(1, 2), Activation.RELU, null)),
                 rejectsNull("softmaxCrossEntropy", "logits", () -> backend.softmaxCrossEntropy(null, new int[2], mine(2, 3))),
                 rejectsNull("softmaxCrossEntropy", "labels", () -> backend.softmaxCrossEntropy(mine(2, 3), null, mine(2, 3))),
                 rejectsNull("softmaxCrossEntropy", "gradient", () -> backend.softmaxCrossEntropy(mine(2, 3), new int[2], null)),
                 rejectsNull("addRowVector", "a", () -> backend.addRowVector(null, mine(1, 3), mine(2, 3))),
                 rejectsNull("addRowVector", "v", () -> backend.addRowVector(mine(2, 3), null, mine(2, 3))),
                 rejectsNull("addRowVector", "out", () -> backend.addRowVector(mine(2, 3), mine(1, 3), null)),
-                rejectsNull("relu", "z", () -> backend.relu(null, mine(2, 3))),
-                rejectsNull("relu", "out", () -> backend.relu(mine(2, 3), null)),
-                rejectsNull("reluBackward", "gradient", () -> backend.reluBackward(null, mine(2, 3), mine(2, 3))),
-                rejectsNull("reluBackward", "activation", () -> backend.reluBackward(mine(2, 3), null, mine(2, 3))),
-                rejectsNull("reluBackward", "out", () -> backend.reluBackward(mine(2, 3), mine(2, 3), null)),
+                rejectsNull("relu", "z", () -> backend.activate(Activation.RELU, null, mine(2, 3))),
+                rejectsNull("relu", "out", () -> backend.activate(Activation.RELU, mine(2, 3), null)),
+                rejectsNull("reluBackward", "gradient", () -> backend.activationBackward(Activation.RELU, null, mine(2, 3), mine(2, 3), mine(2, 3))),
+                rejectsNull("reluBackward", "activation", () -> backend.activationBackward(Activation.RELU, mine(2, 3), null, null, mine(2, 3))),
+                rejectsNull("reluBackward", "out", () -> backend.activationBackward(Activation.RELU, mine(2, 3), mine(2, 3), mine(2, 3), null)),
                 rejectsNull("softmaxRows", "z", () -> backend.softmaxRows(null, mine(2, 3))),
                 rejectsNull("softmaxRows", "out", () -> backend.softmaxRows(mine(2, 3), null)),
                 rejectsNull("sumNegativeLogSoftmax", "logits", () -> backend.sumNegativeLogSoftmax(null, new int[2])),
@@ -1728,10 +1719,10 @@ public abstract class LinearAlgebraConformance {
                 rejectsForeign("rankOneUpdate x", () -> backend.rankOneUpdate(1, theirs(2, 1), mine(1, 3), mine(2, 3))),
                 rejectsForeign("rankOneUpdate y", () -> backend.rankOneUpdate(1, mine(2, 1), theirs(1, 3), mine(2, 3))),
                 rejectsForeign("rankOneUpdate a", () -> backend.rankOneUpdate(1, mine(2, 1), mine(1, 3), theirs(2, 3))),
-                rejectsForeign("affine x", () -> backend.affine(theirs(2, 3), mine(3, 2), mine(1, 2), true, mine(2, 2))),
-                rejectsForeign("affine w", () -> backend.affine(mine(2, 3), theirs(3, 2), mine(1, 2), true, mine(2, 2))),
-                rejectsForeign("affine bias", () -> backend.affine(mine(2, 3), mine(3, 2), theirs(1, 2), true, mine(2, 2))),
-                rejectsForeign("affine out", () -> backend.affine(mine(2, 3), mine(3, 2), mine(1, 2), true, theirs(2, 2))),
+                rejectsForeign("affine x", () -> backend.affine(theirs(2, 3), mine(3, 2), mine(1, 2), Activation.RELU, mine(2, 2))),
+                rejectsForeign("affine w", () -> backend.affine(mine(2, 3), theirs(3, 2), mine(1, 2), Activation.RELU, mine(2, 2))),
+                rejectsForeign("affine bias", () -> backend.affine(mine(2, 3), mine(3, 2), theirs(1, 2), Activation.RELU, mine(2, 2))),
+                rejectsForeign("affine out", () -> backend.affine(mine(2, 3), mine(3, 2), mine(1, 2), Activation.RELU, theirs(2, 2))),
                 rejectsForeign("softmaxCrossEntropy logits",
                         () -> backend.softmaxCrossEntropy(theirs(2, 3), new int[2], mine(2, 3))),
                 rejectsForeign("softmaxCrossEntropy gradient",
@@ -1739,11 +1730,11 @@ public abstract class LinearAlgebraConformance {
                 rejectsForeign("addRowVector a", () -> backend.addRowVector(theirs(2, 3), mine(1, 3), mine(2, 3))),
                 rejectsForeign("addRowVector v", () -> backend.addRowVector(mine(2, 3), theirs(1, 3), mine(2, 3))),
                 rejectsForeign("addRowVector out", () -> backend.addRowVector(mine(2, 3), mine(1, 3), theirs(2, 3))),
-                rejectsForeign("relu z", () -> backend.relu(theirs(2, 3), mine(2, 3))),
-                rejectsForeign("relu out", () -> backend.relu(mine(2, 3), theirs(2, 3))),
-                rejectsForeign("reluBackward gradient", () -> backend.reluBackward(theirs(2, 3), mine(2, 3), mine(2, 3))),
-                rejectsForeign("reluBackward activation", () -> backend.reluBackward(mine(2, 3), theirs(2, 3), mine(2, 3))),
-                rejectsForeign("reluBackward out", () -> backend.reluBackward(mine(2, 3), mine(2, 3), theirs(2, 3))),
+                rejectsForeign("relu z", () -> backend.activate(Activation.RELU, theirs(2, 3), mine(2, 3))),
+                rejectsForeign("relu out", () -> backend.activate(Activation.RELU, mine(2, 3), theirs(2, 3))),
+                rejectsForeign("reluBackward gradient", () -> backend.activationBackward(Activation.RELU, theirs(2, 3), mine(2, 3), mine(2, 3), mine(2, 3))),
+                rejectsForeign("reluBackward activation", () -> backend.activationBackward(Activation.RELU, mine(2, 3), theirs(2, 3), theirs(2, 3), mine(2, 3))),
+                rejectsForeign("reluBackward out", () -> backend.activationBackward(Activation.RELU, mine(2, 3), mine(2, 3), mine(2, 3), theirs(2, 3))),
                 rejectsForeign("softmaxRows z", () -> backend.softmaxRows(theirs(2, 3), mine(2, 3))),
                 rejectsForeign("softmaxRows out", () -> backend.softmaxRows(mine(2, 3), theirs(2, 3))),
                 rejectsForeign("sumNegativeLogSoftmax logits", () -> backend.sumNegativeLogSoftmax(theirs(2, 3), new int[2])),
@@ -1773,7 +1764,7 @@ public abstract class LinearAlgebraConformance {
             Matrix foreign = otherBackend.zeros(2, 3);
             assertRejected("gemm", "a from " + theirs, () -> backend.gemm(1, foreign, false, mine(3, 2), false, 0, mine(2, 2)),
                     ours, theirs);
-            assertRejected("relu", "out from " + theirs, () -> backend.relu(mine(2, 3), foreign), ours, theirs);
+            assertRejected("relu", "out from " + theirs, () -> backend.activate(Activation.RELU, mine(2, 3), foreign), ours, theirs);
             assertRejected("copy", "source from " + theirs, () -> backend.copy(foreign), ours, theirs);
         }
     }

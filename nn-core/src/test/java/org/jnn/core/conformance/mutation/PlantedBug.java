@@ -12,6 +12,10 @@ import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.function.Consumer;
 
+import org.jnn.api.Activation;
+import org.jnn.api.AdamUpdate;
+import org.jnn.api.RmsPropUpdate;
+import org.jnn.api.SgdUpdate;
 import org.jnn.api.Availability;
 import org.jnn.api.Backends;
 import org.jnn.api.LinearAlgebra;
@@ -1844,8 +1848,13 @@ enum PlantedBug {
         b.inner.rankOneUpdate(alpha, x, y, a);
     }
 
+    /** {@code affine} with ReLU or the identity; other activations go to {@link #affineWith}. */
     void affine(PlantedBugBackend b, Matrix x, Matrix w, Matrix bias, boolean relu, Matrix out) {
-        b.inner.affine(x, w, bias, relu, out);
+        b.inner.affine(x, w, bias, relu ? Activation.RELU : Activation.IDENTITY, out);
+    }
+
+    void affineWith(PlantedBugBackend b, Matrix x, Matrix w, Matrix bias, Activation activation, Matrix out) {
+        b.inner.affine(x, w, bias, activation, out);
     }
 
     double softmaxCrossEntropy(PlantedBugBackend b, Matrix logits, int[] labels, Matrix gradient) {
@@ -1856,12 +1865,38 @@ enum PlantedBug {
         b.inner.addRowVector(a, v, out);
     }
 
+    /** {@code activate(RELU, ...)}; other activations go to {@link #activate}. */
     void relu(PlantedBugBackend b, Matrix z, Matrix out) {
-        b.inner.relu(z, out);
+        b.inner.activate(Activation.RELU, z, out);
     }
 
+    /** {@code activationBackward(RELU, gradient, z, a, out)} with {@code z} and {@code a} both given as {@code activation}. */
     void reluBackward(PlantedBugBackend b, Matrix gradient, Matrix activation, Matrix out) {
-        b.inner.reluBackward(gradient, activation, out);
+        b.inner.activationBackward(Activation.RELU, gradient, activation, activation, out);
+    }
+
+    void activate(PlantedBugBackend b, Activation activation, Matrix z, Matrix out) {
+        b.inner.activate(activation, z, out);
+    }
+
+    void activationBackward(PlantedBugBackend b, Activation activation, Matrix gradient, Matrix z, Matrix a, Matrix out) {
+        b.inner.activationBackward(activation, gradient, z, a, out);
+    }
+
+    void multiplyElements(PlantedBugBackend b, Matrix a, Matrix m, Matrix out) {
+        b.inner.multiplyElements(a, m, out);
+    }
+
+    void sgdStep(PlantedBugBackend b, SgdUpdate step, Matrix gradient, Matrix velocity, Matrix parameter) {
+        b.inner.sgdStep(step, gradient, velocity, parameter);
+    }
+
+    void adamStep(PlantedBugBackend b, AdamUpdate step, Matrix gradient, Matrix m, Matrix v, Matrix parameter) {
+        b.inner.adamStep(step, gradient, m, v, parameter);
+    }
+
+    void rmsPropStep(PlantedBugBackend b, RmsPropUpdate step, Matrix gradient, Matrix meanSquare, Matrix parameter) {
+        b.inner.rmsPropStep(step, gradient, meanSquare, parameter);
     }
 
     void softmaxRows(PlantedBugBackend b, Matrix z, Matrix out) {
