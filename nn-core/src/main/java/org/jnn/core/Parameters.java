@@ -172,6 +172,16 @@ public final class Parameters {
         return biases[layer].clone();
     }
 
+    /** Layer {@code layer}'s weights themselves, not a copy: for reading only, within this package. */
+    double[] weightsView(int layer) {
+        return weights[layer];
+    }
+
+    /** Layer {@code layer}'s biases themselves, not a copy: for reading only, within this package. */
+    double[] biasesView(int layer) {
+        return biases[layer];
+    }
+
     /** Total number of weights and biases. */
     public long count() {
         long total = 0;

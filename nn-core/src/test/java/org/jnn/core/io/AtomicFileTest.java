@@ -44,15 +44,6 @@ class AtomicFileTest {
         }
     }
 
-    /** The id of a process that has ended: one this test started and waited for. */
-    private static long deadProcessId() throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-version")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        p.waitFor();
-        assertFalse(ProcessHandle.of(p.pid()).map(ProcessHandle::isAlive).orElse(false));
-        return p.pid();
-    }
-
     private Path leftover(long pid) throws IOException {
         return Files.writeString(dir.resolve(".model.safetensors." + pid + ".0123456789abcdef.tmp"), "half a model");
     }
@@ -101,7 +92,7 @@ class AtomicFileTest {
 
     @Test
     void nextWriteRemovesTheTemporaryOfAWriterThatDied() throws Exception {
-        Path stale = leftover(deadProcessId());
+        Path stale = leftover(Processes.deadProcessId());
         AtomicFile.write(target(), new byte[] {1});
         assertFalse(Files.exists(stale), "the dead writer's temporary is removed");
         assertEquals(List.of("model.safetensors"), folderContent());
@@ -120,7 +111,7 @@ class AtomicFileTest {
     @Test
     void lockedTemporaryIsKeptEvenWhenItsProcessIdLooksDead() throws Exception {
         // What a writer in another PID namespace (a container sharing the folder) looks like from here.
-        Path locked = leftover(deadProcessId());
+        Path locked = leftover(Processes.deadProcessId());
         try (FileChannel channel = FileChannel.open(locked, StandardOpenOption.WRITE); FileLock lock = channel.lock()) {
             assertEquals(List.of(), AtomicFile.removeStaleTemporaries(target()));
             assertTrue(Files.exists(locked));
@@ -130,7 +121,7 @@ class AtomicFileTest {
 
     @Test
     void temporariesOfOtherTargetsAreKept() throws Exception {
-        long dead = deadProcessId();
+        long dead = Processes.deadProcessId();
         Path other = Files.writeString(dir.resolve(".other.safetensors." + dead + ".0123456789abcdef.tmp"), "x");
         Path longerName = Files.writeString(dir.resolve(".model.safetensors.old." + dead + ".0123456789abcdef.tmp"), "x");
         AtomicFile.write(target(), new byte[] {1});
