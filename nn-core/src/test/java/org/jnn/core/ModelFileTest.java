@@ -421,6 +421,18 @@ class ModelFileTest {
     }
 
     @Test
+    void pyTorchShapesTooLargeForALayerAreRejectedBeforeAnythingIsAllocated() throws IOException {
+        byte[] wide = new HandBuiltSafetensors()
+                .tensor("0.weight", "F32", new long[] {3_000_000, 784})
+                .tensor("0.bias", "F32", new long[] {3_000_000}).bytes();
+        assertRejected(wide, "the tensors' shapes give layer sizes 784,3000000", "2,352,000,000 weights");
+        byte[] beyondInt = new HandBuiltSafetensors()
+                .tensor("0.weight", "F32", new long[] {3_000_000_000L, 1})
+                .tensor("0.bias", "F32", new long[] {3_000_000_000L}).bytes();
+        assertRejected(beyondInt, "'0.weight' has shape [3000000000, 1], more units than a layer can have");
+    }
+
+    @Test
     void pyTorchFileWithOtherTensorsIsRejected() throws IOException {
         byte[] batchNorm = torch342("F32").tensor("1.running_mean", "F32", new long[] {4}, values(4, 0.1)).bytes();
         assertRejected(batchNorm, "tensor '1.running_mean' is not the weight or bias of a Linear layer",
