@@ -125,37 +125,28 @@ public final class ModelFile {
         meta.put(LAYER_SIZES_KEY, joinSizes(sizes));
         meta.put(CHECKSUM_COVERS_KEY, CHECKSUM_COVERS);
 
-        List<String> names = new ArrayList<>();
-        List<long[]> shapes = new ArrayList<>();
-        List<double[]> tensors = new ArrayList<>();
+        List<Stored> tensors = new ArrayList<>();
         for (int l = 0; l < parameters.layerCount(); l++) {
-            names.add(tensorName(l, "weight"));
-            shapes.add(new long[] {sizes[l + 1], sizes[l]});
-            tensors.add(parameters.weightsView(l));
-            names.add(tensorName(l, "bias"));
-            shapes.add(new long[] {sizes[l + 1]});
-            tensors.add(parameters.biasesView(l));
+            tensors.add(new Stored(tensorName(l, "weight"), new long[] {sizes[l + 1], sizes[l]}, parameters.weightsView(l)));
+            tensors.add(new Stored(tensorName(l, "bias"), new long[] {sizes[l + 1]}, parameters.biasesView(l)));
         }
         ModelChecksum checksum = new ModelChecksum(meta, tensors.size());
         ByteBuffer chunk = ByteBuffer.allocate(8 * CHUNK_DOUBLES).order(ByteOrder.LITTLE_ENDIAN);
-        List<Integer> byName = new ArrayList<>();
-        for (int i = 0; i < names.size(); i++) {
-            byName.add(i);
-        }
-        byName.sort(Comparator.comparing(names::get, ModelChecksum.BY_UTF8));
-        for (int i : byName) {
-            checksum.tensor(names.get(i), "F64", shapes.get(i), 8L * tensors.get(i).length);
+        List<Stored> byName = new ArrayList<>(tensors);
+        byName.sort(Comparator.comparing(Stored::name, ModelChecksum.BY_UTF8));
+        for (Stored t : byName) {
+            checksum.tensor(t.name(), "F64", t.shape(), 8L * t.values().length);
             MessageDigest digest = checksum.digest();
-            forEachChunk(tensors.get(i), chunk, bytes -> digest.update(bytes.array(), 0, bytes.limit()));
+            forEachChunk(t.values(), chunk, bytes -> digest.update(bytes.array(), 0, bytes.limit()));
         }
         meta.put(CHECKSUM_KEY, checksum.hex());
 
         Map<String, Object> header = new LinkedHashMap<>();
         header.put("__metadata__", meta);
         long offset = 0;
-        for (int i = 0; i < names.size(); i++) {
-            long end = offset + 8L * tensors.get(i).length;
-            header.put(names.get(i), tensorEntry(shapes.get(i), offset, end));
+        for (Stored t : tensors) {
+            long end = offset + 8L * t.values().length;
+            header.put(t.name(), tensorEntry(t.shape(), offset, end));
             offset = end;
         }
         byte[] json = JSON.std.asString(header).getBytes(StandardCharsets.UTF_8);
@@ -169,10 +160,14 @@ public final class ModelFile {
         AtomicFile.write(target, out -> {
             out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).array());
             out.write(headerBytes);
-            for (double[] tensor : tensors) {
-                forEachChunk(tensor, chunk, bytes -> out.write(bytes.array(), 0, bytes.limit()));
+            for (Stored t : tensors) {
+                forEachChunk(t.values(), chunk, bytes -> out.write(bytes.array(), 0, bytes.limit()));
             }
         });
+    }
+
+    /** A tensor as saved: F64 values, in the order they are laid out in the file. */
+    private record Stored(String name, long[] shape, double[] values) {
     }
 
     /** Something done with each chunk of a tensor's little-endian bytes. */

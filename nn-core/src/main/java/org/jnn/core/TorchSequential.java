@@ -1,6 +1,7 @@
 package org.jnn.core;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -124,7 +125,7 @@ final class TorchSequential {
         layout.biases().forEach(t -> dtypes.add(t.dtype()));
         String values = dtypes.contains("F32") ? "; F32 values widened to double" : "";
         return "a PyTorch file without jnn metadata: read as " + layers + "; layer sizes "
-                + java.util.Arrays.stream(layout.sizes()).mapToObj(Integer::toString).collect(Collectors.joining("-"))
+                + Arrays.stream(layout.sizes()).mapToObj(Integer::toString).collect(Collectors.joining("-"))
                 + values + "; no checksum to verify";
     }
 
