@@ -2,26 +2,22 @@ package org.jnn.core;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import org.jnn.core.io.AtomicFile;
+import org.jnn.core.io.Sha256;
 
 /**
  * Saves and loads networks as <a href="https://github.com/huggingface/safetensors">safetensors</a>
@@ -35,280 +31,327 @@ import java.util.TreeMap;
  * stored as F64, so a model moves between backends bit for bit; F32 files are accepted on loading.
  *
  * <p>The header's {@code __metadata__} holds {@value #FORMAT_KEY} = {@value #FORMAT},
- * {@value #LAYER_SIZES_KEY} (e.g. {@code 784,200,200,10}), {@value #SHA256_KEY} (SHA-256 of the tensor
- * bytes, so corruption and edits are detected; a file without it is refused, since removing it would
- * otherwise hide an edit), and whatever the caller adds (training settings).
+ * {@value #LAYER_SIZES_KEY} (e.g. {@code 784,200,200,10}), {@value #CHECKSUM_KEY} with
+ * {@value #CHECKSUM_COVERS_KEY} saying in words what it covers, and whatever the caller adds (training
+ * settings, accuracy).
  *
- * <p>Saving writes a temporary file in the target's directory and moves it into place, so a crash
- * while saving never destroys the previous model.
+ * <p><b>What the checksum protects.</b> {@value #CHECKSUM_KEY} is a SHA-256 over the metadata (all of
+ * it but the checksum itself) and every tensor's name, dtype, shape and bytes, in a canonical form
+ * independent of JSON spacing and layout. So a flipped bit, a truncated copy, or an edit of the header
+ * or the weights (changing {@code test_accuracy} from 0.852 to 0.952, say) is detected and the file
+ * refused; so is a file whose checksum was removed. It is not a signature: someone who edits a file
+ * on purpose can compute a new checksum (the recipe is public), and nothing here can tell. Check
+ * where a model comes from if that matters. In Python the checksum is:
+ * <pre>
+ * import hashlib, json, struct
+ * def jnn_checksum(path):
+ *     raw = open(path, 'rb').read()
+ *     n = struct.unpack('&lt;Q', raw[:8])[0]
+ *     header, data = json.loads(raw[8:8 + n]), raw[8 + n:]
+ *     meta = {k: v for k, v in header.pop('__metadata__', {}).items() if k != 'jnn_checksum_sha256'}
+ *     h = hashlib.sha256()
+ *     u64 = lambda x: h.update(struct.pack('&lt;Q', x))
+ *     def field(b): u64(len(b)); h.update(b)
+ *     u64(len(meta))
+ *     for k in sorted(meta, key=str.encode):
+ *         field(k.encode()); field(meta[k].encode())
+ *     u64(len(header))
+ *     for name in sorted(header, key=str.encode):
+ *         t = header[name]; begin, end = t['data_offsets']
+ *         field(name.encode()); field(t['dtype'].encode())
+ *         u64(len(t['shape'])); [u64(d) for d in t['shape']]
+ *         field(data[begin:end])
+ *     return h.hexdigest()
+ * </pre>
+ *
+ * <p><b>Other files read.</b> Files of the previous format {@value #LEGACY_FORMAT} are read too; their
+ * checksum {@value #LEGACY_CHECKSUM_KEY} covers the tensor bytes only, so their metadata is taken on
+ * trust, and {@link SavedModel#notes()} says so. A plain safetensors file as PyTorch writes it for an
+ * {@code nn.Sequential} of {@code Linear} and {@code ReLU} ({@code safetensors.torch.save_file(
+ * model.state_dict(), path)}, F32 or F64, without this library's metadata) is read as such a network,
+ * its layer sizes inferred from the shapes; {@link SavedModel#notes()} holds one line saying what was
+ * assumed. Such a file has no checksum to verify.
+ *
+ * <p>Saving writes a temporary file beside the target and moves it into place ({@link AtomicFile}), so
+ * a crash while saving never destroys the previous model; the model gets the permissions of any new
+ * file. Loading allocates only in proportion to what the file really holds, whatever its header says.
  */
 public final class ModelFile {
 
     public static final String FORMAT_KEY = "format";
-    public static final String FORMAT = "jnn-mlp-1";
+    /** The format this version writes: its checksum covers metadata and tensors. */
+    public static final String FORMAT = "jnn-mlp-2";
+    /** The format of earlier versions, still read: its checksum covers the tensor bytes only. */
+    public static final String LEGACY_FORMAT = "jnn-mlp-1";
     public static final String LAYER_SIZES_KEY = "layer_sizes";
-    public static final String SHA256_KEY = "data_sha256";
+    public static final String CHECKSUM_KEY = "jnn_checksum_sha256";
+    public static final String CHECKSUM_COVERS_KEY = "jnn_checksum_covers";
+    /** {@value #LEGACY_FORMAT}'s checksum: SHA-256 of the data section, the bytes after the header. */
+    public static final String LEGACY_CHECKSUM_KEY = "data_sha256";
 
-    /** Headers beyond this are not model files; refusing them keeps a corrupt length from allocating gigabytes. */
-    private static final long MAX_HEADER_BYTES = 16L << 20;
+    private static final String CHECKSUM_COVERS = "SHA-256 of the metadata except " + CHECKSUM_KEY
+            + " and of every tensor's name, dtype, shape and bytes (see org.jnn.core.ModelFile); not a signature";
+    /** Keys only this library writes: a file with any of them is one of its files, possibly damaged. */
+    private static final Set<String> RESERVED_KEYS = Set.of(FORMAT_KEY, LAYER_SIZES_KEY, CHECKSUM_KEY,
+            CHECKSUM_COVERS_KEY, LEGACY_CHECKSUM_KEY);
+    private static final int CHUNK_DOUBLES = 1 << 16;
 
     private ModelFile() {
     }
 
     /**
-     * Writes {@code parameters} and {@code metadata} to {@code file}, atomically.
+     * Writes {@code parameters} and {@code metadata} to {@code file}, atomically, creating its folder
+     * if needed.
      *
      * @param metadata extra string pairs (training settings, accuracy); keys of this class's own
-     *     entries are reserved
+     *     entries are reserved, and neither keys nor values may be null
+     * @throws IllegalArgumentException if {@code metadata} uses a reserved key or holds a null
      * @throws IOException if the file cannot be written; the previous file, if any, is then unchanged
      */
     public static void save(Path file, Parameters parameters, Map<String, String> metadata) throws IOException {
-        for (String reserved : List.of(FORMAT_KEY, LAYER_SIZES_KEY, SHA256_KEY)) {
-            if (metadata.containsKey(reserved)) {
-                throw new IllegalArgumentException("metadata key '" + reserved + "' is reserved for the file format");
+        Map<String, String> meta = new TreeMap<>();
+        for (Map.Entry<String, String> entry : metadata.entrySet()) {
+            if (entry.getKey() == null || entry.getValue() == null) {
+                throw new IllegalArgumentException("metadata entry '" + entry.getKey() + "' has a null "
+                        + (entry.getKey() == null ? "key" : "value") + "; give a string (perhaps \"\") or leave the entry out");
             }
+            if (RESERVED_KEYS.contains(entry.getKey())) {
+                throw new IllegalArgumentException("metadata key '" + entry.getKey() + "' is reserved for the file format");
+            }
+            meta.put(entry.getKey(), entry.getValue());
         }
-        int layers = parameters.layerCount();
         int[] sizes = parameters.layerSizes();
-        List<double[]> tensors = new ArrayList<>();
-        Map<String, Object> header = new LinkedHashMap<>();
-        long offset = 0;
-        for (int l = 0; l < layers; l++) {
-            double[] w = parameters.weights(l);
-            double[] b = parameters.biases(l);
-            header.put(tensorName(l, "weight"), tensorEntry(List.of(sizes[l + 1], sizes[l]), offset, offset + 8L * w.length));
-            offset += 8L * w.length;
-            header.put(tensorName(l, "bias"), tensorEntry(List.of(sizes[l + 1]), offset, offset + 8L * b.length));
-            offset += 8L * b.length;
-            tensors.add(w);
-            tensors.add(b);
-        }
-        ByteBuffer data = ByteBuffer.allocate(Math.toIntExact(offset)).order(ByteOrder.LITTLE_ENDIAN);
-        for (double[] tensor : tensors) {
-            data.asDoubleBuffer().put(tensor);
-            data.position(data.position() + 8 * tensor.length);
-        }
-        Map<String, String> meta = new TreeMap<>(metadata);
         meta.put(FORMAT_KEY, FORMAT);
         meta.put(LAYER_SIZES_KEY, joinSizes(sizes));
-        meta.put(SHA256_KEY, HexFormat.of().formatHex(sha256(data.array())));
-        Map<String, Object> full = new LinkedHashMap<>();
-        full.put("__metadata__", meta);
-        full.putAll(header);
-        byte[] json = JSON.std.asString(full).getBytes(StandardCharsets.UTF_8);
+        meta.put(CHECKSUM_COVERS_KEY, CHECKSUM_COVERS);
+
+        List<Stored> tensors = new ArrayList<>();
+        for (int l = 0; l < parameters.layerCount(); l++) {
+            tensors.add(new Stored(tensorName(l, "weight"), new long[] {sizes[l + 1], sizes[l]}, parameters.weightsView(l)));
+            tensors.add(new Stored(tensorName(l, "bias"), new long[] {sizes[l + 1]}, parameters.biasesView(l)));
+        }
+        ModelChecksum checksum = new ModelChecksum(meta, tensors.size());
+        ByteBuffer chunk = ByteBuffer.allocate(8 * CHUNK_DOUBLES).order(ByteOrder.LITTLE_ENDIAN);
+        List<Stored> byName = new ArrayList<>(tensors);
+        byName.sort(Comparator.comparing(Stored::name, ModelChecksum.BY_UTF8));
+        for (Stored t : byName) {
+            checksum.tensor(t.name(), "F64", t.shape(), 8L * t.values().length);
+            MessageDigest digest = checksum.digest();
+            forEachChunk(t.values(), chunk, bytes -> digest.update(bytes.array(), 0, bytes.limit()));
+        }
+        meta.put(CHECKSUM_KEY, checksum.hex());
+
+        Map<String, Object> header = new LinkedHashMap<>();
+        header.put("__metadata__", meta);
+        long offset = 0;
+        for (Stored t : tensors) {
+            long end = offset + 8L * t.values().length;
+            header.put(t.name(), tensorEntry(t.shape(), offset, end));
+            offset = end;
+        }
+        byte[] json = JSON.std.asString(header).getBytes(StandardCharsets.UTF_8);
         // Pad the header with spaces so the tensor data start 8-byte aligned, as the format recommends.
         int padded = (json.length + 7) / 8 * 8;
         byte[] headerBytes = Arrays.copyOf(json, padded);
         Arrays.fill(headerBytes, json.length, padded, (byte) ' ');
-        ByteBuffer prefix = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
 
         Path target = file.toAbsolutePath();
-        Path directory = target.getParent();
-        Files.createDirectories(directory);
-        Path temporary = Files.createTempFile(directory, "." + target.getFileName(), ".tmp");
-        try {
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE);
-                    OutputStream out = Channels.newOutputStream(channel)) {
-                out.write(prefix.array());
-                out.write(headerBytes);
-                out.write(data.array());
-                out.flush();
-                channel.force(true);
+        Files.createDirectories(target.getParent());
+        AtomicFile.write(target, out -> {
+            out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).array());
+            out.write(headerBytes);
+            for (Stored t : tensors) {
+                forEachChunk(t.values(), chunk, bytes -> out.write(bytes.array(), 0, bytes.limit()));
             }
-            try {
-                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temporary);
+        });
+    }
+
+    /** A tensor as saved: F64 values, in the order they are laid out in the file. */
+    private record Stored(String name, long[] shape, double[] values) {
+    }
+
+    /** Something done with each chunk of a tensor's little-endian bytes. */
+    private interface ChunkConsumer {
+        void accept(ByteBuffer bytes) throws IOException;
+    }
+
+    /** Hands {@code values} as little-endian bytes to {@code consumer}, one {@code chunk} at a time. */
+    private static void forEachChunk(double[] values, ByteBuffer chunk, ChunkConsumer consumer) throws IOException {
+        for (int from = 0; from < values.length; from += CHUNK_DOUBLES) {
+            int count = Math.min(CHUNK_DOUBLES, values.length - from);
+            chunk.clear();
+            chunk.asDoubleBuffer().put(values, from, count);
+            chunk.limit(8 * count);
+            consumer.accept(chunk);
         }
     }
 
     /**
-     * Reads a model written by {@link #save} (or any safetensors file with the same tensors and
-     * metadata).
+     * Reads a model written by {@link #save}, by an earlier version ({@value #LEGACY_FORMAT}), or a
+     * plain PyTorch {@code nn.Sequential} of {@code Linear} and {@code ReLU} saved with safetensors; see
+     * the class description. Nothing is allocated before the header's claims are checked against the
+     * file's real size.
      *
      * @throws ModelFormatException if the file is truncated, corrupt, tampered with or not such a
      *     model; the message names the file and the problem
      * @throws IOException if it cannot be read at all
      */
     public static SavedModel load(Path file) throws IOException {
-        long size = Files.size(file);
-        if (size < 8) {
-            throw new ModelFormatException(file, "the file holds " + size + " bytes, too few for a safetensors header");
-        }
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer prefix = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(channel, prefix, file);
-            long headerLength = prefix.flip().getLong();
-            if (headerLength <= 0 || headerLength > MAX_HEADER_BYTES || headerLength > size - 8) {
-                throw new ModelFormatException(file, "the header length field says " + headerLength
-                        + " bytes but the file holds " + (size - 8) + " after it; the file is truncated or not a safetensors file");
+        try (SafetensorsFile safetensors = SafetensorsFile.open(file)) {
+            Map<String, String> metadata = safetensors.metadata();
+            String format = metadata.get(FORMAT_KEY);
+            if (FORMAT.equals(format) || LEGACY_FORMAT.equals(format)) {
+                return loadOwn(safetensors, FORMAT.equals(format));
             }
-            ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
-            readFully(channel, headerBytes, file);
-            Map<String, Object> header;
-            try {
-                header = JSON.std.mapFrom(new String(headerBytes.array(), StandardCharsets.UTF_8).strip());
-            } catch (IOException | RuntimeException e) {
-                throw new ModelFormatException(file, "the header is not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
+            if (format != null && format.startsWith("jnn-")) {
+                throw new ModelFormatException(file, "metadata '" + FORMAT_KEY + "' is " + format + ", a format this"
+                        + " version does not know (it reads " + FORMAT + " and " + LEGACY_FORMAT + "); a newer version wrote it");
             }
-            long dataLength = size - 8 - headerLength;
-            if (dataLength > Integer.MAX_VALUE) {
-                throw new ModelFormatException(file, "holds " + dataLength + " bytes of tensors, more than a model of this library can have");
+            for (String key : RESERVED_KEYS) {
+                if (!key.equals(FORMAT_KEY) && metadata.containsKey(key)) {
+                    throw new ModelFormatException(file, "the metadata has '" + key + "', which only this library writes,"
+                            + " but no '" + FORMAT_KEY + "' " + FORMAT + "; the file is incomplete or was modified");
+                }
             }
-            Map<String, String> metadata = readMetadata(file, header);
-            String expectedHash = metadata.get(SHA256_KEY);
-            if (expectedHash == null) {
-                // Every file this format writes has one; without it an edited file would pass unnoticed.
-                throw new ModelFormatException(file, "the metadata has no '" + SHA256_KEY + "' checksum, so the"
-                        + " tensor data cannot be verified; the file is incomplete or was modified");
-            }
-            int[] sizes = parseSizes(file, metadata.get(LAYER_SIZES_KEY));
-            long declared = declaredDataLength(header);
-            if (declared != dataLength) {
-                throw new ModelFormatException(file, "the header describes " + declared + " bytes of tensors but "
-                        + dataLength + " follow it; the file is " + (declared > dataLength ? "truncated" : "followed by extra bytes"));
-            }
-            ByteBuffer data = ByteBuffer.allocate((int) dataLength).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(channel, data, file);
-            if (!expectedHash.equalsIgnoreCase(HexFormat.of().formatHex(sha256(data.array())))) {
-                throw new ModelFormatException(file, "the tensor data do not match the checksum in the header; the file is corrupt or was modified");
-            }
-            return new SavedModel(readParameters(file, header, sizes, data), metadata);
+            return loadTorch(safetensors);
         }
     }
 
-    /** The end of the last tensor the header names: what the data section must hold. */
-    private static long declaredDataLength(Map<String, Object> header) {
-        long end = 0;
-        for (Object entry : header.values()) {
-            if (entry instanceof Map<?, ?> tensor && tensor.get("data_offsets") instanceof List<?> offsets
-                    && offsets.size() == 2 && offsets.get(1) instanceof Number n) {
-                end = Math.max(end, n.longValue());
-            }
+    /** A file this library wrote: the metadata says the layer sizes, a checksum covers the file. */
+    private static SavedModel loadOwn(SafetensorsFile file, boolean current) throws IOException {
+        Map<String, String> metadata = file.metadata();
+        String checksumKey = current ? CHECKSUM_KEY : LEGACY_CHECKSUM_KEY;
+        String expected = metadata.get(checksumKey);
+        if (expected == null) {
+            // Every file of these formats has one; without it an edited file would pass unnoticed.
+            throw new ModelFormatException(file.file(), "the metadata has no '" + checksumKey + "' checksum, so the"
+                    + " file cannot be verified; it is incomplete or was modified");
         }
-        return end;
-    }
-
-    private static Map<String, String> readMetadata(Path file, Map<String, Object> header) throws ModelFormatException {
-        if (!(header.get("__metadata__") instanceof Map<?, ?> raw)) {
-            throw new ModelFormatException(file, "the header has no __metadata__ with the layer sizes; it was not written by this library");
-        }
-        Map<String, String> metadata = new TreeMap<>();
-        for (Map.Entry<?, ?> e : raw.entrySet()) {
-            if (!(e.getValue() instanceof String value)) {
-                throw new ModelFormatException(file, "metadata entry '" + e.getKey() + "' is not a string, as safetensors requires");
-            }
-            metadata.put(String.valueOf(e.getKey()), value);
-        }
-        if (!FORMAT.equals(metadata.get(FORMAT_KEY))) {
-            throw new ModelFormatException(file, "metadata '" + FORMAT_KEY + "' is " + metadata.get(FORMAT_KEY)
-                    + ", expected " + FORMAT + "; it is not a model of this library or of a newer version");
-        }
-        return metadata;
-    }
-
-    private static Parameters readParameters(Path file, Map<String, Object> header, int[] sizes, ByteBuffer data)
-            throws ModelFormatException {
+        int[] sizes = checkedSizes(file, metadata.get(LAYER_SIZES_KEY));
         int layers = sizes.length - 1;
-        List<double[]> weights = new ArrayList<>();
-        List<double[]> biases = new ArrayList<>();
-        long[][] ranges = new long[2 * layers][];
+        List<SafetensorsFile.Tensor> weights = new ArrayList<>();
+        List<SafetensorsFile.Tensor> biases = new ArrayList<>();
+        String need = "layer sizes " + joinSizes(sizes);
         for (int l = 0; l < layers; l++) {
-            weights.add(readTensor(file, header, tensorName(l, "weight"), new int[] {sizes[l + 1], sizes[l]}, data, ranges, 2 * l));
-            biases.add(readTensor(file, header, tensorName(l, "bias"), new int[] {sizes[l + 1]}, data, ranges, 2 * l + 1));
+            weights.add(expect(file, tensorName(l, "weight"), new long[] {sizes[l + 1], sizes[l]}, need));
+            biases.add(expect(file, tensorName(l, "bias"), new long[] {sizes[l + 1]}, need));
         }
-        if (header.size() - 1 != 2 * layers) {
-            throw new ModelFormatException(file, "the header lists " + (header.size() - 1) + " tensors but layer sizes "
-                    + joinSizes(sizes) + " need " + 2 * layers);
+        if (file.tensors().size() != 2 * layers) {
+            throw new ModelFormatException(file.file(), "the header lists " + file.tensors().size() + " tensors but "
+                    + need + " need " + 2 * layers);
         }
-        // The tensors must tile the data exactly: no gaps, overlaps or trailing bytes.
-        Arrays.sort(ranges, (x, y) -> Long.compare(x[0], y[0]));
-        long expected = 0;
-        for (long[] range : ranges) {
-            if (range[0] != expected) {
-                throw new ModelFormatException(file, "tensor data overlap or leave a gap at byte " + Math.min(range[0], expected));
+        file.checkLayout(file.tensors().values());
+
+        Map<String, double[]> values = new TreeMap<>();
+        String actual;
+        if (current) {
+            ModelChecksum checksum = new ModelChecksum(metadata, file.tensors().size());
+            List<SafetensorsFile.Tensor> byName = new ArrayList<>(file.tensors().values());
+            byName.sort(Comparator.comparing(SafetensorsFile.Tensor::name, ModelChecksum.BY_UTF8));
+            for (SafetensorsFile.Tensor t : byName) {
+                checksum.tensor(t.name(), t.dtype(), t.shape(), t.end() - t.begin());
+                values.put(t.name(), file.read(t, checksum.digest()));
             }
-            expected = range[1];
+            actual = checksum.hex();
+        } else {
+            MessageDigest digest = Sha256.newDigest(); // over the data section, tensor after tensor as stored
+            List<SafetensorsFile.Tensor> byOffset = new ArrayList<>(file.tensors().values());
+            byOffset.sort(Comparator.comparingLong(SafetensorsFile.Tensor::begin));
+            for (SafetensorsFile.Tensor t : byOffset) {
+                values.put(t.name(), file.read(t, digest));
+            }
+            actual = Sha256.hex(digest);
         }
-        if (expected != data.capacity()) {
-            throw new ModelFormatException(file, "the tensors cover " + expected + " bytes but the file holds "
-                    + data.capacity() + " after the header; it is truncated or has extra bytes");
+        if (!expected.equalsIgnoreCase(actual)) {
+            throw new ModelFormatException(file.file(), "the file does not match the checksum in its header ('"
+                    + checksumKey + "'): " + (current ? "its metadata or tensors" : "its tensors")
+                    + " were changed after it was saved, or it is corrupt");
         }
-        return Parameters.of(sizes, weights, biases);
+        List<String> notes = current ? List.of() : List.of("a " + LEGACY_FORMAT + " file: its checksum covers the"
+                + " tensors but not the metadata, which is taken on trust; saving it again protects both");
+        return new SavedModel(parameters(file, sizes, weights, biases, values), metadata, notes);
     }
 
-    private static double[] readTensor(Path file, Map<String, Object> header, String name, int[] shape, ByteBuffer data,
-            long[][] ranges, int slot) throws ModelFormatException {
-        if (!(header.get(name) instanceof Map<?, ?> entry)) {
-            throw new ModelFormatException(file, "tensor '" + name + "' is missing");
+    /** A file without this library's metadata: a PyTorch {@code Sequential} of {@code Linear} and {@code ReLU}. */
+    private static SavedModel loadTorch(SafetensorsFile file) throws IOException {
+        TorchSequential.Layout layout = TorchSequential.read(file);
+        int[] sizes = checkedSizes(file, layout.sizes());
+        for (int l = 0; l < sizes.length - 1; l++) {
+            file.check(layout.weights().get(l), new long[] {sizes[l + 1], sizes[l]}, "the layers");
+            file.check(layout.biases().get(l), new long[] {sizes[l + 1]}, "the layers");
         }
-        Object dtype = entry.get("dtype");
-        int width;
-        if ("F64".equals(dtype)) {
-            width = 8;
-        } else if ("F32".equals(dtype)) {
-            width = 4;
-        } else {
-            throw new ModelFormatException(file, "tensor '" + name + "' has dtype " + dtype + "; only F64 and F32 are supported");
+        file.checkLayout(file.tensors().values());
+        Map<String, double[]> values = new TreeMap<>();
+        for (SafetensorsFile.Tensor t : file.tensors().values()) {
+            values.put(t.name(), file.read(t, null));
         }
-        List<Long> actualShape = longs(file, name, "shape", entry.get("shape"));
-        if (!actualShape.equals(Arrays.stream(shape).mapToObj(i -> (long) i).toList())) {
-            throw new ModelFormatException(file, "tensor '" + name + "' has shape " + actualShape + " but layer sizes need "
-                    + Arrays.toString(shape));
+        return new SavedModel(parameters(file, sizes, layout.weights(), layout.biases(), values), file.metadata(),
+                List.of(TorchSequential.assumption(layout)));
+    }
+
+    private static SafetensorsFile.Tensor expect(SafetensorsFile file, String name, long[] shape, String need)
+            throws ModelFormatException {
+        SafetensorsFile.Tensor tensor = file.tensors().get(name);
+        if (tensor == null) {
+            throw new ModelFormatException(file.file(), "tensor '" + name + "' is missing");
         }
-        List<Long> offsets = longs(file, name, "data_offsets", entry.get("data_offsets"));
-        int count = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
-        if (offsets.size() != 2 || offsets.get(0) < 0 || offsets.get(1) > data.capacity()
-                || offsets.get(1) - offsets.get(0) != (long) count * width) {
-            throw new ModelFormatException(file, "tensor '" + name + "' claims bytes " + offsets + " but needs "
-                    + (long) count * width + " bytes inside the " + data.capacity() + " bytes of data");
+        file.check(tensor, shape, need);
+        return tensor;
+    }
+
+    /** The parameters from the values read, once every value is known to be finite. */
+    private static Parameters parameters(SafetensorsFile file, int[] sizes, List<SafetensorsFile.Tensor> weights,
+            List<SafetensorsFile.Tensor> biases, Map<String, double[]> values) throws ModelFormatException {
+        List<double[]> w = new ArrayList<>();
+        List<double[]> b = new ArrayList<>();
+        for (int l = 0; l < sizes.length - 1; l++) {
+            w.add(finite(file, weights.get(l).name(), values.get(weights.get(l).name())));
+            b.add(finite(file, biases.get(l).name(), values.get(biases.get(l).name())));
         }
-        ranges[slot] = new long[] {offsets.get(0), offsets.get(1)};
-        double[] values = new double[count];
-        int start = offsets.get(0).intValue();
-        for (int i = 0; i < count; i++) {
-            values[i] = width == 8 ? data.getDouble(start + 8 * i) : data.getFloat(start + 4 * i);
+        return Parameters.adopt(sizes, w, b);
+    }
+
+    private static double[] finite(SafetensorsFile file, String name, double[] values) throws ModelFormatException {
+        for (int i = 0; i < values.length; i++) {
             if (!Double.isFinite(values[i])) {
-                throw new ModelFormatException(file, "tensor '" + name + "' holds " + values[i] + " at element " + i
+                throw new ModelFormatException(file.file(), "tensor '" + name + "' holds " + values[i] + " at element " + i
                         + "; a usable model has only finite weights");
             }
         }
         return values;
     }
 
-    private static List<Long> longs(Path file, String tensor, String field, Object value) throws ModelFormatException {
-        if (!(value instanceof List<?> list)) {
-            throw new ModelFormatException(file, "tensor '" + tensor + "' has no list '" + field + "'");
-        }
-        List<Long> out = new ArrayList<>();
-        for (Object o : list) {
-            if (!(o instanceof Number n) || n.doubleValue() != n.longValue()) {
-                throw new ModelFormatException(file, "tensor '" + tensor + "' field '" + field + "' holds " + o + ", not an integer");
-            }
-            out.add(n.longValue());
-        }
-        return out;
-    }
-
-    private static int[] parseSizes(Path file, String text) throws ModelFormatException {
+    private static int[] checkedSizes(SafetensorsFile file, String text) throws ModelFormatException {
         if (text == null) {
-            throw new ModelFormatException(file, "metadata has no '" + LAYER_SIZES_KEY + "'");
+            throw new ModelFormatException(file.file(), "metadata has no '" + LAYER_SIZES_KEY + "'");
+        }
+        int[] sizes;
+        try {
+            sizes = Arrays.stream(text.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+        } catch (NumberFormatException e) {
+            throw new ModelFormatException(file.file(), "metadata '" + LAYER_SIZES_KEY + "' is '" + text
+                    + "', not a list of whole numbers such as 784,200,10");
         }
         try {
-            int[] sizes = Arrays.stream(text.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
             return Parameters.checkLayerSizes(sizes);
         } catch (IllegalArgumentException e) {
-            throw new ModelFormatException(file, "metadata '" + LAYER_SIZES_KEY + "' is '" + text + "': " + e.getMessage());
+            throw new ModelFormatException(file.file(), "metadata '" + LAYER_SIZES_KEY + "' is '" + text + "': " + e.getMessage());
         }
     }
 
-    private static Map<String, Object> tensorEntry(List<Integer> shape, long begin, long end) {
+    private static int[] checkedSizes(SafetensorsFile file, int[] inferred) throws ModelFormatException {
+        try {
+            return Parameters.checkLayerSizes(inferred);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(file.file(), "the tensors' shapes give layer sizes " + joinSizes(inferred)
+                    + ": " + e.getMessage());
+        }
+    }
+
+    private static Map<String, Object> tensorEntry(long[] shape, long begin, long end) {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("dtype", "F64");
-        entry.put("shape", shape);
+        entry.put("shape", Arrays.stream(shape).boxed().toList());
         entry.put("data_offsets", List.of(begin, end));
         return entry;
     }
@@ -320,21 +363,5 @@ public final class ModelFile {
 
     private static String joinSizes(int[] sizes) {
         return String.join(",", Arrays.stream(sizes).mapToObj(Integer::toString).toList());
-    }
-
-    private static void readFully(FileChannel channel, ByteBuffer buffer, Path file) throws IOException {
-        while (buffer.hasRemaining()) {
-            if (channel.read(buffer) < 0) {
-                throw new ModelFormatException(file, "the file ends early; it is truncated");
-            }
-        }
-    }
-
-    private static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
     }
 }

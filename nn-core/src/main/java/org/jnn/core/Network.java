@@ -27,7 +27,7 @@ import org.jnn.api.Matrix;
 public final class Network {
 
     /** Rows per batch when evaluating; large enough for the libraries' fast paths, small in memory. */
-    private static final int EVALUATION_BATCH = 256;
+    static final int EVALUATION_BATCH = 256;
     /** Workspaces kept per batch size; training uses at most three (full batch, last batch, evaluation). */
     private static final int MAX_WORKSPACES = 4;
 

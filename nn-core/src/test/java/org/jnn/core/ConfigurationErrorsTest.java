@@ -2,6 +2,7 @@ package org.jnn.core;
 
 import static org.jnn.core.Rejections.assertRejected;
 
+import java.util.List;
 import org.jnn.core.conformance.ReferenceLinearAlgebra;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,6 +23,26 @@ class ConfigurationErrorsTest {
     void nonPositiveLayerSize() {
         assertRejected(() -> Network.create(la, 1, 784, 0, 10), "size 1", "is 0");
         assertRejected(() -> Network.create(la, 1, 784, 200, -3), "size 2", "is -3");
+    }
+
+    @Test
+    void layerWhoseWeightsOverflowAnInt() {
+        // 784 × 3,000,000 wrapped around to -1,942,967,296 when multiplied as ints
+        assertRejected(() -> Network.create(la, 1, 784, 3_000_000, 10),
+                "layer 0 maps 784 inputs to 3,000,000 outputs", "2,352,000,000 weights", "narrower");
+        // 65,536 × 65,537 wrapped around to 65,536: arrays far too short, then an index out of bounds
+        int[] squareish = {1, 65_536, 65_537, 2};
+        assertRejected(() -> Parameters.checkLayerSizes(squareish),
+                "layer 1 maps 65,536 inputs to 65,537 outputs", "4,295,032,832 weights");
+        assertRejected(() -> Parameters.of(squareish, List.of(), List.of()), "layer 1");
+        assertRejected(() -> Parameters.estimatedBytes(squareish, 1), "layer 1");
+    }
+
+    @Test
+    void batchWhoseBuffersOverflowAnInt() {
+        assertRejected(() -> Parameters.estimatedBytes(new int[] {3_000_000, 10}, 1000), "a batch of 1,000 samples",
+                "3,000,000 units", "use smaller batches");
+        assertRejected(() -> Parameters.estimatedBytes(new int[] {784, 10}, 0), "batch size", "0");
     }
 
     @ParameterizedTest

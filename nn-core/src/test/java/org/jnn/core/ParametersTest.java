@@ -2,6 +2,7 @@ package org.jnn.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -48,6 +49,32 @@ class ParametersTest {
         double[] w = p.weights(0);
         w[0] = 1e9;
         assertNotEquals(1e9, p.weights(0)[0]);
+        assertEquals(3 * 2 + 2, p.count());
+    }
+
+    @Test
+    void estimatedBytesCoversEveryCopyOfTheParametersAndTheBatchBuffers() {
+        int[] reference = {784, 200, 200, 10};
+        long parameterBytes = 8L * Parameters.heInitialized(reference, 1).count();
+        long single = Parameters.estimatedBytes(reference, 1);
+        // Each row of a batch holds the inputs and every layer's outputs twice, in two workspaces.
+        long perRow = 8L * 2 * 2 * (784 + 200 + 200 + 10);
+        // Saving after training: three copies of the parameters, and evaluation's 256-row buffers.
+        assertTrue(single >= 3 * parameterBytes + 256 * perRow, single + " vs " + parameterBytes);
+        // Larger batches add their rows, with the same headroom for the garbage collector.
+        assertEquals(999 * perRow * 3 / 2, Parameters.estimatedBytes(reference, 1000) - single);
+        // Creating a network with one dominant layer holds four copies of that layer at once.
+        int[] oneWideLayer = {784, 20_000, 10};
+        assertTrue(Parameters.estimatedBytes(oneWideLayer, 1) >= 4L * 8 * 784 * 20_000);
+        // Too big for a default heap, but an int would have wrapped it around to a small or negative number.
+        long huge = Parameters.estimatedBytes(new int[] {784, 1_000_000, 10}, 1);
+        assertTrue(huge > 3L * 8 * 794_000_000, Long.toString(huge));
+        assertThrows(IllegalArgumentException.class, () -> Parameters.estimatedBytes(reference, 0));
+    }
+
+    @Test
+    void countOfParametersIsALongSum() {
+        Parameters p = Parameters.heInitialized(new int[] {3, 2}, 1);
         assertEquals(3 * 2 + 2, p.count());
     }
 

@@ -42,7 +42,8 @@ class ReadmeSnippetsTest {
     static final String PLACEHOLDERS = "/** stands in for the reader's backend */\n"
             + "class MyLinearAlgebra extends ReferenceLinearAlgebra { }\n";
 
-    private static final Pattern BLOCK = Pattern.compile("^```java\\n(.*?)^```", Pattern.MULTILINE | Pattern.DOTALL);
+    /** A fenced block, also indented inside a list item (its indentation is removed). */
+    private static final Pattern BLOCK = Pattern.compile("^([ \\t]*)```java\\n(.*?)^\\1```", Pattern.MULTILINE | Pattern.DOTALL);
     private static final Pattern TYPE = Pattern.compile(
             "^(?:public\\s+)?(?:final\\s+|abstract\\s+)*(?:class|record|interface|enum)\\s+(\\w+)", Pattern.MULTILINE);
 
@@ -61,7 +62,10 @@ class ReadmeSnippetsTest {
         Matcher m = BLOCK.matcher(markdown);
         while (m.find()) {
             int line = (int) markdown.substring(0, m.start()).lines().count() + 1;
-            snippets.add(new Snippet(line, m.group(1)));
+            String indent = m.group(1);
+            snippets.add(new Snippet(line, m.group(2).lines()
+                    .map(l -> l.startsWith(indent) ? l.substring(indent.length()) : l)
+                    .collect(java.util.stream.Collectors.joining("\n", "", "\n"))));
         }
         return snippets;
     }
