@@ -46,6 +46,38 @@ public record Architecture(int[] layerSizes, Activation[] activations, double[] 
         }
     }
 
+    /**
+     * The architecture that {@link #activationsText()} and {@link #dropoutText()} wrote, for layers of
+     * {@code layerSizes}; a null text means ReLU, respectively no dropout, everywhere.
+     *
+     * @throws IllegalArgumentException for an unknown activation, a bad rate or the wrong count
+     */
+    public static Architecture fromText(int[] layerSizes, String activations, String dropout) {
+        Architecture plain = of(layerSizes);
+        Activation[] functions = activations == null ? plain.activations
+                : java.util.Arrays.stream(activations.split(",", -1)).map(String::trim).filter(t -> !t.isEmpty())
+                        .map(Activation::fromId).toArray(Activation[]::new);
+        double[] rates;
+        try {
+            rates = dropout == null ? plain.dropout
+                    : java.util.Arrays.stream(dropout.split(",", -1)).map(String::trim).filter(t -> !t.isEmpty())
+                            .mapToDouble(Double::parseDouble).toArray();
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("dropout rates '" + dropout + "' are not numbers");
+        }
+        return new Architecture(layerSizes, functions, rates);
+    }
+
+    /** The hidden layers' activations as a model file records them: {@code relu,relu}. */
+    public String activationsText() {
+        return Arrays.stream(activations).map(Activation::id).collect(Collectors.joining(","));
+    }
+
+    /** The hidden layers' dropout rates as a model file records them: {@code 0.2,0.2}. */
+    public String dropoutText() {
+        return Arrays.stream(dropout).mapToObj(Double::toString).collect(Collectors.joining(","));
+    }
+
     /** ReLU hidden layers without dropout. */
     public static Architecture of(int... layerSizes) {
         int hidden = Math.max(0, (layerSizes == null ? 0 : layerSizes.length) - 2);

@@ -170,6 +170,25 @@ public final class Network {
         return new TrainingLoop(this, data, validation, options, listener, null).run();
     }
 
+    /**
+     * Continues the run {@code checkpoint} holds, with its options, from its last epoch done: the
+     * network takes the checkpoint's weights, and the optimizer, schedule and early stopping their
+     * state. With the same data (and validation set, if one was given rather than held out) the run
+     * ends exactly as it would have without the interruption, and goes on writing checkpoints.
+     *
+     * @param validation the validation set the run was given, or null (none, or held out by the options)
+     * @throws IllegalArgumentException if the checkpoint is of another architecture or does not fit the data
+     */
+    public TrainingHistory resume(Checkpoint checkpoint, Dataset data, Dataset validation, TrainingListener listener) {
+        Objects.requireNonNull(checkpoint, "checkpoint");
+        if (!architecture.equals(checkpoint.architecture())) {
+            throw new IllegalArgumentException("the checkpoint is of a " + checkpoint.architecture() + " network, not of "
+                    + architecture);
+        }
+        setParameters(checkpoint.parameters());
+        return new TrainingLoop(this, data, validation, checkpoint.options(), listener, checkpoint).run();
+    }
+
     /** The layers, for {@link TrainingLoop}'s optimizer. */
     DenseLayer[] layers() {
         return layers;

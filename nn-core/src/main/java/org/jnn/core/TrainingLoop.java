@@ -126,10 +126,11 @@ final class TrainingLoop {
             EpochResult result = new EpochResult(epoch, lossSum / n, n, seconds, stepRate, validationLoss, validationAccuracy);
             history.add(result);
             epochsDone = epoch;
-            listener.epochFinished(result);
+            // The checkpoint first: whatever the listener does, the epoch is kept.
             if (options.checkpointDirectory() != null) {
                 Checkpoint.of(this).write(options.checkpointDirectory());
             }
+            listener.epochFinished(result);
         }
         boolean restored = false;
         if (options.earlyStopping() != null && options.earlyStopping().restoreBestWeights() && best != null
