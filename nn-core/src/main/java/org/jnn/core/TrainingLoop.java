@@ -19,7 +19,13 @@ import org.jnn.core.optim.ScheduledRate;
  */
 final class TrainingLoop {
 
-    /** A step whose loss is NaN or infinite has diverged. */
+    /**
+     * A batch whose mean loss per sample exceeds this many nats has diverged: cross-entropy starts at
+     * about ln(classes) (2.3 for ten), and a network that learns never comes near a thousand, while one
+     * whose learning rate is far too large gets there within a few steps (2.2e83 at rate 1000).
+     */
+    static final double EXPLODED_LOSS = 1000;
+
     private final Network network;
     private final Dataset train;
     private final Dataset validation;
@@ -107,8 +113,8 @@ final class TrainingLoop {
                 stepRate = rate.rate(epoch - 1, batch);
                 SplittableRandom masks = dropout ? Seeds.dropout(options.seed(), epoch, batch) : null;
                 double loss = network.trainStep(ws, updater, stepRate, masks);
-                if (!Double.isFinite(loss)) {
-                    throw new TrainingDivergedException(epoch, batch + 1, loss, stepRate);
+                if (!(loss / rows <= EXPLODED_LOSS)) { // NaN too
+                    throw new TrainingDivergedException(epoch, batch + 1, loss / rows, stepRate);
                 }
                 lossSum += loss;
                 listener.batchFinished(epoch, batch + 1, rows, loss / rows);

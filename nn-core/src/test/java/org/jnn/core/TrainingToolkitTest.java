@@ -306,6 +306,15 @@ class TrainingToolkitTest {
                 "validation set was given", "one or the other");
     }
 
+    @Test
+    void aFarTooLargeLearningRateStopsTrainingInsteadOfFinishingWithAHugeLoss() {
+        Network net = Network.create(la, 4, 2, 16, 2);
+        TrainingDivergedException e = org.junit.jupiter.api.Assertions.assertThrows(TrainingDivergedException.class,
+                () -> net.train(SyntheticData.quadrants(256, 5), new TrainingOptions(1000, 64, 3, 1)));
+        assertEquals(1, e.epoch(), e.getMessage());
+        assertTrue(e.getMessage().contains("try a smaller learning rate"), e.getMessage());
+    }
+
     // ------------------------------------------------------------------ prediction
 
     @Test
