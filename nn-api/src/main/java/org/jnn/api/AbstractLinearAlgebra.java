@@ -373,7 +373,7 @@ public abstract class AbstractLinearAlgebra<M extends Matrix> implements LinearA
         } else if (velocity != null) {
             own("sgdStep", "velocity", velocity);
         }
-        distinctSameShape("sgdStep", new String[] {"gradient", "velocity", "parameter"}, mg, mv, mp);
+        distinctSameShape("sgdStep", "gradient", mg, "velocity", mv, "parameter", mp, null, null);
         doSgdStep(step, mg, mv, mp);
     }
 
@@ -384,7 +384,7 @@ public abstract class AbstractLinearAlgebra<M extends Matrix> implements LinearA
         M mm = own("adamStep", "firstMoment", firstMoment);
         M mv = own("adamStep", "secondMoment", secondMoment);
         M mp = own("adamStep", "parameter", parameter);
-        distinctSameShape("adamStep", new String[] {"gradient", "firstMoment", "secondMoment", "parameter"}, mg, mm, mv, mp);
+        distinctSameShape("adamStep", "gradient", mg, "firstMoment", mm, "secondMoment", mv, "parameter", mp);
         doAdamStep(step, mg, mm, mv, mp);
     }
 
@@ -394,7 +394,7 @@ public abstract class AbstractLinearAlgebra<M extends Matrix> implements LinearA
         M mg = own("rmsPropStep", "gradient", gradient);
         M ms = own("rmsPropStep", "meanSquare", meanSquare);
         M mp = own("rmsPropStep", "parameter", parameter);
-        distinctSameShape("rmsPropStep", new String[] {"gradient", "meanSquare", "parameter"}, mg, ms, mp);
+        distinctSameShape("rmsPropStep", "gradient", mg, "meanSquare", ms, "parameter", mp, null, null);
         doRmsPropStep(step, mg, ms, mp);
     }
 
@@ -458,19 +458,32 @@ public abstract class AbstractLinearAlgebra<M extends Matrix> implements LinearA
         }
     }
 
-    /** The optimizer steps' rule: every given matrix (nulls are skipped) has the first one's shape, and no two are the same. */
-    @SafeVarargs
-    private static <T extends Matrix> void distinctSameShape(String operation, String[] names, T... matrices) {
-        for (int i = 0; i < matrices.length; i++) {
-            if (matrices[i] == null) {
-                continue;
-            }
-            sameShape(operation, names[i], matrices[i], names[0], matrices[0]);
-            for (int j = 0; j < i; j++) {
-                if (matrices[j] != null) {
-                    notSame(operation, names[i], matrices[i], names[j], matrices[j]);
-                }
-            }
+    /**
+     * The optimizer steps' rule: every given matrix (nulls are skipped) has the first one's shape, and no
+     * two are the same. Fixed arguments rather than arrays, so that a checked step allocates nothing.
+     */
+    private static void distinctSameShape(String operation, String n0, Matrix m0, String n1, Matrix m1, String n2,
+            Matrix m2, String n3, Matrix m3) {
+        sameShapeIfGiven(operation, n1, m1, n0, m0);
+        sameShapeIfGiven(operation, n2, m2, n0, m0);
+        sameShapeIfGiven(operation, n3, m3, n0, m0);
+        notSameIfGiven(operation, n1, m1, n0, m0);
+        notSameIfGiven(operation, n2, m2, n0, m0);
+        notSameIfGiven(operation, n2, m2, n1, m1);
+        notSameIfGiven(operation, n3, m3, n0, m0);
+        notSameIfGiven(operation, n3, m3, n1, m1);
+        notSameIfGiven(operation, n3, m3, n2, m2);
+    }
+
+    private static void sameShapeIfGiven(String operation, String name, Matrix m, String otherName, Matrix other) {
+        if (m != null) {
+            sameShape(operation, name, m, otherName, other);
+        }
+    }
+
+    private static void notSameIfGiven(String operation, String name, Matrix m, String otherName, Matrix other) {
+        if (m != null && other != null) {
+            notSame(operation, name, m, otherName, other);
         }
     }
 
