@@ -99,7 +99,7 @@ class ConformanceSelfTest {
                 arguments(PlantedBug.COPY_SHARES_STORAGE, "copyIsIndependentOfItsSource",
                         List.of("copy (after filling", "planted (f64)", EXPECTED_AND_ACTUAL)),
                 arguments(PlantedBug.LARGE_AFFINE_IGNORES_RELU, "everyOperationIsRightAtTheNetworksSizes",
-                        List.of("affine on planted (f64)", "relu=true", EXPECTED_AND_ACTUAL)));
+                        List.of("affine on planted (f64)", "RELU", EXPECTED_AND_ACTUAL)));
     }
 
     @ParameterizedTest(name = "{0} is caught by {1}")
