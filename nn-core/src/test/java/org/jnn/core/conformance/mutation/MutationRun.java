@@ -11,9 +11,10 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * Measures the conformance suite: runs it against {@link PlantedBugBackend} once with no bug (which must
- * pass) and once for every {@link PlantedBug}, and prints which were caught, by which test and with
- * which message, the share caught and every survivor. A bug counts as caught at operation level when
+ * Measures the conformance suite: runs it against {@link PlantedBugBackend} once for each control (no bug,
+ * and an f32 instance computing in float arithmetic; both must pass) and once for every {@link PlantedBug},
+ * and prints which were caught, by which test and with which message, the share caught and every survivor.
+ * A bug counts as caught at operation level when
  * {@link PlantedBugOperationSuite} fails; the others then meet the whole suite with its network tests
  * ({@link PlantedBugNetworkSuite}). Each run stops at its first failure.
  *
