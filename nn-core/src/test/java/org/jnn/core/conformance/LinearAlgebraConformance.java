@@ -1420,11 +1420,13 @@ public abstract class LinearAlgebraConformance {
                 dynamicTest("addRowVector 64×200", () -> addRowVectorMatchesReference(hidden)),
                 dynamicTest("reluBackward 64×200", () -> reluBackwardMatchesReference(hidden)),
                 dynamicTest("multiplyElements 64×200", () -> multiplyElementsMatchesReference(hidden)),
-                dynamicTest("sgdStep 784×200 " + SGD_SETTINGS.get(5), () -> sgdStepsMatchReference(SGD_SETTINGS.get(5), weights)),
-                dynamicTest("adamStep 784×200 " + ADAM_SETTINGS.get(3), () -> adamStepsMatchReferenceFromTheFirstStep(
-                        ADAM_SETTINGS.get(3), weights)),
-                dynamicTest("rmsPropStep 784×200 " + RMS_PROP_SETTINGS.get(2), () -> rmsPropStepsMatchReference(
-                        RMS_PROP_SETTINGS.get(2), weights)),
+                dynamicTest("sgdStep 784×200 " + SGD_SETTINGS.get(5), () -> checkSgdSteps(SGD_SETTINGS.get(5),
+                        randomOperand(weights), zerosOperand(weights), randomGradients(weights, 2))),
+                dynamicTest("adamStep 784×200 " + ADAM_SETTINGS.get(3), () -> checkAdamSteps(ADAM_SETTINGS.get(3),
+                        new long[] {1, 2}, randomOperand(weights), zerosOperand(weights), zerosOperand(weights),
+                        randomGradients(weights, 2))),
+                dynamicTest("rmsPropStep 784×200 " + RMS_PROP_SETTINGS.get(2), () -> checkRmsPropSteps(
+                        RMS_PROP_SETTINGS.get(2), randomOperand(weights), zerosOperand(weights), randomGradients(weights, 2))),
                 dynamicTest("softmaxRows 64×10", () -> softmaxRowsMatchesReferenceAndRowsSumToOne(logits)),
                 dynamicTest("sumNegativeLogSoftmax 64×10", () -> sumNegativeLogSoftmaxMatchesReference(logits)),
                 dynamicTest("softmaxCrossEntropy 64×10", () -> softmaxCrossEntropyMatchesReference(logits)),
