@@ -297,7 +297,7 @@ public class ReferenceLinearAlgebra extends AbstractLinearAlgebra<ReferenceLinea
     }
 
     /** {@code f(z)}, each function as {@link Activation} defines it, written the obvious way. */
-    static double apply(Activation activation, double z) {
+    public static double apply(Activation activation, double z) {
         switch (activation) {
             case IDENTITY:
                 return z;
@@ -311,14 +311,14 @@ public class ReferenceLinearAlgebra extends AbstractLinearAlgebra<ReferenceLinea
                 // e^-z overflows for z below about -709; the other form cannot.
                 return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
             case GELU:
-                return 0.5 * z * (1 + Math.tanh(GELU_SCALE * (z + GELU_CUBIC * z * z * z)));
+                return 0.5 * z * (1 + Math.tanh(geluArgument(z)));
             default:
                 throw new AssertionError(activation);
         }
     }
 
     /** {@code f'(z)} given both {@code z} and {@code a = f(z)}, each from the one the formula uses. */
-    static double derivative(Activation activation, double z, double a) {
+    public static double derivative(Activation activation, double z, double a) {
         switch (activation) {
             case IDENTITY:
                 return 1;
@@ -331,7 +331,7 @@ public class ReferenceLinearAlgebra extends AbstractLinearAlgebra<ReferenceLinea
             case SIGMOID:
                 return a * (1 - a);
             case GELU: {
-                double t = Math.tanh(GELU_SCALE * (z + GELU_CUBIC * z * z * z));
+                double t = Math.tanh(geluArgument(z));
                 return 0.5 * (1 + t) + 0.5 * z * (1 - t * t) * GELU_SCALE * (1 + 3 * GELU_CUBIC * z * z);
             }
             default:
@@ -339,8 +339,15 @@ public class ReferenceLinearAlgebra extends AbstractLinearAlgebra<ReferenceLinea
         }
     }
 
-    private static final double GELU_SCALE = Math.sqrt(2 / Math.PI);
-    private static final double GELU_CUBIC = 0.044715;
+    /** GELU's {@code sqrt(2/π)}. */
+    public static final double GELU_SCALE = Math.sqrt(2 / Math.PI);
+    /** GELU's coefficient of {@code z³}. */
+    public static final double GELU_CUBIC = 0.044715;
+
+    /** GELU's {@code u = sqrt(2/π) (z + 0.044715 z³)}, whose tanh it takes. */
+    public static double geluArgument(double z) {
+        return GELU_SCALE * (z + GELU_CUBIC * z * z * z);
+    }
 
     @Override
     protected void doMultiplyElements(ReferenceMatrix a, ReferenceMatrix b, ReferenceMatrix out) {

@@ -244,8 +244,8 @@ public final class PlantedBugBackend implements LinearAlgebra {
     }
 
     @Override
-    public void affine(Matrix x, Matrix w, Matrix bias, Activation activation, Matrix out) {
-        Objects.requireNonNull(activation, "activation");
+    public void affine(Matrix x, Matrix w, Matrix bias, Activation given, Matrix out) {
+        Activation activation = planted().activation(given);
         Matrix ix = own("affine", "x", x);
         Matrix iw = own("affine", "w", w);
         Matrix ib = own("affine", "bias", bias);
@@ -270,8 +270,8 @@ public final class PlantedBugBackend implements LinearAlgebra {
     }
 
     @Override
-    public void activate(Activation activation, Matrix z, Matrix out) {
-        Objects.requireNonNull(activation, "activation");
+    public void activate(Activation given, Matrix z, Matrix out) {
+        Activation activation = planted().activation(given);
         Matrix iz = own("activate", "z", z);
         Matrix io = own("activate", "out", out);
         if (activation == Activation.RELU) {
@@ -282,8 +282,8 @@ public final class PlantedBugBackend implements LinearAlgebra {
     }
 
     @Override
-    public void activationBackward(Activation activation, Matrix gradient, Matrix z, Matrix a, Matrix out) {
-        Objects.requireNonNull(activation, "activation");
+    public void activationBackward(Activation given, Matrix gradient, Matrix z, Matrix a, Matrix out) {
+        Activation activation = planted().activation(given);
         Matrix ig = own("activationBackward", "gradient", gradient);
         Matrix iz = own("activationBackward", "z", z);
         Matrix ia = own("activationBackward", "a", a);
@@ -304,7 +304,7 @@ public final class PlantedBugBackend implements LinearAlgebra {
     @Override
     public void sgdStep(SgdUpdate step, Matrix gradient, Matrix velocity, Matrix parameter) {
         Objects.requireNonNull(step, "step");
-        Matrix iv = velocity == null && !step.hasMomentum() ? null : own("sgdStep", "velocity", velocity);
+        Matrix iv = planted().velocity(this, step, velocity);
         planted().sgdStep(this, step, own("sgdStep", "gradient", gradient), iv, own("sgdStep", "parameter", parameter));
     }
 
