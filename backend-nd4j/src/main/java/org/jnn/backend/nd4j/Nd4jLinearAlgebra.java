@@ -78,8 +78,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *       GELU's tanh form as {@code z σ(2u)} [6]; identity by BLAS copy. Element-wise {@code multiply},
  *       {@code add}, {@code subtract} and {@code maximum}, with constants as 0-d arrays they broadcast.
  *       Not ND4J's {@code lrelu} (a float slope, also for doubles), {@code gelu} and {@code precise_gelu}
- *       (other functions; {@code Nd4jLibraryDefectsTest}), and not its {@code tanh}, which is 4 to 10 times
- *       slower than {@code sigmoid} here and no more accurate.
+ *       (other functions; {@code Nd4jLibraryDefectsTest}), and not its {@code tanh}, which takes 2 to 3 times
+ *       as long as {@code sigmoid} here and is no more accurate.
  *   <li>{@code activationBackward}: ReLU by {@code relu_bp}, the gradient where {@code z > 0} [1]; leaky
  *       ReLU as {@code g ⊙ (0.99·[z > 0] + 0.01)} with the mask from {@code relu_bp} [4]; tanh
  *       {@code g (1 - a²)} and sigmoid {@code g a (1 - a)} from {@code a} as the SPI defines them [3] (ND4J's
@@ -432,8 +432,8 @@ public class Nd4jLinearAlgebra extends AbstractLinearAlgebra<Nd4jMatrix> {
                 binary(Site.MAXIMUM, zi, scaled, o);
             }
             case TANH -> {
-                // 2σ(2z) - 1 through ND4J's sigmoid: its tanh op, (1 - e^-2|z|)/(1 + e^-2|z|) by pow, is 4 to 10
-                // times slower here and no more accurate (both to about an ulp of 1).
+                // 2σ(2z) - 1 through ND4J's sigmoid: its tanh op, (1 - e^-2|z|)/(1 + e^-2|z|) by pow, takes 2 to 3
+                // times as long as sigmoid here and is no more accurate (both to about an ulp of 1).
                 INDArray s = scratchP.get(z.rows(), z.cols());
                 multiply(zi, constants().two(), s);
                 sigmoid(s, s);
