@@ -66,7 +66,10 @@ class OptionsTest(unittest.TestCase):
                  ("--validation", "0"): "--validation must be in",
                  ("--patience", "0"): "--patience must be at least 1",
                  ("--weight-decay", "-1"): "--weight-decay must be a number of at least 0",
-                 ("--optimizer", "adam", "--nesterov"): "--nesterov needs --optimizer sgd",
+                 ("--optimizer", "sgd", "--nesterov"): "--nesterov needs a --momentum above 0",
+                 ("--optimizer", "adam", "--momentum", "0.9"): "--momentum applies to --optimizer sgd or rmsprop only",
+                 ("--schedule", "step", "--warmup-steps", "10"): "--warmup-steps applies to --schedule cosine only",
+                 ("--schedule", "constant", "--gamma", "0.5"): "--gamma applies to --schedule step or exponential",
                  ("--lr", "0.001", "--min-lr", "0.01"): "must not exceed --lr"}
         for argv, message in cases.items():
             with self.subTest(argv=argv):
