@@ -70,7 +70,8 @@ class OptionsTest(unittest.TestCase):
                  ("--optimizer", "adam", "--momentum", "0.9"): "--momentum applies to --optimizer sgd or rmsprop only",
                  ("--schedule", "step", "--warmup-steps", "10"): "--warmup-steps applies to --schedule cosine only",
                  ("--schedule", "constant", "--gamma", "0.5"): "--gamma applies to --schedule step or exponential",
-                 ("--lr", "0.001", "--min-lr", "0.01"): "must not exceed --lr"}
+                 ("--lr", "0.001", "--min-lr", "0.01"): "must not exceed --lr",
+                 ("--schedule-unit", "epoch", "--warmup-steps", "5"): "it needs --schedule-unit step"}
         for argv, message in cases.items():
             with self.subTest(argv=argv):
                 status, stderr = rejected(*argv)
