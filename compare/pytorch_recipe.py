@@ -31,7 +31,7 @@ after each hidden layer, adamw (lr 1e-3, betas 0.9 and 0.999, eps 1e-8, weight d
 batch 128, cosine to 0 per step over the planned epochs without warm-up, validation 0.1, patience 5,
 min-delta 0. Presets (--preset, chosen by --dataset when not given) differ only in the planned epochs:
   mnist    20 epochs: 98.57-98.67 % test accuracy (seeds 42, 1, 2), about 4-9 minutes on 2 busy cores
-  fashion  30 epochs: 90.01-90.25 %, about 8-17 minutes (see compare/RECIPE.md)
+  fashion  30 epochs: 90.01-90.25 %, 229 s (compare/RECIPE.md has every run)
 
 Needs PyTorch 1.12 or later and NumPy; on Debian 12: `apt-get install python3-torch python3-numpy
 libopenblas0-pthread`, run with /usr/bin/python3. Reads the IDX files from jnn's data folder
