@@ -30,7 +30,7 @@ The recipe (the defaults; every option overrides its setting): 784-512-512-10, r
 after each hidden layer, adamw (lr 1e-3, betas 0.9 and 0.999, eps 1e-8, weight decay 0.3 on the weights),
 batch 128, cosine to 0 per step over the planned epochs without warm-up, validation 0.1, patience 5,
 min-delta 0. Presets (--preset, chosen by --dataset when not given) differ only in the planned epochs:
-  mnist    20 epochs: 98.57-98.67 % test accuracy (seeds 42, 1, 2), about 4-9 minutes on 2 busy cores
+  mnist    20 epochs: 98.57-98.67 % test accuracy (seeds 42, 1, 2), 158 s at load average 4 on 2 cores
   fashion  30 epochs: 90.01-90.25 %, 229 s (compare/RECIPE.md has every run)
 
 Needs PyTorch 1.12 or later and NumPy; on Debian 12: `apt-get install python3-torch python3-numpy
