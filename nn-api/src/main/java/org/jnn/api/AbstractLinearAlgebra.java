@@ -367,13 +367,10 @@ public abstract class AbstractLinearAlgebra<M extends Matrix> implements LinearA
         Objects.requireNonNull(step, "step");
         M mg = own("sgdStep", "gradient", gradient);
         M mp = own("sgdStep", "parameter", parameter);
-        M mv = null;
-        if (step.hasMomentum()) {
-            mv = own("sgdStep", "velocity", velocity);
-        } else if (velocity != null) {
-            own("sgdStep", "velocity", velocity);
-        }
-        distinctSameShape("sgdStep", "gradient", mg, "velocity", mv, "parameter", mp, null, null);
+        // A velocity is checked whenever one is given, and used only with momentum.
+        M given = velocity == null && !step.hasMomentum() ? null : own("sgdStep", "velocity", velocity);
+        M mv = step.hasMomentum() ? given : null;
+        distinctSameShape("sgdStep", "gradient", mg, "velocity", given, "parameter", mp, null, null);
         doSgdStep(step, mg, mv, mp);
     }
 

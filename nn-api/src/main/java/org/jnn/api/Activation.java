@@ -13,7 +13,10 @@ public enum Activation {
     IDENTITY("identity"),
     /** {@code f(z) = max(0, z)}; {@code f'(z) = 1} for {@code z > 0}, else 0 (0 at the kink). */
     RELU("relu"),
-    /** {@code f(z) = z} for {@code z > 0}, else {@value #LEAKY_RELU_SLOPE}{@code ·z} (PyTorch's default slope). */
+    /**
+     * {@code f(z) = z} for {@code z > 0}, else {@value #LEAKY_RELU_SLOPE}{@code ·z} (PyTorch's default slope);
+     * {@code f'(z) = 1} for {@code z > 0}, else {@value #LEAKY_RELU_SLOPE} (at 0 too, as PyTorch).
+     */
     LEAKY_RELU("leaky-relu"),
     /** {@code f(z) = tanh z}; {@code f'(z) = 1 - a²}. */
     TANH("tanh"),

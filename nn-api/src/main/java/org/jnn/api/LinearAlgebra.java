@@ -295,7 +295,8 @@ public interface LinearAlgebra {
      * One Adam or AdamW step on a parameter tensor, as {@link AdamUpdate} defines it, bias
      * correction included. Modifies {@code parameter}, {@code firstMoment} and {@code secondMoment};
      * afterwards the contents of {@code gradient} are unspecified (the backend may use it as scratch
-     * space). A zero gradient leaves the parameter unchanged except for weight decay.
+     * space). With zero moments (before the first step) a zero gradient leaves the parameter unchanged
+     * except for weight decay; with moments from earlier steps it still moves by m̂/(sqrt(v̂)+ε).
      *
      * <p>All matrices have the same shape and are distinct.
      *
