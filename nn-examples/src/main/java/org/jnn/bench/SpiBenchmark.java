@@ -2,6 +2,7 @@ package org.jnn.bench;
 
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.jnn.api.Activation;
 import org.jnn.api.Backends;
 import org.jnn.api.LinearAlgebra;
 import org.jnn.api.Matrix;
@@ -152,13 +153,13 @@ public class SpiBenchmark {
 
     @Benchmark
     public Matrix relu() {
-        la.relu(h, h2);
+        la.activate(Activation.RELU, h, h2);
         return h2;
     }
 
     @Benchmark
     public Matrix reluBackward() {
-        la.reluBackward(g, h, h2);
+        la.activationBackward(Activation.RELU, g, h, h, h2);
         return h2;
     }
 
