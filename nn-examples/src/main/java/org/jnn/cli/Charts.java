@@ -91,7 +91,7 @@ final class Charts {
         List<XYPlot> panels = new ArrayList<>();
 
         NumberAxis lossAxis = new NumberAxis("loss (cross-entropy)");
-        lossAxis.setAutoRangeIncludesZero(true);
+        lossAxis.setAutoRangeIncludesZero(false); // so the margin below leaves room for the lower labels
         XYSeriesCollection losses = new XYSeriesCollection(trainLoss);
         if (!validationLoss.isEmpty()) {
             losses.addSeries(validationLoss);

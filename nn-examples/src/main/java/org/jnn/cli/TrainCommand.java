@@ -2,6 +2,7 @@ package org.jnn.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,11 +43,16 @@ import picocli.CommandLine.Spec;
             ""},
         footerHeading = "%nExamples:%n",
         footer = {
-            "  nn train --optimizer adam --batch 64 --epochs 30 --schedule cosine --warmup 1 --dropout 0.2 "
-                    + "--validation 0.1 --patience 5",
-            "  nn train --momentum 0.9 --nesterov --weight-decay 1e-4 --batch 32 --lr 0.05 --schedule step --lr-step 5",
-            "  nn train --epochs 20 --checkpoint runs/mnist      a checkpoint after every epoch, then, if interrupted:",
-            "  nn train --resume runs/mnist                      the same run, from its last epoch done"})
+            "  nn train --optimizer adam --batch 64 --epochs 30 --schedule cosine --warmup 1",
+            "           --dropout 0.2 --validation 0.1 --patience 5",
+            "      Adam, warm-up and cosine annealing, dropout, early stopping on a tenth",
+            "      of the training data held out",
+            "  nn train --momentum 0.9 --nesterov --weight-decay 1e-4 --batch 32 --lr 0.05",
+            "      SGD with Nesterov's momentum and L2 weight decay",
+            "  nn train --epochs 20 --checkpoint runs/mnist",
+            "      a checkpoint after every epoch; if the run is interrupted,",
+            "  nn train --resume runs/mnist",
+            "      continues it from its last epoch done, as if nothing had happened"})
 final class TrainCommand implements Callable<Integer> {
 
     /** What may come with --resume: where and how to compute and report, not how to train. */
@@ -156,7 +162,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         Checkpoint checkpoint = CheckpointFolder.read(folder);
         TrainingOptions options = checkpoint.options();
-        if (run != null && run.ended() != null || checkpoint.epochsDone() >= options.epochs()) {
+        if ((run != null && run.ended() != null) || checkpoint.epochsDone() >= options.epochs()) {
             throw new UsageException("--resume " + checkpoints.resume + ": the run there has ended ("
                     + (run != null && run.ended() != null ? run.ended() : "completed " + options.epochs() + " epochs")
                     + "); nothing is left to train. Start a new run with --checkpoint and another folder");
@@ -164,7 +170,7 @@ final class TrainCommand implements Callable<Integer> {
         Models.checkSaveTarget(save);
         Path plotDir = plot == null ? null : Charts.prepareDirectory(plot);
         BackendOptions.Chosen chosen = backendOptions.choose(precision.precision, BackendOptions.notices(err, !output.quiet));
-        if (run != null && DataOptions.kindOf(run.dataset()) == null && !java.nio.file.Files.isDirectory(Path.of(run.dataset()))) {
+        if (run != null && DataOptions.kindOf(run.dataset()) == null && !Files.isDirectory(Path.of(run.dataset()))) {
             throw new UsageException("--resume " + checkpoints.resume + ": the run trains on the data in " + run.dataset()
                     + ", which is not there any more");
         }
