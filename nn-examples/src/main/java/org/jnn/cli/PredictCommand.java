@@ -26,8 +26,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
             "Classifies pictures with a saved model: the class and the probabilities.",
-            "A picture that cannot be read (missing, not an image, blank) is named on stderr with the reason; the "
-                    + "others are still classified, and the exit status is then 1.",
+            "All pictures are read first and classified together, in batches. A picture that cannot be read (missing, "
+                    + "not an image, blank) is named on stderr with the reason; the others are still classified, and "
+                    + "the exit status is then 1.",
             "Each picture (PNG, JPEG, GIF or BMP, any size, dark ink on "
                     + "light paper or the other way round) is converted as MNIST's images were made: grey, "
                     + "bright ink on black, the ink scaled into a 20×20 box and centred by its centre of mass "
@@ -74,23 +75,31 @@ final class PredictCommand implements Callable<Integer> {
         BackendOptions.Chosen chosen = backendOptions.choose(precision.precision, BackendOptions.notices(err, !output.quiet));
         Network network = saved.toNetwork(chosen.backend());
 
-        List<Result> results = new ArrayList<>();
+        List<Path> read = new ArrayList<>();
+        List<double[]> inputs = new ArrayList<>();
         List<Failure> failures = new ArrayList<>();
         for (Path image : images) {
-            double[] input;
             try {
-                input = read(image);
+                inputs.add(read(image));
+                read.add(image);
             } catch (IOException | IllegalArgumentException e) {
                 // One bad picture must not cost the others their predictions.
                 failures.add(new Failure(image.toString(), e.getMessage()));
                 err.println(spec.qualifiedName() + ": " + e.getMessage());
                 err.flush();
-                continue;
             }
-            if (saveInput != null) {
-                MnistImage.write(input, saveInput.resolve(baseName(image) + "-28x28.png"));
+        }
+        if (saveInput != null) {
+            for (int i = 0; i < read.size(); i++) {
+                MnistImage.write(inputs.get(i), saveInput.resolve(baseName(read.get(i)) + "-28x28.png"));
             }
-            Prediction p = network.predict(input);
+        }
+        // All pictures in one call: the network classifies them in batches, not one by one.
+        List<Prediction> predictions = inputs.isEmpty() ? List.of() : network.predict(inputs.toArray(double[][]::new));
+        List<Result> results = new ArrayList<>();
+        for (int i = 0; i < predictions.size(); i++) {
+            Path image = read.get(i);
+            Prediction p = predictions.get(i);
             out.printf(Locale.ROOT, "%s: %s (probability %.3f)%n", image, label(p.label(), classNames),
                     p.probability(p.label()));
             if (!output.quiet) {

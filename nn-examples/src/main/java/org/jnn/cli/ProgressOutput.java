@@ -229,7 +229,7 @@ abstract class ProgressOutput {
 
         @Override
         protected String etaString(ProgressState progress) {
-            return String.format(Locale.ROOT, "%7s", super.etaString(progress));
+            return String.format(Locale.ROOT, "%8s", super.etaString(progress)); // up to 99:59:59 left
         }
 
         private static Optional<Duration> timeLeft(ProgressState state, SmoothedRate rate) {

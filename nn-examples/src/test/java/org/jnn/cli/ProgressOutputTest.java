@@ -62,6 +62,7 @@ class ProgressOutputTest {
         List<String> frames = new ArrayList<>();
         ProgressBar bar = new ProgressBarBuilder().setTaskName("epoch 1/3").setInitialMax(600_000)
                 .setUpdateIntervalMillis(60_000) // frames only when the test asks
+                .continuousUpdate() // and each time it asks, even with no progress since the last
                 .setRenderer(ProgressOutput.SteadyRenderer.create(ProgressBarStyle.ASCII, clock::get))
                 .setConsumer(new DelegatingProgressBarConsumer(frame -> {
                     synchronized (frames) {
@@ -69,7 +70,11 @@ class ProgressOutputTest {
                     }
                 }, 110))
                 .build();
-        // rates from nothing (no rate yet) through 40/s to 400,000/s; time left from "?" to hours
+        // A frame at the start, drawn here: the library draws its own first one on its thread whenever that
+        // thread gets to it, which may be after the first step below (and then no frame would lack a rate).
+        bar.setExtraMessage(" loss 0.5526");
+        bar.refresh();
+        // rates from nothing (no rate yet) through 40/s to 400,000/s; time left from "?" to over ten hours
         long[][] steps = {{1, 10}, {2, 50}, {3, 2_000}, {4, 90_000}, {5, 490_000}, {6, 599_000}};
         for (long[] step : steps) {
             clock.set(step[0] * SECOND);

@@ -112,7 +112,7 @@ class UserMistakesTest {
 
     @Test
     void unknownOptionAndUnknownCommand() {
-        assertUserMistake("train", "Unknown options: '--epoch', '3'; did you mean --epochs?", "train", "--epoch", "3");
+        assertUserMistake("train", "Unknown options: '--epoch', '3'; did you mean --epochs", "train", "--epoch", "3");
         CliRun run = CliRun.of("trian");
         assertEquals(2, run.status(), run::toString);
         assertEquals(List.of("nn: Unmatched argument at index 0: 'trian'; did you mean train?", "see: ./nn --help"),
