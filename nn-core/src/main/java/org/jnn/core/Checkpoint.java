@@ -55,10 +55,12 @@ public final class Checkpoint {
     private final TrainingLoop.EarlyStoppingState stopping;
     private final Parameters best;
     private final Map<String, double[]> optimizerState;
+    private final boolean stoppedEarly;
 
     private Checkpoint(Architecture architecture, Parameters parameters, TrainingOptions options, int epochsDone,
             long optimizerSteps, List<EpochResult> history, ScheduledRate.State schedule,
-            TrainingLoop.EarlyStoppingState stopping, Parameters best, Map<String, double[]> optimizerState) {
+            TrainingLoop.EarlyStoppingState stopping, Parameters best, Map<String, double[]> optimizerState,
+            boolean stoppedEarly) {
         this.architecture = architecture;
         this.parameters = parameters;
         this.options = options;
@@ -69,6 +71,7 @@ public final class Checkpoint {
         this.stopping = stopping;
         this.best = best;
         this.optimizerState = optimizerState;
+        this.stoppedEarly = stoppedEarly;
     }
 
     /** The state of {@code loop} now, at the end of an epoch. */
@@ -76,7 +79,7 @@ public final class Checkpoint {
         Network network = loop.network();
         return new Checkpoint(network.architecture(), network.parameters(), loop.options(), loop.epochsDone(),
                 loop.updater().steps(), loop.history(), loop.rate().state(), loop.stopping(), loop.best(),
-                loop.updater().state());
+                loop.updater().state(), loop.stoppedEarly());
     }
 
     /** The folder's checkpoint file. */
@@ -102,6 +105,7 @@ public final class Checkpoint {
         progress.put("early_stopping_best_loss", text(stopping.bestLoss()));
         progress.put("early_stopping_best_epoch", stopping.bestEpoch());
         progress.put("early_stopping_epochs_without_gain", stopping.epochsWithoutGain());
+        progress.put("stopped_early", stoppedEarly);
         metadata.put(PROGRESS_KEY, json(progress));
         List<Map<String, Object>> epochs = new ArrayList<>();
         for (EpochResult e : history) {
@@ -183,7 +187,7 @@ public final class Checkpoint {
                     new TrainingLoop.EarlyStoppingState(number(progress.get("early_stopping_best_loss")),
                             integer(progress.get("early_stopping_best_epoch")),
                             integer(progress.get("early_stopping_epochs_without_gain"))),
-                    best, optimizer);
+                    best, optimizer, Boolean.TRUE.equals(progress.get("stopped_early")));
         } catch (IOException | RuntimeException e) {
             throw new ModelFormatException(path, "its training state is not usable: " + e.getMessage());
         }
@@ -197,6 +201,11 @@ public final class Checkpoint {
     /** The options of the run; they continue unchanged. */
     public TrainingOptions options() {
         return options;
+    }
+
+    /** True when early stopping had ended the run: resuming it trains no further epoch. */
+    public boolean stoppedEarly() {
+        return stoppedEarly;
     }
 
     /** Epochs finished when the checkpoint was written. */
@@ -228,7 +237,7 @@ public final class Checkpoint {
         }
         loop.updater().restore(optimizerState, optimizerSteps);
         loop.rate().restore(schedule);
-        loop.restore(epochsDone, history, stopping, best);
+        loop.restore(epochsDone, history, stopping, best, stoppedEarly);
     }
 
     // ------------------------------------------------------------------ options as JSON

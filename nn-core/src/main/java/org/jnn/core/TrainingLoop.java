@@ -40,6 +40,8 @@ final class TrainingLoop {
     private int epochsDone;
     private EarlyStoppingState stopping = EarlyStoppingState.INITIAL;
     private Parameters best;
+    /** True once early stopping ended the run; a checkpoint keeps it, so a resumed run does not go on. */
+    private boolean stoppedEarly;
 
     /**
      * What early stopping remembers between epochs.
@@ -97,7 +99,6 @@ final class TrainingLoop {
             Shuffle.permute(order, shuffle); // the epochs a checkpoint already holds: same generator state
         }
         boolean dropout = network.architecture().hasDropout();
-        boolean stoppedEarly = false;
         while (epochsDone < options.epochs() && !stoppedEarly) {
             int epoch = epochsDone + 1;
             Shuffle.permute(order, shuffle);
@@ -197,8 +198,14 @@ final class TrainingLoop {
         return best;
     }
 
+    boolean stoppedEarly() {
+        return stoppedEarly;
+    }
+
     /** Continues from a checkpoint: called by {@link Checkpoint#restoreInto} before {@link #run}. */
-    void restore(int epochs, List<EpochResult> results, EarlyStoppingState state, Parameters bestParameters) {
+    void restore(int epochs, List<EpochResult> results, EarlyStoppingState state, Parameters bestParameters,
+            boolean stopped) {
+        this.stoppedEarly = stopped;
         this.epochsDone = epochs;
         this.history.clear();
         this.history.addAll(results);

@@ -91,6 +91,32 @@ class CheckpointTest {
         assertEquals(expected.restoredBest(), actual.restoredBest());
     }
 
+    @org.junit.jupiter.api.Test
+    void aRunThatStoppedEarlyStaysStoppedWhenResumed(@TempDir Path folder) throws IOException {
+        Dataset train = SyntheticData.quadrants(100, 5);
+        Dataset worse = flipped(train); // the better the fit, the worse the validation loss: stops early
+        Network net = Network.create(la, Architecture.of(2, 12, 2), 4);
+        TrainingHistory history = net.train(train, worse, TrainingOptions.builder().learningRate(0.1).batchSize(10)
+                .epochs(30).earlyStopping(EarlyStopping.after(2)).checkpoints(folder).build(), TrainingListener.NONE);
+        assertTrue(history.stoppedEarly());
+        Checkpoint checkpoint = Checkpoint.read(folder);
+        assertTrue(checkpoint.stoppedEarly());
+        Network resumed = checkpoint.network(new ReferenceLinearAlgebra());
+        TrainingHistory after = resumed.resume(checkpoint, train, worse, TrainingListener.NONE);
+        assertEquals(history.epochs().size(), after.epochs().size(), "no epoch trained after the stop");
+        assertEquals(net.parameters(), resumed.parameters(), "the best epoch's weights, as the first run ended");
+    }
+
+    private static Dataset flipped(Dataset data) {
+        double[][] rows = new double[data.size()][data.featureCount()];
+        int[] labels = new int[data.size()];
+        for (int i = 0; i < data.size(); i++) {
+            data.copyFeatures(i, rows[i], 0);
+            labels[i] = 1 - data.label(i);
+        }
+        return Dataset.of(rows, labels, 2);
+    }
+
     @ParameterizedTest
     @EnumSource(value = Run.class, names = "ADAM_COSINE_DROPOUT_VALIDATION")
     void aCheckpointIsAModelFileThatRebuildsItsNetworkOnAnyBackend(Run run, @TempDir Path folder) throws IOException {

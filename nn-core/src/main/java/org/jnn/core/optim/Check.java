@@ -13,6 +13,13 @@ final class Check {
         }
     }
 
+    /** A factor in (0, 1], or (0, 1) when 1 is not {@code oneIncluded}. */
+    static void fraction(String name, double value, boolean oneIncluded) {
+        if (!(value > 0 && (oneIncluded ? value <= 1 : value < 1))) {
+            throw new IllegalArgumentException(name + " must be in (0, 1" + (oneIncluded ? "]" : ")") + ", got " + value);
+        }
+    }
+
     static void positive(String name, double value) {
         if (!(value > 0) || !Double.isFinite(value)) {
             throw new IllegalArgumentException(name + " must be a finite number above 0, got " + value);

@@ -70,7 +70,7 @@ public sealed interface LearningRateSchedule permits LearningRateSchedule.Consta
     record StepDecay(int everyEpochs, double factor) implements LearningRateSchedule {
         public StepDecay {
             Check.atLeast("step-decay period (epochs)", everyEpochs, 1);
-            Check.range("step-decay factor", factor, Double.MIN_VALUE, 1, true);
+            Check.fraction("step-decay factor", factor, true);
         }
 
         @Override
@@ -86,7 +86,7 @@ public sealed interface LearningRateSchedule permits LearningRateSchedule.Consta
      */
     record Exponential(double factor) implements LearningRateSchedule {
         public Exponential {
-            Check.range("exponential decay factor", factor, Double.MIN_VALUE, 1, true);
+            Check.fraction("exponential decay factor", factor, true);
         }
 
         @Override
@@ -125,7 +125,7 @@ public sealed interface LearningRateSchedule permits LearningRateSchedule.Consta
     record ReduceOnPlateau(double factor, int patience, double minDelta, double minimumRate)
             implements LearningRateSchedule {
         public ReduceOnPlateau {
-            Check.range("plateau factor", factor, Double.MIN_VALUE, 1, false);
+            Check.fraction("plateau factor", factor, false);
             Check.atLeast("plateau patience (epochs)", patience, 1);
             Check.nonNegative("plateau minimum improvement", minDelta);
             Check.nonNegative("plateau minimum learning rate", minimumRate);

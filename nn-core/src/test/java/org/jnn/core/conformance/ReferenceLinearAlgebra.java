@@ -24,9 +24,10 @@ import org.jnn.api.SgdUpdate;
  * backend stores it, and computes in double in between; the suite itself always takes its expected values
  * from an F64 instance.
  *
- * <p>It is not a product backend. It is registered in {@code META-INF/services} of nn-core's own tests only
- * (so that the suite's registration rule holds for it there); the test-jar leaves that file out, because
- * it is on every backend module's test class path and must not add a provider there.
+ * <p>It is not a product backend. It is registered for nn-core's own tests only (so that the suite's
+ * registration rule holds for it there), from {@code src/test/registration}, which nn-core's Surefire adds
+ * to its class path: that folder is neither in the test-jar nor in {@code target/test-classes}, which every
+ * backend module's tests see, and where it must not add a provider.
  *
  * <p>One deliberate strictness beyond the contract: an instance rejects matrices created by another
  * {@code ReferenceLinearAlgebra} instance (the base class only checks the matrix class). That lets the
