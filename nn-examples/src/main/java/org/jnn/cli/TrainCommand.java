@@ -68,6 +68,7 @@ final class TrainCommand implements Callable<Integer> {
         BackendOptions.Chosen chosen = backendOptions.choose(precision.precision, BackendOptions.notices(err, !output.quiet));
         DataOptions.LoadedData loaded = data.load(null, err);
         int[] layers = training.layersFor(loaded);
+        MemoryCheck.check("layers " + TrainingSettings.join(layers), layers, options.batchSize());
         LabelledImages trainSet = loaded.trainingSamples(training.limit);
 
         if (!output.quiet) {

@@ -2,7 +2,6 @@ package org.jnn.cli;
 
 import java.util.Arrays;
 import java.util.stream.Collectors;
-import org.jnn.core.Parameters;
 import org.jnn.core.TrainingOptions;
 import picocli.CommandLine.Option;
 
@@ -47,9 +46,9 @@ final class TrainingSettings {
         checkBatchSize("--batch", batch);
         checkEpochs("--epochs", epochs);
         if (layers != null) {
-            // Parameters holds the rule for layer sizes. Making them costs what the network will cost
-            // anyway, and sizes too large for the memory show now, before the data are read.
-            UsageException.checkedByLibrary("--layers " + join(layers), () -> Parameters.heInitialized(layers, seed));
+            // Parameters holds the rule for layer sizes; sizes too large for the memory show now, before
+            // the data are read and before anything is allocated.
+            MemoryCheck.check("--layers " + join(layers), layers, batch);
         }
         if (limit != null && limit < 1) {
             throw new UsageException("--limit must be at least 1, got " + limit);
