@@ -38,10 +38,12 @@ import org.jnn.core.io.Sha256;
  * looks complete. Sources are tried in order until every file verifies. What happens is reported to a
  * {@link FetchProgress} the caller passes in; the fetcher itself prints nothing.
  *
- * <p><b>Several processes, one data folder.</b> Checking, quarantining, fetching and placing happen
- * under a {@link DataFolderLock} ({@code <folder>/.lock}): one process at a time works on a folder, and
- * one that waited finds the files good when its turn comes. Each step also holds if another process has
- * done it first (a file already moved aside, already replaced), for file systems without locks.
+ * <p><b>Several processes, one data folder.</b> When every file is there and good, and nothing in the
+ * folder looks left over, the fetcher writes nothing, not even a lock. Otherwise checking again,
+ * quarantining, fetching and placing happen under a {@link DataFolderLock} ({@code <folder>/.lock}): one
+ * process at a time works on a folder, and one that waited finds the files good when its turn comes.
+ * Each step also holds if another process has done it first (a file already moved aside, already
+ * replaced), for file systems without locks.
  *
  * <p><b>Leftovers of a crash.</b> A fetch killed on the way leaves its scratch folder
  * ({@code .fetch-PID-RANDOM}) and perhaps a temporary file ({@code .NAME.PID.RANDOM.tmp}) behind. The
@@ -97,12 +99,42 @@ public final class DatasetFetcher {
     /** As {@link #ensureAvailable(DatasetKind, Path)} with other pins: tests cannot forge MNIST's. */
     Path ensureAvailable(DatasetKind kind, Path root, List<DatasetKind.FileSpec> files) throws IOException {
         Path folder = DataDirectory.folder(root, kind);
+        if (allGoodAndNothingLeftOver(folder, files)) {
+            return folder; // the usual case, checked without writing anything: no lock file either
+        }
         Files.createDirectories(folder);
         try (DataFolderLock lock = DataFolderLock.acquire(folder, message -> progress.note(kind.displayName() + ": "
                 + message))) {
             removeLeftovers(kind, folder, files);
             return ensureAvailableLocked(kind, folder, files);
         }
+    }
+
+    /**
+     * Whether every file is there and good and nothing looks like a fetch's scratch folder or temporary
+     * file (another process's fetch under way, or a killed one's leftovers): then there is nothing to do.
+     */
+    private boolean allGoodAndNothingLeftOver(Path folder, List<DatasetKind.FileSpec> files) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            return false;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder, p -> p.getFileName().toString()
+                .startsWith("."))) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (name.startsWith(SCRATCH_PREFIX) || (name.endsWith(".tmp") || name.endsWith(".part"))
+                        && files.stream().anyMatch(spec -> name.startsWith("." + spec.name() + "."))) {
+                    return false;
+                }
+            }
+        }
+        for (DatasetKind.FileSpec spec : files) {
+            Path file = folder.resolve(spec.name());
+            if (!Files.isRegularFile(file) || problem(file, spec, progress) != null) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Path ensureAvailableLocked(DatasetKind kind, Path folder, List<DatasetKind.FileSpec> files)

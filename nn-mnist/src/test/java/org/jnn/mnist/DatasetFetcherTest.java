@@ -299,13 +299,13 @@ class DatasetFetcherTest {
         Path labels = folder().resolve("train-labels-idx1-ubyte");
         Files.write(labels, new byte[] {1, 2, 3});
         // Where the folder cannot be locked, another process may move the file aside between this
-        // fetcher's check and its own move: here, as the check of the cached file begins.
-        boolean[] moved = {false};
+        // fetcher's check and its own move: here, as the check under the lock begins (the second one:
+        // the first, without the lock, only finds that something is to be done).
+        int[] checks = {0};
         FetchProgress otherProcess = new FetchProgress() {
             @Override
             public void start(String task, long total) {
-                if (task.equals("verifying train-labels-idx1-ubyte") && !moved[0]) {
-                    moved[0] = true;
+                if (task.equals("verifying train-labels-idx1-ubyte") && ++checks[0] == 2) {
                     try {
                         Files.move(labels, folder().resolve("train-labels-idx1-ubyte.corrupt"));
                     } catch (IOException e) {
@@ -318,6 +318,18 @@ class DatasetFetcherTest {
         new DatasetFetcher(k -> List.of(second), otherProcess).ensureAvailable(KIND, root, SPECS);
         assertEquals(1, second.calls);
         assertAllFilesInstalled();
+    }
+
+    @Test
+    void aFolderWhoseFilesAreGoodIsNotWrittenTo() throws Exception {
+        fetch(working("first"));
+        Files.delete(folder().resolve(DataFolderLock.FILE_NAME));
+        FakeSource second = working("second");
+        fetch(second);
+        assertEquals(0, second.calls);
+        assertEquals(CONTENT.keySet(), filesLeft());
+        assertFalse(Files.exists(folder().resolve(DataFolderLock.FILE_NAME)), "not even a lock file: a shared,"
+                + " read-only copy of the data sets works as it is");
     }
 
     @Test
