@@ -103,10 +103,12 @@ public final class DatasetFetcher {
             return folder; // the usual case, checked without writing anything: no lock file either
         }
         Files.createDirectories(folder);
-        try (DataFolderLock lock = DataFolderLock.acquire(folder, message -> progress.note(kind.displayName() + ": "
-                + message))) {
+        DataFolderLock lock = DataFolderLock.acquire(folder, message -> progress.note(kind.displayName() + ": " + message));
+        try {
             removeLeftovers(kind, folder, files);
             return ensureAvailableLocked(kind, folder, files);
+        } finally {
+            lock.close();
         }
     }
 
