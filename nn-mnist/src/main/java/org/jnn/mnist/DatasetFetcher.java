@@ -116,7 +116,7 @@ public final class DatasetFetcher {
      * Whether every file is there and good and nothing looks like a fetch's scratch folder or temporary
      * file (another process's fetch under way, or a killed one's leftovers): then there is nothing to do.
      */
-    private boolean allGoodAndNothingLeftOver(Path folder, List<DatasetKind.FileSpec> files) throws IOException {
+    private boolean allGoodAndNothingLeftOver(Path folder, List<DatasetKind.FileSpec> files) {
         if (!Files.isDirectory(folder)) {
             return false;
         }
@@ -129,6 +129,8 @@ public final class DatasetFetcher {
                     return false;
                 }
             }
+        } catch (IOException e) {
+            return false; // a folder that cannot be listed: the careful way will say what is wrong
         }
         for (DatasetKind.FileSpec spec : files) {
             Path file = folder.resolve(spec.name());
