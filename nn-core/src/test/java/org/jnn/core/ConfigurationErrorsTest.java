@@ -81,6 +81,16 @@ class ConfigurationErrorsTest {
     }
 
     @Test
+    void datasetWithANonFiniteFeatureNamesItsRowAndFeature() {
+        assertRejected(() -> Dataset.of(new double[][] {{1, 2, 3}, {4, Double.NaN, 6}}, new int[] {0, 1}, 2),
+                "feature 1 of row 1 is NaN", "finite");
+        assertRejected(() -> Dataset.of(new double[][] {{1, 2, Double.POSITIVE_INFINITY}}, new int[] {0}, 2),
+                "feature 2 of row 0 is Infinity");
+        assertRejected(() -> Dataset.of(new double[][] {{Double.NEGATIVE_INFINITY}}, new int[] {0}, 2),
+                "feature 0 of row 0 is -Infinity");
+    }
+
+    @Test
     void parametersForOtherLayerSizes() {
         Network net = Network.create(la, 1, 3, 4, 2);
         Parameters other = Parameters.heInitialized(new int[] {3, 5, 2}, 1);

@@ -62,6 +62,7 @@ final class Charts {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new UsageException("--plot " + dir + ": exists and is not a folder");
         }
+        OutputPaths.checkFolder("--plot " + dir, dir);
         return Files.createDirectories(dir);
     }
 

@@ -1,10 +1,8 @@
 package org.jnn.cli;
 
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -56,61 +54,24 @@ final class Models {
     }
 
     /**
-     * Rejects a {@code --save} target that cannot be written, before training spends time on it. The
-     * folder must exist or be creatable, and a file must really be creatable there: one is created and
-     * deleted, because permission bits say yes to root everywhere and nothing of file systems such as
-     * {@code /sys} that take no new files; otherwise the save fails only after training, naming its
-     * temporary file.
+     * Rejects a {@code --save} target that cannot be written, before training spends time on it
+     * (see {@link OutputPaths#checkFile}); otherwise the save fails only after training.
      */
     static void checkSaveTarget(Path file) {
-        if (file == null) {
-            return;
-        }
-        if (Files.isDirectory(file)) {
-            throw new UsageException("--save " + file + ": is a folder; give a file name such as "
-                    + file.resolve("model.safetensors"));
-        }
-        Path parent = file.toAbsolutePath().getParent();
-        for (Path p = parent; p != null; p = p.getParent()) {
-            if (Files.exists(p)) {
-                if (!Files.isDirectory(p)) {
-                    throw new UsageException("--save " + file + ": " + p + " is a file, not a folder");
-                }
-                checkCanCreateFileIn(file, p, p.equals(parent) ? null : parent);
-                return;
-            }
+        if (file != null) {
+            OutputPaths.checkFile("--save " + file, file);
         }
     }
 
-    /** Creates and deletes a file in {@code folder}, the nearest existing folder of {@code --save file}. */
-    private static void checkCanCreateFileIn(Path file, Path folder, Path missingParent) {
-        Path probe;
-        try {
-            probe = Files.createTempFile(folder, ".nn-save-check-", ".tmp");
-        } catch (IOException e) {
-            String problem = "cannot write in " + folder + " (" + reason(e) + ")";
-            throw new UsageException("--save " + file + ": "
-                    + (missingParent == null ? problem : "cannot create the folder " + missingParent + ": " + problem),
-                    e);
+    /**
+     * Tells the user on {@code err} what reading {@code file} had to assume or could not verify (a
+     * PyTorch file without this program's metadata, a file of the older format), one line per note.
+     */
+    static void printNotes(SavedModel model, Path file, PrintWriter err, String command) {
+        for (String note : model.notes()) {
+            err.println(command + ": " + file + ": " + note);
         }
-        try {
-            Files.deleteIfExists(probe);
-        } catch (IOException e) {
-            // Writing works, which is what matters; an empty hidden file is left behind.
-        }
-    }
-
-    private static String reason(IOException e) {
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof FileSystemException f && f.getReason() != null) {
-            return f.getReason(); // e.g. "Read-only file system"
-        }
-        if (e instanceof NoSuchFileException) {
-            return "it takes no new files";
-        }
-        return String.valueOf(e.getMessage());
+        err.flush();
     }
 
     static int[] layerSizes(SavedModel model) {

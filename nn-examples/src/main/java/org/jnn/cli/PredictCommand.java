@@ -29,10 +29,11 @@ import picocli.CommandLine.Spec;
             "All pictures are read first and classified together, in batches. A picture that cannot be read (missing, "
                     + "not an image, blank) is named on stderr with the reason; the others are still classified, and "
                     + "the exit status is then 1.",
-            "Each picture (PNG, JPEG, GIF or BMP, any size, dark ink on "
-                    + "light paper or the other way round) is converted as MNIST's images were made: grey, "
-                    + "bright ink on black, the ink scaled into a 20×20 box and centred by its centre of mass "
-                    + "in a 28×28 image.",
+            "Each picture (PNG, JPEG, GIF or BMP, any size up to " + MnistImage.MAX_PIXELS / 1_000_000
+                    + " million pixels, dark ink on light paper or the other way round) is converted as MNIST's "
+                    + "images were made: grey, bright ink on black, the ink scaled into a 20×20 box and centred by "
+                    + "its centre of mass in a 28×28 image. A larger picture is refused before it is decoded "
+                    + "(converting takes about " + MnistImage.BYTES_PER_PIXEL + " bytes of memory a pixel): scale it down first.",
             ""})
 final class PredictCommand implements Callable<Integer> {
 
@@ -64,6 +65,7 @@ final class PredictCommand implements Callable<Integer> {
         PrintWriter out = output.report(spec);
         PrintWriter err = spec.commandLine().getErr();
         SavedModel saved = Models.load(model, "--model ");
+        Models.printNotes(saved, model, err, spec.qualifiedName());
         int[] sizes = Models.layerSizes(saved);
         int pixels = MnistImage.SIZE * MnistImage.SIZE;
         if (sizes[0] != pixels) {

@@ -124,7 +124,9 @@ final class TrainCommand implements Callable<Integer> {
 
         BackendOptions.Chosen chosen = backendOptions.choose(precision.precision, BackendOptions.notices(err, !output.quiet));
         DataOptions.LoadedData loaded = data.load(null, err);
-        Architecture architecture = training.architectureFor(training.layersFor(loaded));
+        int[] layers = training.layersFor(loaded);
+        MemoryCheck.check("layers " + TrainingSettings.join(layers), layers, options.batchSize());
+        Architecture architecture = training.architectureFor(layers);
         LabelledImages trainSet = loaded.trainingSamples(training.limit());
         TrainingSettings.checkFitsData(options, trainSet.size());
         CheckpointFolder.Run run = null;

@@ -7,7 +7,6 @@ import java.util.stream.Collectors;
 import org.jnn.api.Activation;
 import org.jnn.core.Architecture;
 import org.jnn.core.EarlyStopping;
-import org.jnn.core.Parameters;
 import org.jnn.core.TrainingOptions;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
@@ -105,10 +104,9 @@ final class TrainingSettings {
         checkBatchSize("--batch", loop.batch);
         checkEpochs("--epochs", loop.epochs);
         if (network.layers != null) {
-            // Parameters holds the rule for layer sizes. Making them costs what the network will cost
-            // anyway, and sizes too large for the memory show now, before the data are read.
-            UsageException.checkedByLibrary("--layers " + join(network.layers),
-                    () -> Parameters.heInitialized(network.layers, loop.seed));
+            // Parameters holds the rule for layer sizes; sizes too large for the memory show now, before
+            // the data are read and before anything is allocated.
+            MemoryCheck.check("--layers " + join(network.layers), network.layers, loop.batch);
             architectureFor(network.layers);
         } else {
             checkActivationsAndDropout();
