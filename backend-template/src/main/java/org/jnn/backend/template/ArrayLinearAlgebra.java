@@ -107,8 +107,8 @@ public final class ArrayLinearAlgebra extends AbstractLinearAlgebra<ArrayMatrix>
 
     @Override
     protected ArrayMatrix doCopy(ArrayMatrix source) {
-        ArrayMatrix copy = doZeros(source.rows, source.cols);
-        for (int i = 0; i < source.rows * source.cols; i++) {
+        ArrayMatrix copy = doZeros(source.rows(), source.cols());
+        for (int i = 0; i < source.rows() * source.cols(); i++) {
             copy.set(i, source.get(i));
         }
         return copy;
@@ -118,20 +118,20 @@ public final class ArrayLinearAlgebra extends AbstractLinearAlgebra<ArrayMatrix>
 
     /** Element {@code (i, j)} of {@code x}, or of its transpose. */
     private static double at(ArrayMatrix x, boolean transposed, int i, int j) {
-        return transposed ? x.get(j * x.cols + i) : x.get(i * x.cols + j);
+        return transposed ? x.get(j * x.cols() + i) : x.get(i * x.cols() + j);
     }
 
     @Override
     protected void doGemm(double alpha, ArrayMatrix a, boolean transposeA, ArrayMatrix b, boolean transposeB,
             double beta, ArrayMatrix c) {
-        int inner = transposeA ? a.rows : a.cols;
-        for (int i = 0; i < c.rows; i++) {
-            for (int j = 0; j < c.cols; j++) {
+        int inner = transposeA ? a.rows() : a.cols();
+        for (int i = 0; i < c.rows(); i++) {
+            for (int j = 0; j < c.cols(); j++) {
                 double sum = 0;
                 for (int p = 0; p < inner; p++) {
                     sum += at(a, transposeA, i, p) * at(b, transposeB, p, j);
                 }
-                int ij = i * c.cols + j;
+                int ij = i * c.cols() + j;
                 c.set(ij, alpha * sum + (beta == 0 ? 0 : beta * c.get(ij))); // beta = 0: the old c is never read
             }
         }
@@ -140,9 +140,9 @@ public final class ArrayLinearAlgebra extends AbstractLinearAlgebra<ArrayMatrix>
     @Override
     protected void doRankOneUpdate(double alpha, ArrayMatrix x, ArrayMatrix y, ArrayMatrix a) {
         // x and y are vectors, rows or columns: either way element k is at index k.
-        for (int i = 0; i < a.rows; i++) {
-            for (int j = 0; j < a.cols; j++) {
-                int ij = i * a.cols + j;
+        for (int i = 0; i < a.rows(); i++) {
+            for (int j = 0; j < a.cols(); j++) {
+                int ij = i * a.cols() + j;
                 a.set(ij, a.get(ij) + alpha * x.get(i) * y.get(j));
             }
         }
@@ -152,9 +152,9 @@ public final class ArrayLinearAlgebra extends AbstractLinearAlgebra<ArrayMatrix>
 
     @Override
     protected void doAddRowVector(ArrayMatrix a, ArrayMatrix v, ArrayMatrix out) {
-        for (int i = 0; i < a.rows; i++) {
-            for (int j = 0; j < a.cols; j++) {
-                out.set(i * a.cols + j, a.get(i * a.cols + j) + v.get(j));
+        for (int i = 0; i < a.rows(); i++) {
+            for (int j = 0; j < a.cols(); j++) {
+                out.set(i * a.cols() + j, a.get(i * a.cols() + j) + v.get(j));
             }
         }
     }
@@ -164,7 +164,7 @@ public final class ArrayLinearAlgebra extends AbstractLinearAlgebra<ArrayMatrix>
 
     @Override
     protected void doActivate(Activation activation, ArrayMatrix z, ArrayMatrix out) {
-        for (int i = 0; i < z.rows * z.cols; i++) {
+        for (int i = 0; i < z.rows() * z.cols(); i++) {
             out.set(i, apply(activation, z.get(i)));
         }
     }
@@ -172,7 +172,7 @@ public final class ArrayLinearAlgebra extends AbstractLinearAlgebra<ArrayMatrix>
     @Override
     protected void doActivationBackward(Activation activation, ArrayMatrix gradient, ArrayMatrix z, ArrayMatrix a,
             ArrayMatrix out) {
-        for (int i = 0; i < gradient.rows * gradient.cols; i++) {
+        for (int i = 0; i < gradient.rows() * gradient.cols(); i++) {
             out.set(i, gradient.get(i) * derivative(activation, z.get(i), a.get(i)));
         }
     }
@@ -215,29 +215,29 @@ public final class ArrayLinearAlgebra extends AbstractLinearAlgebra<ArrayMatrix>
 
     @Override
     protected void doMultiplyElements(ArrayMatrix a, ArrayMatrix b, ArrayMatrix out) {
-        for (int i = 0; i < a.rows * a.cols; i++) {
+        for (int i = 0; i < a.rows() * a.cols(); i++) {
             out.set(i, a.get(i) * b.get(i));
         }
     }
 
     private static double rowMaximum(ArrayMatrix z, int row) {
         double max = Double.NEGATIVE_INFINITY;
-        for (int j = 0; j < z.cols; j++) {
-            max = Math.max(max, z.get(row * z.cols + j));
+        for (int j = 0; j < z.cols(); j++) {
+            max = Math.max(max, z.get(row * z.cols() + j));
         }
         return max;
     }
 
     @Override
     protected void doSoftmaxRows(ArrayMatrix z, ArrayMatrix out) {
-        for (int i = 0; i < z.rows; i++) {
+        for (int i = 0; i < z.rows(); i++) {
             double max = rowMaximum(z, i); // subtracted so that exp never overflows
             double sum = 0;
-            for (int j = 0; j < z.cols; j++) {
-                sum += Math.exp(z.get(i * z.cols + j) - max);
+            for (int j = 0; j < z.cols(); j++) {
+                sum += Math.exp(z.get(i * z.cols() + j) - max);
             }
-            for (int j = 0; j < z.cols; j++) { // out may be z: element j is read before it is written
-                out.set(i * z.cols + j, Math.exp(z.get(i * z.cols + j) - max) / sum);
+            for (int j = 0; j < z.cols(); j++) { // out may be z: element j is read before it is written
+                out.set(i * z.cols() + j, Math.exp(z.get(i * z.cols() + j) - max) / sum);
             }
         }
     }
@@ -245,31 +245,31 @@ public final class ArrayLinearAlgebra extends AbstractLinearAlgebra<ArrayMatrix>
     @Override
     protected double doSumNegativeLogSoftmax(ArrayMatrix logits, int[] labels) {
         double total = 0;
-        for (int i = 0; i < logits.rows; i++) {
+        for (int i = 0; i < logits.rows(); i++) {
             double max = rowMaximum(logits, i);
             double sum = 0;
-            for (int j = 0; j < logits.cols; j++) {
-                sum += Math.exp(logits.get(i * logits.cols + j) - max);
+            for (int j = 0; j < logits.cols(); j++) {
+                sum += Math.exp(logits.get(i * logits.cols() + j) - max);
             }
-            total += max + Math.log(sum) - logits.get(i * logits.cols + labels[i]);
+            total += max + Math.log(sum) - logits.get(i * logits.cols() + labels[i]);
         }
         return total;
     }
 
     @Override
     protected void doAddAtColumns(ArrayMatrix a, int[] columns, double value) {
-        for (int i = 0; i < a.rows; i++) {
-            int at = i * a.cols + columns[i];
+        for (int i = 0; i < a.rows(); i++) {
+            int at = i * a.cols() + columns[i];
             a.set(at, a.get(at) + value);
         }
     }
 
     @Override
     protected void doColumnSums(double alpha, ArrayMatrix a, double beta, ArrayMatrix out) {
-        for (int j = 0; j < a.cols; j++) {
+        for (int j = 0; j < a.cols(); j++) {
             double sum = 0;
-            for (int i = 0; i < a.rows; i++) {
-                sum += a.get(i * a.cols + j);
+            for (int i = 0; i < a.rows(); i++) {
+                sum += a.get(i * a.cols() + j);
             }
             out.set(j, alpha * sum + (beta == 0 ? 0 : beta * out.get(j))); // beta = 0: the old out is never read
         }
@@ -277,31 +277,31 @@ public final class ArrayLinearAlgebra extends AbstractLinearAlgebra<ArrayMatrix>
 
     @Override
     protected void doAxpy(double alpha, ArrayMatrix x, ArrayMatrix y) {
-        for (int i = 0; i < x.rows * x.cols; i++) {
+        for (int i = 0; i < x.rows() * x.cols(); i++) {
             y.set(i, y.get(i) + alpha * x.get(i));
         }
     }
 
     @Override
     protected void doScale(double alpha, ArrayMatrix a) {
-        for (int i = 0; i < a.rows * a.cols; i++) {
+        for (int i = 0; i < a.rows() * a.cols(); i++) {
             a.set(i, alpha * a.get(i));
         }
     }
 
     @Override
     protected void doFill(ArrayMatrix a, double value) {
-        for (int i = 0; i < a.rows * a.cols; i++) {
+        for (int i = 0; i < a.rows() * a.cols(); i++) {
             a.set(i, value);
         }
     }
 
     @Override
     protected void doArgmaxRows(ArrayMatrix a, int[] out) {
-        for (int i = 0; i < a.rows; i++) {
+        for (int i = 0; i < a.rows(); i++) {
             int best = 0;
-            for (int j = 1; j < a.cols; j++) {
-                if (a.get(i * a.cols + j) > a.get(i * a.cols + best)) { // strictly greater: the first index wins a tie
+            for (int j = 1; j < a.cols(); j++) {
+                if (a.get(i * a.cols() + j) > a.get(i * a.cols() + best)) { // strictly greater: the first index wins a tie
                     best = j;
                 }
             }
@@ -317,7 +317,7 @@ public final class ArrayLinearAlgebra extends AbstractLinearAlgebra<ArrayMatrix>
 
     @Override
     protected void doSgdStep(SgdUpdate step, ArrayMatrix gradient, ArrayMatrix velocity, ArrayMatrix parameter) {
-        for (int i = 0; i < parameter.rows * parameter.cols; i++) {
+        for (int i = 0; i < parameter.rows() * parameter.cols(); i++) {
             double g = gradient.get(i) + step.weightDecay() * parameter.get(i);
             if (step.hasMomentum()) {
                 velocity.set(i, step.momentum() * velocity.get(i) + g);
@@ -332,7 +332,7 @@ public final class ArrayLinearAlgebra extends AbstractLinearAlgebra<ArrayMatrix>
             ArrayMatrix parameter) {
         double correction1 = step.firstMomentCorrection();
         double correction2 = step.secondMomentCorrection();
-        for (int i = 0; i < parameter.rows * parameter.cols; i++) {
+        for (int i = 0; i < parameter.rows() * parameter.cols(); i++) {
             double g = gradient.get(i);
             if (step.decoupledWeightDecay()) {
                 parameter.set(i, parameter.get(i) * (1 - step.learningRate() * step.weightDecay()));
@@ -349,7 +349,7 @@ public final class ArrayLinearAlgebra extends AbstractLinearAlgebra<ArrayMatrix>
 
     @Override
     protected void doRmsPropStep(RmsPropUpdate step, ArrayMatrix gradient, ArrayMatrix meanSquare, ArrayMatrix parameter) {
-        for (int i = 0; i < parameter.rows * parameter.cols; i++) {
+        for (int i = 0; i < parameter.rows() * parameter.cols(); i++) {
             double g = gradient.get(i) + step.weightDecay() * parameter.get(i);
             meanSquare.set(i, step.alpha() * meanSquare.get(i) + (1 - step.alpha()) * g * g);
             parameter.set(i, parameter.get(i) - step.learningRate() * g / (Math.sqrt(meanSquare.get(i)) + step.epsilon()));
