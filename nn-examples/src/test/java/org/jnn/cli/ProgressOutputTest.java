@@ -96,6 +96,37 @@ class ProgressOutputTest {
         assertTrue(seen.stream().anyMatch(f -> f.matches(".* \\d{6}/s .*")), "six-digit rates were drawn too: " + seen);
     }
 
+    @Test
+    void aFinishedBarKeepsTheRateItFinishedAtWhileTheValidationPassRuns() {
+        AtomicLong clock = new AtomicLong();
+        List<String> frames = new ArrayList<>();
+        ProgressBar bar = new ProgressBarBuilder().setTaskName("epoch 1/3").setInitialMax(10_000)
+                .setUpdateIntervalMillis(60_000).continuousUpdate()
+                .setRenderer(ProgressOutput.SteadyRenderer.create(ProgressBarStyle.ASCII, clock::get))
+                .setConsumer(new DelegatingProgressBarConsumer(frame -> {
+                    synchronized (frames) {
+                        frames.add(frame);
+                    }
+                }, 110))
+                .build();
+        bar.refresh();
+        for (int second = 1; second <= 10; second++) { // 1,000 samples a second
+            clock.set(second * SECOND);
+            bar.stepTo(second * 1000L);
+            bar.refresh();
+        }
+        for (int second = 11; second <= 20; second++) { // then ten seconds of validation: no training samples
+            clock.set(second * SECOND);
+            bar.refresh();
+        }
+        bar.close();
+        String last;
+        synchronized (frames) {
+            last = frames.get(frames.size() - 1);
+        }
+        assertTrue(last.matches(".* 1000/s.*"), "the finished bar shows the rate it ran at: " + last);
+    }
+
     private static int barWidth(String frame) {
         return frame.indexOf(']') - frame.indexOf('[');
     }
