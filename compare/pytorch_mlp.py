@@ -24,22 +24,33 @@ Examples:
 import reference_experiment as experiment
 
 
+def he_normal_linear(torch, inputs, outputs, dtype):
+    """A fully connected layer with He-normal weights (kaiming_normal_, fan-in, ReLU gain) and zero biases."""
+    linear = torch.nn.Linear(inputs, outputs, dtype=dtype)
+    torch.nn.init.kaiming_normal_(linear.weight, mode="fan_in", nonlinearity="relu")
+    torch.nn.init.zeros_(linear.bias)
+    return linear
+
+
 def build(torch, layer_sizes, dtype):
     """Linear, ReLU, Linear, ReLU, Linear with He-normal weights and zero biases."""
     layers = []
     for inputs, outputs in zip(layer_sizes, layer_sizes[1:]):
-        linear = torch.nn.Linear(inputs, outputs, dtype=dtype)
-        torch.nn.init.kaiming_normal_(linear.weight, mode="fan_in", nonlinearity="relu")
-        torch.nn.init.zeros_(linear.bias)
-        layers += [linear, torch.nn.ReLU()]
+        layers += [he_normal_linear(torch, inputs, outputs, dtype), torch.nn.ReLU()]
     return torch.nn.Sequential(*layers[:-1])  # no ReLU after the output layer: the loss takes logits
 
 
-def run(args):
+def load_torch(args):
+    """Imports NumPy and PyTorch (or says how to install them) and gives PyTorch --threads threads."""
     np = experiment.require("numpy", "python3-numpy")
     torch = experiment.require("torch", "python3-torch")
     torch.set_num_threads(args.threads)
     experiment.warn_about_reference_blas()
+    return np, torch
+
+
+def run(args):
+    np, torch = load_torch(args)
     dtype = getattr(torch, args.dtype)
     train_x, train_y, test_x, test_y = (torch.from_numpy(a) for a in experiment.load_dataset(args, np))
     loss_function = torch.nn.CrossEntropyLoss()

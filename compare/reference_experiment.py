@@ -59,13 +59,19 @@ def options(description):
                         help=f"train one pass over the first N training images (default: {DEFAULT_SAMPLES})")
     amount.add_argument("--epochs", type=int, metavar="N",
                         help="instead of --samples: N full passes over the 60,000 training images")
-    parser.add_argument("--dtype", default="float64", choices=sorted(PRECISIONS), metavar="float64|float32",
-                        help="precision of weights, data and arithmetic (default: float64; f64 and f32 also work)")
-    parser.add_argument("--threads", type=int, default=1, metavar="N",
-                        help="threads the library may use for its arithmetic (default: 1)")
+    add_run_options(parser, threads=1)
     parser.add_argument("--warmup", type=int, default=DEFAULT_WARMUP, metavar="N",
                         help="untimed training samples on a separate network before the timed run, "
                              f"as ./nn bench does (default: {DEFAULT_WARMUP}; 0 for none)")
+    return parser
+
+
+def add_run_options(parser, threads):
+    """The options of every script in this folder: precision, threads, seed, data set and folder, --json."""
+    parser.add_argument("--dtype", default="float64", choices=sorted(PRECISIONS), metavar="float64|float32",
+                        help="precision of weights, data and arithmetic (default: float64; f64 and f32 also work)")
+    parser.add_argument("--threads", type=int, default=threads, metavar="N",
+                        help=f"threads the library may use for its arithmetic (default: {threads})")
     parser.add_argument("--seed", type=int, default=SEED, metavar="N",
                         help=f"seed of the initial weights and the shuffling (default: {SEED})")
     parser.add_argument("--dataset", default="mnist", choices=("mnist", "fashion"),
@@ -75,7 +81,6 @@ def options(description):
                              "else $XDG_CACHE_HOME/jnn/datasets, else ~/.cache/jnn/datasets)")
     parser.add_argument("--json", action="store_true",
                         help="print the result as one JSON object on stdout (progress still goes to stderr)")
-    return parser
 
 
 def parse(parser, argv=None):
@@ -95,9 +100,14 @@ def parse(parser, argv=None):
     if args.epochs is None and args.samples is None:
         args.samples = DEFAULT_SAMPLES
     args.dtype = PRECISIONS[args.dtype]
-    for variable in THREAD_VARIABLES:
-        os.environ[variable] = str(args.threads)
+    limit_blas_threads(args.threads)
     return args
+
+
+def limit_blas_threads(threads):
+    """Puts the thread count where OpenBLAS and friends read it: must run before NumPy or PyTorch loads."""
+    for variable in THREAD_VARIABLES:
+        os.environ[variable] = str(threads)
 
 
 def require(module, debian_package):
@@ -235,18 +245,22 @@ def report(args, system, version, samples, seconds, train_loss, test_accuracy, t
         "python": platform.python_version(),
         "blas": blas_library(),
     }
-    if args.json:
-        print(json.dumps(result), flush=True)
-    else:
-        print(f"{system} {version}, batch {args.batch}, {args.dtype}, lr {args.lr:g}, {args.threads} thread(s): "
-              f"{samples / seconds:,.0f} samples/s ({samples:,} samples in {seconds:.2f} s of training); "
-              f"test accuracy {100 * test_accuracy:.2f} %, test loss {test_loss:.4f}", flush=True)
+    return print_result(args, result,
+                        f"{system} {version}, batch {args.batch}, {args.dtype}, lr {args.lr:g}, {args.threads} "
+                        f"thread(s): {samples / seconds:,.0f} samples/s ({samples:,} samples in {seconds:.2f} s of "
+                        f"training); test accuracy {100 * test_accuracy:.2f} %, test loss {test_loss:.4f}")
+
+
+def print_result(args, result, sentence):
+    """Prints `result` as one JSON object with --json, else `sentence`; returns `result`."""
+    print(json.dumps(result) if args.json else sentence, flush=True)
     return result
 
 
-def main(run, argv=None, description=""):
-    """Parses the arguments and calls `run(args)`; a UsageError becomes one line and exit status 2."""
-    args = parse(options(description), argv)
+def main(run, argv=None, description="", parse_arguments=None):
+    """Parses the arguments (with `parse_arguments(argv)` if given, else this module's options) and calls
+    `run(args)`; a UsageError becomes one line and exit status 2."""
+    args = parse_arguments(argv) if parse_arguments else parse(options(description), argv)
     try:
         return run(args)
     except UsageError as e:

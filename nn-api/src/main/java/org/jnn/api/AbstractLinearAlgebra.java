@@ -76,14 +76,14 @@ public abstract class AbstractLinearAlgebra<M extends Matrix> implements LinearA
     protected abstract void doRankOneUpdate(double alpha, M x, M y, M a);
 
     /**
-     * {@code out = φ(x · w + bias)}; by default {@link #doGemm}, {@link #doAddRowVector} and
-     * {@link #doRelu} in turn. Override where the library has a fused operation.
+     * {@code out = f(x · w + bias)}; by default {@link #doGemm}, {@link #doAddRowVector} and
+     * {@link #doActivate} in turn. Override where the library has a fused operation.
      */
-    protected void doAffine(M x, M w, M bias, boolean relu, M out) {
+    protected void doAffine(M x, M w, M bias, Activation activation, M out) {
         doGemm(1.0, x, false, w, false, 0.0, out);
         doAddRowVector(out, bias, out);
-        if (relu) {
-            doRelu(out, out);
+        if (activation != Activation.IDENTITY) {
+            doActivate(activation, out, out);
         }
     }
 
@@ -101,9 +101,23 @@ public abstract class AbstractLinearAlgebra<M extends Matrix> implements LinearA
 
     protected abstract void doAddRowVector(M a, M v, M out);
 
-    protected abstract void doRelu(M z, M out);
+    /** {@code out = f(z)}; {@code out} may be {@code z}. */
+    protected abstract void doActivate(Activation activation, M z, M out);
 
-    protected abstract void doReluBackward(M gradient, M activation, M out);
+    /** {@code out = gradient ⊙ f'(z)}; {@code out} may be {@code gradient}, {@code z} may be {@code a}. */
+    protected abstract void doActivationBackward(Activation activation, M gradient, M z, M a, M out);
+
+    /** {@code out = a ⊙ b}; {@code out} may be {@code a} or {@code b}. */
+    protected abstract void doMultiplyElements(M a, M b, M out);
+
+    /** {@code velocity} is null exactly when the step has no momentum; the gradient may be overwritten. */
+    protected abstract void doSgdStep(SgdUpdate step, M gradient, M velocity, M parameter);
+
+    /** The gradient may be overwritten. */
+    protected abstract void doAdamStep(AdamUpdate step, M gradient, M firstMoment, M secondMoment, M parameter);
+
+    /** The gradient may be overwritten. */
+    protected abstract void doRmsPropStep(RmsPropUpdate step, M gradient, M meanSquare, M parameter);
 
     protected abstract void doSoftmaxRows(M z, M out);
 
@@ -202,7 +216,8 @@ public abstract class AbstractLinearAlgebra<M extends Matrix> implements LinearA
     }
 
     @Override
-    public final void affine(Matrix x, Matrix w, Matrix bias, boolean relu, Matrix out) {
+    public final void affine(Matrix x, Matrix w, Matrix bias, Activation activation, Matrix out) {
+        Objects.requireNonNull(activation, "activation");
         M mx = own("affine", "x", x);
         M mw = own("affine", "w", w);
         M mb = own("affine", "bias", bias);
@@ -222,7 +237,7 @@ public abstract class AbstractLinearAlgebra<M extends Matrix> implements LinearA
         notSame("affine", "out", mo, "x", mx);
         notSame("affine", "out", mo, "w", mw);
         notSame("affine", "out", mo, "bias", mb);
-        doAffine(mx, mw, mb, relu, mo);
+        doAffine(mx, mw, mb, activation, mo);
     }
 
     @Override
@@ -250,21 +265,38 @@ public abstract class AbstractLinearAlgebra<M extends Matrix> implements LinearA
     }
 
     @Override
-    public final void relu(Matrix z, Matrix out) {
-        M mz = own("relu", "z", z);
-        M mo = own("relu", "out", out);
-        sameShape("relu", "out", mo, "z", mz);
-        doRelu(mz, mo);
+    public final void activate(Activation activation, Matrix z, Matrix out) {
+        Objects.requireNonNull(activation, "activation");
+        M mz = own("activate", "z", z);
+        M mo = own("activate", "out", out);
+        sameShape("activate", "out", mo, "z", mz);
+        doActivate(activation, mz, mo);
     }
 
     @Override
-    public final void reluBackward(Matrix gradient, Matrix activation, Matrix out) {
-        M mg = own("reluBackward", "gradient", gradient);
-        M ma = own("reluBackward", "activation", activation);
-        M mo = own("reluBackward", "out", out);
-        sameShape("reluBackward", "activation", ma, "gradient", mg);
-        sameShape("reluBackward", "out", mo, "gradient", mg);
-        doReluBackward(mg, ma, mo);
+    public final void activationBackward(Activation activation, Matrix gradient, Matrix z, Matrix a, Matrix out) {
+        Objects.requireNonNull(activation, "activation");
+        String op = "activationBackward";
+        M mg = own(op, "gradient", gradient);
+        M mz = own(op, "z", z);
+        M ma = own(op, "a", a);
+        M mo = own(op, "out", out);
+        sameShape(op, "z", mz, "gradient", mg);
+        sameShape(op, "a", ma, "gradient", mg);
+        sameShape(op, "out", mo, "gradient", mg);
+        notSame(op, "out", mo, "z", mz);
+        notSame(op, "out", mo, "a", ma);
+        doActivationBackward(activation, mg, mz, ma, mo);
+    }
+
+    @Override
+    public final void multiplyElements(Matrix a, Matrix b, Matrix out) {
+        M ma = own("multiplyElements", "a", a);
+        M mb = own("multiplyElements", "b", b);
+        M mo = own("multiplyElements", "out", out);
+        sameShape("multiplyElements", "b", mb, "a", ma);
+        sameShape("multiplyElements", "out", mo, "a", ma);
+        doMultiplyElements(ma, mb, mo);
     }
 
     @Override
@@ -330,6 +362,39 @@ public abstract class AbstractLinearAlgebra<M extends Matrix> implements LinearA
         doArgmaxRows(ma, out);
     }
 
+    @Override
+    public final void sgdStep(SgdUpdate step, Matrix gradient, Matrix velocity, Matrix parameter) {
+        Objects.requireNonNull(step, "step");
+        M mg = own("sgdStep", "gradient", gradient);
+        M mp = own("sgdStep", "parameter", parameter);
+        // A velocity is checked whenever one is given, and used only with momentum.
+        M given = velocity == null && !step.hasMomentum() ? null : own("sgdStep", "velocity", velocity);
+        M mv = step.hasMomentum() ? given : null;
+        distinctSameShape("sgdStep", "gradient", mg, "velocity", given, "parameter", mp, null, null);
+        doSgdStep(step, mg, mv, mp);
+    }
+
+    @Override
+    public final void adamStep(AdamUpdate step, Matrix gradient, Matrix firstMoment, Matrix secondMoment, Matrix parameter) {
+        Objects.requireNonNull(step, "step");
+        M mg = own("adamStep", "gradient", gradient);
+        M mm = own("adamStep", "firstMoment", firstMoment);
+        M mv = own("adamStep", "secondMoment", secondMoment);
+        M mp = own("adamStep", "parameter", parameter);
+        distinctSameShape("adamStep", "gradient", mg, "firstMoment", mm, "secondMoment", mv, "parameter", mp);
+        doAdamStep(step, mg, mm, mv, mp);
+    }
+
+    @Override
+    public final void rmsPropStep(RmsPropUpdate step, Matrix gradient, Matrix meanSquare, Matrix parameter) {
+        Objects.requireNonNull(step, "step");
+        M mg = own("rmsPropStep", "gradient", gradient);
+        M ms = own("rmsPropStep", "meanSquare", meanSquare);
+        M mp = own("rmsPropStep", "parameter", parameter);
+        distinctSameShape("rmsPropStep", "gradient", mg, "meanSquare", ms, "parameter", mp, null, null);
+        doRmsPropStep(step, mg, ms, mp);
+    }
+
     // ---------------------------------------------------------------- checks
 
     /**
@@ -387,6 +452,35 @@ public abstract class AbstractLinearAlgebra<M extends Matrix> implements LinearA
                 throw new IllegalArgumentException(operation + ": " + name + "[" + i + "] is " + indices[i]
                         + ", outside the column range [0, " + m.cols() + ") of a " + m.shape() + " matrix");
             }
+        }
+    }
+
+    /**
+     * The optimizer steps' rule: every given matrix (nulls are skipped) has the first one's shape, and no
+     * two are the same. Fixed arguments rather than arrays, so that a checked step allocates nothing.
+     */
+    private static void distinctSameShape(String operation, String n0, Matrix m0, String n1, Matrix m1, String n2,
+            Matrix m2, String n3, Matrix m3) {
+        sameShapeIfGiven(operation, n1, m1, n0, m0);
+        sameShapeIfGiven(operation, n2, m2, n0, m0);
+        sameShapeIfGiven(operation, n3, m3, n0, m0);
+        notSameIfGiven(operation, n1, m1, n0, m0);
+        notSameIfGiven(operation, n2, m2, n0, m0);
+        notSameIfGiven(operation, n2, m2, n1, m1);
+        notSameIfGiven(operation, n3, m3, n0, m0);
+        notSameIfGiven(operation, n3, m3, n1, m1);
+        notSameIfGiven(operation, n3, m3, n2, m2);
+    }
+
+    private static void sameShapeIfGiven(String operation, String name, Matrix m, String otherName, Matrix other) {
+        if (m != null) {
+            sameShape(operation, name, m, otherName, other);
+        }
+    }
+
+    private static void notSameIfGiven(String operation, String name, Matrix m, String otherName, Matrix other) {
+        if (m != null && other != null) {
+            notSame(operation, name, m, otherName, other);
         }
     }
 

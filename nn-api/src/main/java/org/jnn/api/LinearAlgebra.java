@@ -158,16 +158,16 @@ public interface LinearAlgebra {
     // ---------------------------------------------------------------- fused layer operations
 
     /**
-     * The forward pass of a dense layer in one call: {@code out = φ(x · w + bias)}, where {@code x}
+     * The forward pass of a dense layer in one call: {@code out = f(x · w + bias)}, where {@code x}
      * is {@code m×k}, {@code w} is {@code k×n}, {@code bias} is a {@code 1×n} row added to every row,
-     * and φ is ReLU when {@code relu} is true, else the identity. The result equals
-     * {@code gemm(1, x, false, w, false, 0, out)}, {@code addRowVector(out, bias, out)} and, with
-     * {@code relu}, {@code relu(out, out)}; a backend whose library fuses them does it in fewer calls.
-     * The old contents of {@code out} are ignored. Modifies {@code out} only.
+     * and {@code f} is {@code activation} applied element by element. The result equals
+     * {@code gemm(1, x, false, w, false, 0, out)}, {@code addRowVector(out, bias, out)} and
+     * {@code activate(activation, out, out)}; a backend whose library fuses them does it in fewer
+     * calls. The old contents of {@code out} are ignored. Modifies {@code out} only.
      *
      * <p>Aliasing: {@code out} must not be {@code x}, {@code w} or {@code bias}.
      */
-    void affine(Matrix x, Matrix w, Matrix bias, boolean relu, Matrix out);
+    void affine(Matrix x, Matrix w, Matrix bias, Activation activation, Matrix out);
 
     /**
      * Softmax with cross-entropy over a batch, loss and gradient in one call: returns
@@ -194,20 +194,33 @@ public interface LinearAlgebra {
     void addRowVector(Matrix a, Matrix v, Matrix out);
 
     /**
-     * Rectified linear unit, {@code out = max(0, z)} element by element.
+     * {@code out = f(z)} element by element, {@code f} as {@link Activation} defines it. Sigmoid and
+     * GELU must stay finite and correct for large |z| (no overflow of {@code e^-z} into NaN).
      *
      * <p>Aliasing: {@code out} may be {@code z}.
      */
-    void relu(Matrix z, Matrix out);
+    void activate(Activation activation, Matrix z, Matrix out);
 
     /**
-     * Backward pass of ReLU: {@code out = gradient ⊙ [activation > 0]}, the incoming gradient where
-     * the unit was active and 0 elsewhere (not the 0/1 mask alone). {@code activation} may be the
-     * pre-activation {@code z} or the ReLU output, which are positive at the same places.
+     * Backward pass of an activation: {@code out = gradient ⊙ f'(z)}, where {@code z} is the
+     * pre-activation and {@code a = f(z)} the activation of the same layer (the formulas in
+     * {@link Activation}: tanh and sigmoid take the derivative from {@code a}, GELU from {@code z},
+     * ReLU and leaky ReLU from the sign of either). For {@link Activation#RELU} and
+     * {@link Activation#LEAKY_RELU}, whose {@code z} and {@code a} are positive at the same places, a
+     * caller that keeps only {@code a} may pass it as both.
      *
-     * <p>Aliasing: any of the three may be the same matrix.
+     * <p>Aliasing: {@code out} may be {@code gradient}; {@code z} may be {@code a}; {@code out} must not
+     * be {@code z} or {@code a}.
      */
-    void reluBackward(Matrix gradient, Matrix activation, Matrix out);
+    void activationBackward(Activation activation, Matrix gradient, Matrix z, Matrix a, Matrix out);
+
+    /**
+     * The element-wise (Hadamard) product {@code out = a ⊙ b}; all three have the same shape. Dropout
+     * multiplies activations and their gradients by its mask with it.
+     *
+     * <p>Aliasing: {@code out} may be {@code a} or {@code b}.
+     */
+    void multiplyElements(Matrix a, Matrix b, Matrix out);
 
     /**
      * Numerically stable softmax of each row: {@code out[i,j] = exp(z[i,j] - m_i) / Σ_k exp(z[i,k] - m_i)}
@@ -263,4 +276,43 @@ public interface LinearAlgebra {
      * one entry per row. Reads {@code a} only.
      */
     void argmaxRows(Matrix a, int[] out);
+
+    // ---------------------------------------------------------------- optimizer steps
+
+    /**
+     * One SGD step on a parameter tensor, as {@link SgdUpdate} defines it: with its weight decay,
+     * momentum and Nesterov flag. Modifies {@code parameter} and {@code velocity}; afterwards the
+     * contents of {@code gradient} are unspecified (the backend may use it as scratch space).
+     *
+     * <p>All matrices have the same shape and are distinct.
+     *
+     * @param velocity the momentum buffer, zero before the first step; may be null when the step has
+     *     no momentum, and is then not touched
+     */
+    void sgdStep(SgdUpdate step, Matrix gradient, Matrix velocity, Matrix parameter);
+
+    /**
+     * One Adam or AdamW step on a parameter tensor, as {@link AdamUpdate} defines it, bias
+     * correction included. Modifies {@code parameter}, {@code firstMoment} and {@code secondMoment};
+     * afterwards the contents of {@code gradient} are unspecified (the backend may use it as scratch
+     * space). With zero moments (before the first step) a zero gradient leaves the parameter unchanged
+     * except for weight decay; with moments from earlier steps it still moves by m̂/(sqrt(v̂)+ε).
+     *
+     * <p>All matrices have the same shape and are distinct.
+     *
+     * @param firstMoment m, zero before the first step
+     * @param secondMoment v, zero before the first step
+     */
+    void adamStep(AdamUpdate step, Matrix gradient, Matrix firstMoment, Matrix secondMoment, Matrix parameter);
+
+    /**
+     * One RMSProp step on a parameter tensor, as {@link RmsPropUpdate} defines it. Modifies
+     * {@code parameter} and {@code meanSquare}; afterwards the contents of {@code gradient} are
+     * unspecified (the backend may use it as scratch space).
+     *
+     * <p>All matrices have the same shape and are distinct.
+     *
+     * @param meanSquare v, the running mean of squared gradients, zero before the first step
+     */
+    void rmsPropStep(RmsPropUpdate step, Matrix gradient, Matrix meanSquare, Matrix parameter);
 }

@@ -42,6 +42,14 @@ final class ArrayDataset implements Dataset {
                 throw new IllegalArgumentException("label of row " + i + " is " + labels[i]
                         + ", outside the class range [0, " + classCount + ")");
             }
+            for (int j = 0; j < width; j++) {
+                // A NaN or an infinity would turn every loss and gradient it touches into NaN, and training
+                // would then seem to diverge; so it is refused here, where it can still be named.
+                if (!Double.isFinite(rows[i][j])) {
+                    throw new IllegalArgumentException("feature " + j + " of row " + i + " is " + rows[i][j]
+                            + "; features must be finite numbers");
+                }
+            }
             System.arraycopy(rows[i], 0, flat, i * width, width);
         }
         return new ArrayDataset(flat, Arrays.copyOf(labels, labels.length), width, classCount);

@@ -35,8 +35,9 @@ public interface Dataset {
      * @param features one row of features per sample, all of the same length
      * @param labels one label per sample, each in {@code [0, classCount)}
      * @param classCount the number of classes
-     * @throws IllegalArgumentException if the rows are ragged or empty, the counts differ, or a label
-     *     lies outside {@code [0, classCount)}
+     * @throws IllegalArgumentException if the rows are ragged or empty, the counts differ, a feature is
+     *     NaN or infinite, or a label lies outside {@code [0, classCount)}; the message names the row
+     *     (and the feature)
      */
     static Dataset of(double[][] features, int[] labels, int classCount) {
         return ArrayDataset.copyOf(features, labels, classCount);

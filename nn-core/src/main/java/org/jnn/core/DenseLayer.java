@@ -1,11 +1,13 @@
 package org.jnn.core;
 
+import org.jnn.api.Activation;
 import org.jnn.api.LinearAlgebra;
 import org.jnn.api.Matrix;
 
 /**
- * A fully connected layer {@code z = x Wᵀ + b} over a batch of rows, followed by ReLU when it is a
- * hidden layer. The output layer leaves its {@code z} (the logits) to {@link SoftmaxCrossEntropy}.
+ * A fully connected layer {@code z = x Wᵀ + b} over a batch of rows, followed by its activation
+ * {@code a = f(z)}: a hidden layer's non-linearity, or the identity for the output layer, whose
+ * {@code z} (the logits) goes to {@link SoftmaxCrossEntropy}.
  *
  * <p>{@link Parameters} hold {@code W} as {@code outputs × inputs} (row {@code i} belongs to output unit
  * {@code i}, as in PyTorch and the model files), but the backend matrix holds its transpose,
@@ -18,18 +20,27 @@ final class DenseLayer {
 
     final int inputs;
     final int outputs;
-    final boolean relu;
+    final Activation activation;
     /** {@code Wᵀ}, {@code inputs × outputs}. */
     final Matrix weightsTransposed;
     /** {@code b}, {@code 1 × outputs}. */
     final Matrix biases;
 
-    DenseLayer(LinearAlgebra la, int inputs, int outputs, boolean relu, double[] weights, double[] biases) {
+    DenseLayer(LinearAlgebra la, int inputs, int outputs, Activation activation, double[] weights, double[] biases) {
         this.inputs = inputs;
         this.outputs = outputs;
-        this.relu = relu;
+        this.activation = activation;
         this.weightsTransposed = la.fromRowMajor(inputs, outputs, transpose(weights, outputs, inputs));
         this.biases = la.fromRowMajor(1, outputs, biases);
+    }
+
+    /**
+     * True when the backward pass needs {@code z} besides {@code a}: every activation but ReLU (whose
+     * output is positive exactly where {@code z} is) and the identity. For those two the forward pass
+     * is one fused call and {@code z} is never stored.
+     */
+    static boolean keepsPreActivation(Activation activation) {
+        return activation != Activation.RELU && activation != Activation.IDENTITY;
     }
 
     /** {@code W} as {@link Parameters} hold it: {@code outputs × inputs}, row-major. */
@@ -43,32 +54,43 @@ final class DenseLayer {
         la.setRowMajor(biases, biasValues);
     }
 
-    /** {@code output = φ(input · Wᵀ + b)} for a {@code rows × inputs} input; φ is ReLU or the identity. */
-    void forward(LinearAlgebra la, Matrix input, Matrix output) {
-        // Hidden layers keep only ReLU's output: it is positive exactly where z was, all reluBackward needs.
-        la.affine(input, weightsTransposed, biases, relu, output);
+    /**
+     * {@code a = f(input · Wᵀ + b)} for a {@code rows × inputs} input; {@code z} receives the
+     * pre-activation when {@link #keepsPreActivation} (else it is not touched and may be null).
+     */
+    void forward(LinearAlgebra la, Matrix input, Matrix z, Matrix a) {
+        if (keepsPreActivation(activation)) {
+            la.affine(input, weightsTransposed, biases, Activation.IDENTITY, z);
+            la.activate(activation, z, a);
+        } else {
+            la.affine(input, weightsTransposed, biases, activation, a);
+        }
     }
 
     /** {@code z = input · Wᵀ + b}, before any activation. */
     void preActivation(LinearAlgebra la, Matrix input, Matrix z) {
-        la.affine(input, weightsTransposed, biases, false, z);
+        la.affine(input, weightsTransposed, biases, Activation.IDENTITY, z);
+    }
+
+    /** Given {@code dL/dz} of this layer, writes {@code dL/dx = dL/dz · W}, the gradient at its input. */
+    void inputGradient(LinearAlgebra la, Matrix gradient, Matrix inputGradient) {
+        la.gemm(1.0, gradient, false, weightsTransposed, true, 0.0, inputGradient);
     }
 
     /**
-     * Given {@code dL/dz} of this layer, writes {@code dL/dz} of the layer below into
-     * {@code inputGradient}: through the weights ({@code dL/dx = dL/dz · W}), then through the lower
-     * layer's ReLU, whose output is {@code input}.
+     * Turns {@code dL/da} of this layer into {@code dL/dz}, in place: {@code gradient ⊙ f'(z)}.
+     * {@code z} may be null when the layer does not {@linkplain #keepsPreActivation keep it}.
      */
-    void backpropagate(LinearAlgebra la, Matrix gradient, Matrix input, Matrix inputGradient) {
-        la.gemm(1.0, gradient, false, weightsTransposed, true, 0.0, inputGradient);
-        la.reluBackward(inputGradient, input, inputGradient);
+    void activationBackward(LinearAlgebra la, Matrix gradient, Matrix z, Matrix a) {
+        la.activationBackward(activation, gradient, z == null ? a : z, a, gradient);
     }
 
     /**
      * {@code T = alpha · inputᵀ · gradient + beta · T} and {@code t = alpha · 1ᵀ gradient + beta · t}
      * for targets {@code T} ({@code inputs × outputs}, the layout of {@code Wᵀ}) and {@code t}: with the
-     * layer's own parameters, {@code beta = 1} and {@code alpha = -rate / rows} this is the SGD step;
-     * into zeroed buffers with {@code beta = 0} and {@code alpha = 1 / rows} it is the gradient itself.
+     * layer's own parameters, {@code beta = 1} and {@code alpha = -rate / rows} this is the plain SGD
+     * step; into gradient buffers with {@code beta = 0} and {@code alpha = 1 / rows} it is the gradient
+     * of the batch's mean loss.
      */
     void accumulate(LinearAlgebra la, double alpha, Matrix gradient, Matrix input, double beta,
             Matrix weightTarget, Matrix biasTarget) {

@@ -1,6 +1,7 @@
 package org.jnn.core;
 
 import java.util.Locale;
+import org.jnn.api.Activation;
 
 /**
  * Compares the gradient computed by backpropagation with central finite differences of the loss,
@@ -9,8 +10,8 @@ import java.util.Locale;
  * <p>Run it in double precision on a small network. The relative error of a parameter is
  * {@code |analytic - numeric| / (|analytic| + |numeric|)}; a parameter whose absolute error is below
  * {@code absoluteTolerance} passes whatever its relative error, since both gradients are then
- * essentially zero and their ratio is noise. ReLU has a kink at 0 where the finite difference is
- * meaningless, so the result also reports how close any hidden pre-activation came to 0
+ * essentially zero and their ratio is noise. ReLU and leaky ReLU have a kink at 0 where the finite difference
+ * is meaningless, so the result also reports how close any of their pre-activations came to 0
  * ({@link Result#closestToKink()}): a check is only meaningful when that is well above ε.
  */
 public final class GradientCheck {
@@ -87,10 +88,16 @@ public final class GradientCheck {
         return new Result(checked, worst, where, worstAnalytic, worstNumeric, closest);
     }
 
+    /** The smallest |z| over the hidden layers whose activation has a kink at 0 (ReLU, leaky ReLU); +∞ if none has. */
     private static double closestToKink(Network network, Dataset batch) {
         double closest = Double.POSITIVE_INFINITY;
-        int hiddenLayers = network.layerSizes().length - 2;
+        Architecture architecture = network.architecture();
+        int hiddenLayers = architecture.layerCount() - 1;
         for (int l = 0; l < hiddenLayers; l++) {
+            Activation f = architecture.activation(l);
+            if (f != Activation.RELU && f != Activation.LEAKY_RELU) {
+                continue;
+            }
             for (double z : network.hiddenPreActivations(batch, l)) {
                 closest = Math.min(closest, Math.abs(z));
             }

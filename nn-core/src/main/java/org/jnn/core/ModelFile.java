@@ -83,7 +83,14 @@ public final class ModelFile {
     public static final String FORMAT = "jnn-mlp-2";
     /** The format of earlier versions, still read: its checksum covers the tensor bytes only. */
     public static final String LEGACY_FORMAT = "jnn-mlp-1";
+    /** A training checkpoint: a model file whose metadata and extra tensors also hold the run's state. */
+    public static final String CHECKPOINT_FORMAT = "jnn-checkpoint-1";
+    private static final java.util.regex.Pattern LAYER_TENSOR = java.util.regex.Pattern.compile("[0-9]+\\.(weight|bias)");
     public static final String LAYER_SIZES_KEY = "layer_sizes";
+    /** The hidden layers' activations, e.g. {@code relu,relu} (see {@link Architecture#activationsText()}). */
+    public static final String ACTIVATIONS_KEY = "activations";
+    /** The hidden layers' dropout rates in training, e.g. {@code 0.2,0.2}. */
+    public static final String DROPOUT_KEY = "dropout";
     public static final String CHECKSUM_KEY = "jnn_checksum_sha256";
     public static final String CHECKSUM_COVERS_KEY = "jnn_checksum_covers";
     /** {@value #LEGACY_FORMAT}'s checksum: SHA-256 of the data section, the bytes after the header. */
@@ -92,8 +99,9 @@ public final class ModelFile {
     private static final String CHECKSUM_COVERS = "SHA-256 of the metadata except " + CHECKSUM_KEY
             + " and of every tensor's name, dtype, shape and bytes (see org.jnn.core.ModelFile); not a signature";
     /** Keys only this library writes: a file with any of them is one of its files, possibly damaged. */
-    private static final Set<String> RESERVED_KEYS = Set.of(FORMAT_KEY, LAYER_SIZES_KEY, CHECKSUM_KEY,
-            CHECKSUM_COVERS_KEY, LEGACY_CHECKSUM_KEY);
+    private static final Set<String> RESERVED_KEYS = Set.of(FORMAT_KEY, LAYER_SIZES_KEY, ACTIVATIONS_KEY, DROPOUT_KEY,
+            CHECKSUM_KEY, CHECKSUM_COVERS_KEY, LEGACY_CHECKSUM_KEY);
+    private static final Set<String> ARCHITECTURE_KEYS = Set.of(ACTIVATIONS_KEY, DROPOUT_KEY);
     private static final int CHUNK_DOUBLES = 1 << 16;
 
     private ModelFile() {
@@ -109,19 +117,57 @@ public final class ModelFile {
      * @throws IOException if the file cannot be written; the previous file, if any, is then unchanged
      */
     public static void save(Path file, Parameters parameters, Map<String, String> metadata) throws IOException {
+        for (String key : ARCHITECTURE_KEYS) {
+            if (metadata.containsKey(key)) {
+                throw new IllegalArgumentException("metadata key '" + key + "' is reserved for the file format;"
+                        + " save the Network to record its architecture");
+            }
+        }
+        write(file, FORMAT, parameters, metadata, Map.of());
+    }
+
+    /**
+     * Writes {@code network}'s parameters and architecture (its activations and dropout rates, so that
+     * any backend rebuilds the same network with {@link SavedModel#toNetwork}) and {@code metadata}.
+     *
+     * @see #save(Path, Parameters, Map)
+     */
+    public static void save(Path file, Network network, Map<String, String> metadata) throws IOException {
+        write(file, FORMAT, network.parameters(), withArchitecture(metadata, network.architecture()), Map.of());
+    }
+
+    /** {@code metadata} plus the architecture's entries, which a caller may not set itself. */
+    static Map<String, String> withArchitecture(Map<String, String> metadata, Architecture architecture) {
+        for (String key : List.of(ACTIVATIONS_KEY, DROPOUT_KEY)) {
+            if (metadata.containsKey(key)) {
+                throw new IllegalArgumentException("metadata key '" + key + "' is reserved for the file format");
+            }
+        }
+        Map<String, String> all = new TreeMap<>(metadata);
+        all.put(ACTIVATIONS_KEY, architecture.activationsText());
+        all.put(DROPOUT_KEY, architecture.dropoutText());
+        return all;
+    }
+
+    /**
+     * Writes a file of {@code format} ({@value #FORMAT}, or {@value #CHECKPOINT_FORMAT} with
+     * {@code extras}: more F64 tensors, one-dimensional, whose names must not be a layer's).
+     */
+    static void write(Path file, String format, Parameters parameters, Map<String, String> metadata,
+            Map<String, double[]> extras) throws IOException {
         Map<String, String> meta = new TreeMap<>();
         for (Map.Entry<String, String> entry : metadata.entrySet()) {
             if (entry.getKey() == null || entry.getValue() == null) {
                 throw new IllegalArgumentException("metadata entry '" + entry.getKey() + "' has a null "
                         + (entry.getKey() == null ? "key" : "value") + "; give a string (perhaps \"\") or leave the entry out");
             }
-            if (RESERVED_KEYS.contains(entry.getKey())) {
+            if (RESERVED_KEYS.contains(entry.getKey()) && !ARCHITECTURE_KEYS.contains(entry.getKey())) {
                 throw new IllegalArgumentException("metadata key '" + entry.getKey() + "' is reserved for the file format");
             }
             meta.put(entry.getKey(), entry.getValue());
         }
         int[] sizes = parameters.layerSizes();
-        meta.put(FORMAT_KEY, FORMAT);
+        meta.put(FORMAT_KEY, format);
         meta.put(LAYER_SIZES_KEY, joinSizes(sizes));
         meta.put(CHECKSUM_COVERS_KEY, CHECKSUM_COVERS);
 
@@ -129,6 +175,12 @@ public final class ModelFile {
         for (int l = 0; l < parameters.layerCount(); l++) {
             tensors.add(new Stored(tensorName(l, "weight"), new long[] {sizes[l + 1], sizes[l]}, parameters.weightsView(l)));
             tensors.add(new Stored(tensorName(l, "bias"), new long[] {sizes[l + 1]}, parameters.biasesView(l)));
+        }
+        for (Map.Entry<String, double[]> extra : extras.entrySet()) {
+            if (LAYER_TENSOR.matcher(extra.getKey()).matches()) {
+                throw new IllegalArgumentException("an extra tensor may not take a layer's name: " + extra.getKey());
+            }
+            tensors.add(new Stored(extra.getKey(), new long[] {extra.getValue().length}, extra.getValue()));
         }
         ModelChecksum checksum = new ModelChecksum(meta, tensors.size());
         ByteBuffer chunk = ByteBuffer.allocate(8 * CHUNK_DOUBLES).order(ByteOrder.LITTLE_ENDIAN);
@@ -200,12 +252,13 @@ public final class ModelFile {
         try (SafetensorsFile safetensors = SafetensorsFile.open(file)) {
             Map<String, String> metadata = safetensors.metadata();
             String format = metadata.get(FORMAT_KEY);
-            if (FORMAT.equals(format) || LEGACY_FORMAT.equals(format)) {
-                return loadOwn(safetensors, FORMAT.equals(format));
+            if (FORMAT.equals(format) || LEGACY_FORMAT.equals(format) || CHECKPOINT_FORMAT.equals(format)) {
+                return loadOwn(safetensors, format, null);
             }
             if (format != null && format.startsWith("jnn-")) {
                 throw new ModelFormatException(file, "metadata '" + FORMAT_KEY + "' is " + format + ", a format this"
-                        + " version does not know (it reads " + FORMAT + " and " + LEGACY_FORMAT + "); a newer version wrote it");
+                        + " version does not know (it reads " + FORMAT + ", " + CHECKPOINT_FORMAT + " and " + LEGACY_FORMAT
+                        + "); a newer version wrote it");
             }
             for (String key : RESERVED_KEYS) {
                 if (!key.equals(FORMAT_KEY) && metadata.containsKey(key)) {
@@ -217,8 +270,29 @@ public final class ModelFile {
         }
     }
 
-    /** A file this library wrote: the metadata says the layer sizes, a checksum covers the file. */
-    private static SavedModel loadOwn(SafetensorsFile file, boolean current) throws IOException {
+    /**
+     * Reads a checkpoint written by {@link #write}: the model, and its extra tensors into {@code extras}.
+     *
+     * @throws ModelFormatException if it is not an intact checkpoint
+     */
+    static SavedModel readCheckpoint(Path path, Map<String, double[]> extras) throws IOException {
+        try (SafetensorsFile safetensors = SafetensorsFile.open(path)) {
+            String format = safetensors.metadata().get(FORMAT_KEY);
+            if (!CHECKPOINT_FORMAT.equals(format)) {
+                throw new ModelFormatException(path, "metadata '" + FORMAT_KEY + "' is " + format + ", not a training"
+                        + " checkpoint (" + CHECKPOINT_FORMAT + ")");
+            }
+            return loadOwn(safetensors, format, extras);
+        }
+    }
+
+    /**
+     * A file this library wrote: the metadata says the layer sizes, a checksum covers the file. A
+     * checkpoint's extra tensors go into {@code extras} when it is given (else they are verified and dropped).
+     */
+    private static SavedModel loadOwn(SafetensorsFile file, String format, Map<String, double[]> extras) throws IOException {
+        boolean current = !LEGACY_FORMAT.equals(format);
+        boolean checkpoint = CHECKPOINT_FORMAT.equals(format);
         Map<String, String> metadata = file.metadata();
         String checksumKey = current ? CHECKSUM_KEY : LEGACY_CHECKSUM_KEY;
         String expected = metadata.get(checksumKey);
@@ -228,6 +302,11 @@ public final class ModelFile {
                     + " file cannot be verified; it is incomplete or was modified");
         }
         int[] sizes = checkedSizes(file, metadata.get(LAYER_SIZES_KEY));
+        try {
+            Architecture.fromText(sizes, metadata.get(ACTIVATIONS_KEY), metadata.get(DROPOUT_KEY));
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(file.file(), "the metadata's architecture is not usable: " + e.getMessage());
+        }
         int layers = sizes.length - 1;
         List<SafetensorsFile.Tensor> weights = new ArrayList<>();
         List<SafetensorsFile.Tensor> biases = new ArrayList<>();
@@ -236,7 +315,14 @@ public final class ModelFile {
             weights.add(expect(file, tensorName(l, "weight"), new long[] {sizes[l + 1], sizes[l]}, need));
             biases.add(expect(file, tensorName(l, "bias"), new long[] {sizes[l + 1]}, need));
         }
-        if (file.tensors().size() != 2 * layers) {
+        List<SafetensorsFile.Tensor> extraTensors = new ArrayList<>();
+        for (SafetensorsFile.Tensor t : file.tensors().values()) {
+            if (checkpoint && !LAYER_TENSOR.matcher(t.name()).matches()) {
+                file.check(t, new long[] {t.shape().length == 1 ? t.shape()[0] : -1}, "a checkpoint's extra tensors");
+                extraTensors.add(t);
+            }
+        }
+        if (file.tensors().size() - extraTensors.size() != 2 * layers) {
             throw new ModelFormatException(file.file(), "the header lists " + file.tensors().size() + " tensors but "
                     + need + " need " + 2 * layers);
         }
@@ -266,6 +352,11 @@ public final class ModelFile {
             throw new ModelFormatException(file.file(), "the file does not match the checksum in its header ('"
                     + checksumKey + "'): " + (current ? "its metadata or tensors" : "its tensors")
                     + " were changed after it was saved, or it is corrupt");
+        }
+        if (extras != null) {
+            for (SafetensorsFile.Tensor t : extraTensors) {
+                extras.put(t.name(), values.get(t.name()));
+            }
         }
         List<String> notes = current ? List.of() : List.of("a " + LEGACY_FORMAT + " file: its checksum covers the"
                 + " tensors but not the metadata, which is taken on trust; saving it again protects both");

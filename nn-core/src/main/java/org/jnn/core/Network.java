@@ -6,13 +6,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Random;
+import java.util.SplittableRandom;
 import org.jnn.api.LinearAlgebra;
 import org.jnn.api.Matrix;
 
 /**
- * A multilayer perceptron: dense layers with ReLU between them and a softmax output trained with
- * cross-entropy, all arithmetic done by a {@link LinearAlgebra} backend.
+ * A multilayer perceptron: dense layers with a non-linear activation (and optional dropout) between
+ * them and a softmax output trained with cross-entropy, all arithmetic done by a {@link LinearAlgebra}
+ * backend.
  *
  * <pre>{@code
  * Network net = Network.create(Backends.select(), 42, 784, 200, 200, 10);
@@ -27,11 +28,11 @@ public final class Network {
 
     /** Rows per batch when evaluating; large enough for the libraries' fast paths, small in memory. */
     static final int EVALUATION_BATCH = 256;
-    /** Workspaces kept per batch size; training uses at most two (full and last partial batch). */
+    /** Workspaces kept per batch size; training uses at most three (full batch, last batch, evaluation). */
     private static final int MAX_WORKSPACES = 4;
 
     private final LinearAlgebra la;
-    private final int[] layerSizes;
+    private final Architecture architecture;
     private final DenseLayer[] layers;
     private final Map<Integer, Workspace> workspaces = new LinkedHashMap<>(8, 0.75f, true) {
         private static final long serialVersionUID = 1L;
@@ -42,19 +43,23 @@ public final class Network {
         }
     };
 
-    private Network(LinearAlgebra backend, Parameters parameters) {
+    private Network(LinearAlgebra backend, Architecture architecture, Parameters parameters) {
         this.la = Objects.requireNonNull(backend, "backend");
-        this.layerSizes = parameters.layerSizes();
+        this.architecture = Objects.requireNonNull(architecture, "architecture");
+        if (!Arrays.equals(parameters.layerSizes(), architecture.layerSizes())) {
+            throw new IllegalArgumentException("parameters are for layer sizes " + Arrays.toString(parameters.layerSizes())
+                    + " but the architecture has " + Arrays.toString(architecture.layerSizes()));
+        }
+        int[] sizes = architecture.layerSizes();
         this.layers = new DenseLayer[parameters.layerCount()];
         for (int l = 0; l < layers.length; l++) {
-            boolean hidden = l < layers.length - 1;
-            layers[l] = new DenseLayer(la, layerSizes[l], layerSizes[l + 1], hidden,
+            layers[l] = new DenseLayer(la, sizes[l], sizes[l + 1], architecture.activation(l),
                     parameters.weights(l), parameters.biases(l));
         }
     }
 
     /**
-     * A network with He-initialised weights and zero biases.
+     * A network of ReLU hidden layers with He-initialised weights and zero biases.
      *
      * @param backend the linear-algebra backend that stores the parameters and does the arithmetic
      * @param seed seed of the initial weights; the same seed gives the same weights on every backend
@@ -62,12 +67,22 @@ public final class Network {
      * @throws IllegalArgumentException if there are fewer than two sizes or a size is not positive
      */
     public static Network create(LinearAlgebra backend, long seed, int... layerSizes) {
-        return new Network(backend, Parameters.heInitialized(layerSizes, seed));
+        return create(backend, Architecture.of(layerSizes), seed);
     }
 
-    /** A network with the given parameters, stored on {@code backend}. */
+    /** A network of the given architecture with He-initialised weights (seeded) and zero biases. */
+    public static Network create(LinearAlgebra backend, Architecture architecture, long seed) {
+        return new Network(backend, architecture, Parameters.heInitialized(architecture.layerSizes(), seed));
+    }
+
+    /** A network of ReLU hidden layers with the given parameters, stored on {@code backend}. */
     public static Network create(LinearAlgebra backend, Parameters parameters) {
-        return new Network(backend, Objects.requireNonNull(parameters, "parameters"));
+        return create(backend, Architecture.of(Objects.requireNonNull(parameters, "parameters").layerSizes()), parameters);
+    }
+
+    /** A network of the given architecture and parameters, stored on {@code backend}. */
+    public static Network create(LinearAlgebra backend, Architecture architecture, Parameters parameters) {
+        return new Network(backend, architecture, Objects.requireNonNull(parameters, "parameters"));
     }
 
     /** The backend doing this network's arithmetic. */
@@ -75,19 +90,24 @@ public final class Network {
         return la;
     }
 
+    /** Layer sizes, activations and dropout. */
+    public Architecture architecture() {
+        return architecture;
+    }
+
     /** Units per layer, inputs first. */
     public int[] layerSizes() {
-        return layerSizes.clone();
+        return architecture.layerSizes();
     }
 
     /** Number of input features. */
     public int inputSize() {
-        return layerSizes[0];
+        return layers[0].inputs;
     }
 
     /** Number of classes. */
     public int outputSize() {
-        return layerSizes[layerSizes.length - 1];
+        return layers[layers.length - 1].outputs;
     }
 
     /** A copy of the current weights and biases. */
@@ -98,7 +118,7 @@ public final class Network {
             weights.add(layer.weights(la));
             biases.add(la.toRowMajor(layer.biases));
         }
-        return Parameters.of(layerSizes, weights, biases);
+        return Parameters.of(architecture.layerSizes(), weights, biases);
     }
 
     /**
@@ -107,9 +127,9 @@ public final class Network {
      * @throws IllegalArgumentException if the parameters are for different layer sizes
      */
     public void setParameters(Parameters parameters) {
-        if (!Arrays.equals(parameters.layerSizes(), layerSizes)) {
+        if (!Arrays.equals(parameters.layerSizes(), architecture.layerSizes())) {
             throw new IllegalArgumentException("parameters are for layer sizes " + Arrays.toString(parameters.layerSizes())
-                    + " but this network has " + Arrays.toString(layerSizes));
+                    + " but this network has " + Arrays.toString(architecture.layerSizes()));
         }
         for (int l = 0; l < layers.length; l++) {
             layers[l].setParameters(la, parameters.weights(l), parameters.biases(l));
@@ -119,123 +139,154 @@ public final class Network {
     // ------------------------------------------------------------------ training
 
     /** Trains with {@code options}, reporting nothing while it runs. */
-    public List<EpochResult> train(Dataset data, TrainingOptions options) {
+    public TrainingHistory train(Dataset data, TrainingOptions options) {
         return train(data, options, TrainingListener.NONE);
     }
 
     /**
-     * Trains by mini-batch SGD: every epoch shuffles the samples (seeded by the options), then takes
-     * one step per batch with the gradient of the batch's mean loss.
+     * Trains with {@code options}; a validation set, if the options ask for one, is held out of
+     * {@code data}. See {@link #train(Dataset, Dataset, TrainingOptions, TrainingListener)}.
+     */
+    public TrainingHistory train(Dataset data, TrainingOptions options, TrainingListener listener) {
+        return train(data, null, options, listener);
+    }
+
+    /**
+     * Trains in mini-batches: every epoch shuffles the samples (seeded by the options), then takes one
+     * optimizer step per batch with the gradient of the batch's mean loss. After every epoch the
+     * network is measured on the validation set, if there is one (given here, or held out of
+     * {@code data} by {@link TrainingOptions#validationFraction()}), which drives early stopping and a
+     * reduce-on-plateau schedule; the epoch's checkpoint is written if the options ask for it.
      *
-     * @return one result per epoch
-     * @throws IllegalArgumentException if the data do not fit the network's input or output layer
+     * @param validation the validation set, or null for none or one held out by the options
+     * @return the epochs trained and how the run ended
+     * @throws IllegalArgumentException if the data do not fit the network, a validation set is both
+     *     given and asked to be held out, or early stopping or the schedule needs one and there is none
      * @throws TrainingDivergedException if the loss becomes NaN or infinite; the message names the
      *     epoch and the batch
+     * @throws java.io.UncheckedIOException if a checkpoint cannot be written
      */
-    public List<EpochResult> train(Dataset data, TrainingOptions options, TrainingListener listener) {
-        checkFits(data);
-        Objects.requireNonNull(options, "options");
-        Objects.requireNonNull(listener, "listener");
-        int n = data.size();
-        int batchSize = Math.min(options.batchSize(), n);
-        int batches = (n + batchSize - 1) / batchSize;
-        int[] order = new int[n];
-        Random shuffle = new Random(options.shuffleSeed());
-        List<EpochResult> results = new ArrayList<>();
-        for (int epoch = 1; epoch <= options.epochs(); epoch++) {
-            shuffle(order, shuffle);
-            listener.epochStarted(epoch, batches, n);
-            long start = System.nanoTime();
-            double lossSum = 0;
-            for (int batch = 0; batch < batches; batch++) {
-                int first = batch * batchSize;
-                int rows = Math.min(batchSize, n - first);
-                Workspace ws = workspace(rows);
-                load(ws, data, order, first);
-                double loss = step(ws, options.learningRate());
-                if (!Double.isFinite(loss)) {
-                    throw new TrainingDivergedException(epoch, batch + 1, loss, options.learningRate());
-                }
-                lossSum += loss;
-                listener.batchFinished(epoch, batch + 1, rows, loss / rows);
-            }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            EpochResult result = new EpochResult(epoch, lossSum / n, n, seconds);
-            results.add(result);
-            listener.epochFinished(result);
-        }
-        return results;
+    public TrainingHistory train(Dataset data, Dataset validation, TrainingOptions options, TrainingListener listener) {
+        return new TrainingLoop(this, data, validation, options, listener, null).run();
     }
 
-    /** Fisher–Yates over the identity, so an epoch's order depends only on the generator's state. */
-    private static void shuffle(int[] order, Random random) {
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
+    /**
+     * Continues the run {@code checkpoint} holds, with its options, from its last epoch done: the
+     * network takes the checkpoint's weights, and the optimizer, schedule and early stopping their
+     * state. With the same data (and validation set, if one was given rather than held out) the run
+     * ends exactly as it would have without the interruption, and goes on writing checkpoints.
+     *
+     * @param validation the validation set the run was given, or null (none, or held out by the options)
+     * @throws IllegalArgumentException if the checkpoint is of another architecture or does not fit the data
+     */
+    public TrainingHistory resume(Checkpoint checkpoint, Dataset data, Dataset validation, TrainingListener listener) {
+        Objects.requireNonNull(checkpoint, "checkpoint");
+        if (!architecture.equals(checkpoint.architecture())) {
+            throw new IllegalArgumentException("the checkpoint is of a " + checkpoint.architecture() + " network, not of "
+                    + architecture);
         }
-        for (int i = order.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
+        setParameters(checkpoint.parameters());
+        return new TrainingLoop(this, data, validation, checkpoint.options(), listener, checkpoint).run();
     }
 
-    /** One SGD step on the batch in {@code ws}; returns the batch's summed loss before the step. */
-    private double step(Workspace ws, double learningRate) {
-        double loss = forwardAndBackward(ws);
-        double alpha = -learningRate / ws.rows;
+    /** The layers, for {@link TrainingLoop}'s optimizer. */
+    DenseLayer[] layers() {
+        return layers;
+    }
+
+    /**
+     * One optimizer step on the batch in {@code ws} at learning rate {@code rate}; returns the batch's
+     * summed loss before the step. {@code dropout} draws the masks, or is null when no layer drops.
+     */
+    double trainStep(Workspace ws, ParameterUpdater updater, double rate, SplittableRandom dropout) {
+        double loss = forwardAndLoss(ws, dropout);
+        updater.beginStep();
         for (int l = layers.length - 1; l >= 0; l--) {
             // Propagate below before updating this layer: the lower gradient needs the weights as they were.
             if (l > 0) {
-                layers[l].backpropagate(la, ws.gradients[l], ws.activations[l - 1], ws.gradients[l - 1]);
+                backpropagate(ws, l, dropout != null);
             }
-            layers[l].accumulate(la, alpha, ws.gradients[l], layerInput(ws, l), 1.0,
-                    layers[l].weightsTransposed, layers[l].biases);
+            updater.update(l, rate, layerInput(ws, l, dropout != null), ws.gradients[l]);
         }
         return loss;
     }
 
-    /** Forward pass, loss and the output layer's gradient {@code softmax(z) - y}; returns the summed loss. */
-    private double forwardAndBackward(Workspace ws) {
-        forward(ws);
+    /** From {@code dL/dz} of layer {@code l} to {@code dL/dz} of layer {@code l - 1}: weights, dropout, activation. */
+    private void backpropagate(Workspace ws, int l, boolean training) {
+        Matrix below = ws.gradients[l - 1];
+        layers[l].inputGradient(la, ws.gradients[l], below);
+        if (training && architecture.dropout(l - 1) > 0) {
+            la.multiplyElements(below, ws.mask(l - 1), below);
+        }
+        layers[l - 1].activationBackward(la, below, ws.preActivations[l - 1], ws.activations[l - 1]);
+    }
+
+    /** Forward pass (with dropout when {@code dropout} is given), loss and the output gradient {@code softmax(z) - y}. */
+    private double forwardAndLoss(Workspace ws, SplittableRandom dropout) {
+        forward(ws, dropout);
         return SoftmaxCrossEntropy.lossAndGradient(la, ws.logits(), ws.labels, ws.gradients[layers.length - 1]);
     }
 
-    private void forward(Workspace ws) {
+    private void forward(Workspace ws, SplittableRandom dropout) {
         for (int l = 0; l < layers.length; l++) {
-            layers[l].forward(la, layerInput(ws, l), ws.activations[l]);
+            layers[l].forward(la, layerInput(ws, l, dropout != null), ws.preActivations[l], ws.activations[l]);
+            double rate = architecture.dropout(l);
+            if (dropout != null && rate > 0) {
+                drop(ws, l, rate, dropout);
+            }
         }
     }
 
-    private static Matrix layerInput(Workspace ws, int layer) {
-        return layer == 0 ? ws.input : ws.activations[layer - 1];
+    /**
+     * Inverted dropout on layer {@code l}'s activations: each unit kept with probability {@code 1 - rate}
+     * and then scaled by {@code 1 / (1 - rate)}. The mask is drawn here, from the run's seeded
+     * generator, so every backend drops the same units.
+     */
+    private void drop(Workspace ws, int l, double rate, SplittableRandom random) {
+        Matrix mask = ws.mask(l);
+        double[] values = ws.maskValues(l);
+        double keep = 1 - rate;
+        double scale = 1 / keep;
+        for (int i = 0; i < values.length; i++) {
+            values[i] = random.nextDouble() < keep ? scale : 0.0;
+        }
+        la.setRowMajor(mask, values);
+        la.multiplyElements(ws.activations[l], mask, ws.dropped(l));
+    }
+
+    /** What layer {@code layer} reads: the batch, or the layer below's output (after its dropout in training). */
+    private Matrix layerInput(Workspace ws, int layer, boolean training) {
+        if (layer == 0) {
+            return ws.input;
+        }
+        return training && architecture.dropout(layer - 1) > 0 ? ws.dropped(layer - 1) : ws.activations[layer - 1];
     }
 
     // ------------------------------------------------------------------ gradient and loss
 
     /**
      * The gradient of the mean loss over all of {@code batch} with respect to every weight and bias,
-     * in the layout of {@link #parameters()}. The parameters are not changed.
+     * in the layout of {@link #parameters()}, without dropout. The parameters are not changed.
      */
     public Parameters gradient(Dataset batch) {
         checkFits(batch);
         Workspace ws = workspace(batch.size());
         load(ws, batch, null, 0);
-        forwardAndBackward(ws);
+        forwardAndLoss(ws, null);
         double alpha = 1.0 / ws.rows;
         List<double[]> weights = new ArrayList<>();
         List<double[]> biases = new ArrayList<>();
         for (int l = layers.length - 1; l >= 0; l--) {
             if (l > 0) {
-                layers[l].backpropagate(la, ws.gradients[l], ws.activations[l - 1], ws.gradients[l - 1]);
+                backpropagate(ws, l, false);
             }
             Matrix weightGradient = la.zeros(layers[l].inputs, layers[l].outputs); // the layout of Wᵀ
             Matrix biasGradient = la.zeros(1, layers[l].outputs);
-            layers[l].accumulate(la, alpha, ws.gradients[l], layerInput(ws, l), 0.0, weightGradient, biasGradient);
+            layers[l].accumulate(la, alpha, ws.gradients[l], layerInput(ws, l, false), 0.0, weightGradient, biasGradient);
             weights.add(0, DenseLayer.transpose(la.toRowMajor(weightGradient), layers[l].inputs, layers[l].outputs));
             biases.add(0, la.toRowMajor(biasGradient));
         }
-        return Parameters.of(layerSizes, weights, biases);
+        return Parameters.of(architecture.layerSizes(), weights, biases);
     }
 
     /** Mean cross-entropy loss over {@code data}. */
@@ -245,24 +296,24 @@ public final class Network {
 
     /**
      * The pre-activations {@code z} of hidden layer {@code layer} for all of {@code batch}, row-major;
-     * gradient checking uses them to keep away from the kink of ReLU.
+     * gradient checking uses them to keep away from the kinks of ReLU and leaky ReLU.
      */
     double[] hiddenPreActivations(Dataset batch, int layer) {
         checkFits(batch);
         Workspace ws = workspace(batch.size());
         load(ws, batch, null, 0);
         for (int l = 0; l < layer; l++) {
-            layers[l].forward(la, layerInput(ws, l), ws.activations[l]);
+            layers[l].forward(la, layerInput(ws, l, false), ws.preActivations[l], ws.activations[l]);
         }
         Matrix z = ws.gradients[layer]; // scratch: same shape as the layer's output
-        layers[layer].preActivation(la, layerInput(ws, layer), z);
+        layers[layer].preActivation(la, layerInput(ws, layer, false), z);
         return la.toRowMajor(z);
     }
 
     // ------------------------------------------------------------------ evaluation and prediction
 
     /**
-     * Loss, accuracy and confusion matrix over {@code data}.
+     * Loss, accuracy and confusion matrix over {@code data}, without dropout.
      *
      * @throws IllegalArgumentException if the data do not fit the network
      */
@@ -276,7 +327,7 @@ public final class Network {
         for (int first = 0; first < n; first += batchSize) {
             Workspace ws = workspace(Math.min(batchSize, n - first));
             load(ws, data, null, first);
-            forward(ws);
+            forward(ws, null);
             lossSum += SoftmaxCrossEntropy.loss(la, ws.logits(), ws.labels);
             la.argmaxRows(ws.logits(), ws.predicted);
             for (int i = 0; i < ws.rows; i++) {
@@ -292,27 +343,72 @@ public final class Network {
      * @throws IllegalArgumentException if {@code features.length != inputSize()}
      */
     public Prediction predict(double[] features) {
-        if (features.length != inputSize()) {
-            throw new IllegalArgumentException("the sample has " + features.length
-                    + " features but the network's input layer has " + inputSize());
+        return predict(new double[][] {features}).get(0);
+    }
+
+    /**
+     * Predictions for many samples at once, computed in batches so the backend's fast paths apply.
+     *
+     * @param samples one row of {@link #inputSize()} features per sample
+     * @throws IllegalArgumentException if a row has the wrong length (naming it) or there are none
+     */
+    public List<Prediction> predict(double[][] samples) {
+        Objects.requireNonNull(samples, "samples");
+        if (samples.length == 0) {
+            throw new IllegalArgumentException("there are no samples to predict");
         }
-        Workspace ws = workspace(1);
-        la.setRowMajor(ws.input, features);
-        forward(ws);
-        Matrix probabilities = ws.gradients[layers.length - 1]; // scratch of the logits' shape
-        la.softmaxRows(ws.logits(), probabilities);
-        la.argmaxRows(ws.logits(), ws.predicted);
-        return new Prediction(ws.predicted[0], la.toRowMajor(probabilities));
+        for (int i = 0; i < samples.length; i++) {
+            if (samples[i] == null || samples[i].length != inputSize()) {
+                throw new IllegalArgumentException("sample " + i + " has " + (samples[i] == null ? "no" : samples[i].length)
+                        + " features but the network's input layer has " + inputSize());
+            }
+        }
+        return predict(samples.length, (i, destination, offset) ->
+                System.arraycopy(samples[i], 0, destination, offset, inputSize()));
+    }
+
+    /** Predictions for every sample of {@code data}, in order (its labels are not used). */
+    public List<Prediction> predict(Dataset data) {
+        checkFits(data);
+        return predict(data.size(), data::copyFeatures);
+    }
+
+    /** Copies sample {@code index}'s features into {@code destination} at {@code offset}. */
+    private interface FeatureSource {
+        void copy(int index, double[] destination, int offset);
+    }
+
+    private List<Prediction> predict(int n, FeatureSource source) {
+        List<Prediction> predictions = new ArrayList<>(n);
+        int width = inputSize();
+        int batchSize = Math.min(EVALUATION_BATCH, n);
+        for (int first = 0; first < n; first += batchSize) {
+            Workspace ws = workspace(Math.min(batchSize, n - first));
+            for (int i = 0; i < ws.rows; i++) {
+                source.copy(first + i, ws.features, i * width);
+            }
+            la.setRowMajor(ws.input, ws.features);
+            forward(ws, null);
+            Matrix probabilities = ws.gradients[layers.length - 1]; // scratch of the logits' shape
+            la.softmaxRows(ws.logits(), probabilities);
+            la.argmaxRows(ws.logits(), ws.predicted);
+            double[] all = la.toRowMajor(probabilities);
+            int classes = outputSize();
+            for (int i = 0; i < ws.rows; i++) {
+                predictions.add(new Prediction(ws.predicted[i], Arrays.copyOfRange(all, i * classes, (i + 1) * classes)));
+            }
+        }
+        return predictions;
     }
 
     // ------------------------------------------------------------------ helpers
 
-    private Workspace workspace(int rows) {
-        return workspaces.computeIfAbsent(rows, r -> new Workspace(la, layerSizes, r));
+    Workspace workspace(int rows) {
+        return workspaces.computeIfAbsent(rows, r -> new Workspace(la, architecture, r));
     }
 
     /** Loads rows {@code first ..} of {@code data} (through {@code order} if given) into the workspace. */
-    private void load(Workspace ws, Dataset data, int[] order, int first) {
+    void load(Workspace ws, Dataset data, int[] order, int first) {
         int width = inputSize();
         for (int i = 0; i < ws.rows; i++) {
             int index = order == null ? first + i : order[first + i];
@@ -322,7 +418,7 @@ public final class Network {
         la.setRowMajor(ws.input, ws.features);
     }
 
-    private void checkFits(Dataset data) {
+    void checkFits(Dataset data) {
         Objects.requireNonNull(data, "data");
         if (data.size() < 1) {
             throw new IllegalArgumentException("the data set is empty");

@@ -26,8 +26,21 @@ public record SavedModel(Parameters parameters, Map<String, String> metadata, Li
         this(parameters, metadata, List.of());
     }
 
-    /** A network on {@code backend} with these parameters. */
+    /**
+     * The network's shape as the file records it ({@value ModelFile#ACTIVATIONS_KEY},
+     * {@value ModelFile#DROPOUT_KEY}); ReLU without dropout for files that do not say (earlier formats,
+     * PyTorch files).
+     *
+     * @throws IllegalArgumentException if the metadata hold an unknown activation or a bad rate (a file
+     *     {@link ModelFile#load} accepted never does)
+     */
+    public Architecture architecture() {
+        return Architecture.fromText(parameters.layerSizes(), metadata.get(ModelFile.ACTIVATIONS_KEY),
+                metadata.get(ModelFile.DROPOUT_KEY));
+    }
+
+    /** A network on {@code backend} with these parameters and this architecture. */
     public Network toNetwork(org.jnn.api.LinearAlgebra backend) {
-        return Network.create(backend, parameters);
+        return Network.create(backend, architecture(), parameters);
     }
 }

@@ -1,12 +1,10 @@
 package org.jnn.core;
 
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.jnn.core.Rejections.assertRejected;
 
 import java.util.List;
 import org.jnn.core.conformance.ReferenceLinearAlgebra;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -14,13 +12,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ConfigurationErrorsTest {
 
     private final ReferenceLinearAlgebra la = new ReferenceLinearAlgebra();
-
-    private static void assertRejected(Executable action, String... phrases) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, action);
-        for (String phrase : phrases) {
-            assertTrue(e.getMessage().contains(phrase), "message should contain '" + phrase + "': " + e.getMessage());
-        }
-    }
 
     @Test
     void fewerThanTwoLayerSizes() {
@@ -63,7 +54,7 @@ class ConfigurationErrorsTest {
     @Test
     void batchSizeAndEpochsBelowOne() {
         assertRejected(() -> new TrainingOptions(0.1, 0, 1, 0), "batch size", "0");
-        assertRejected(() -> new TrainingOptions(0.01, 1, -1, 42), "epochs", "-1");
+        assertRejected(() -> TrainingOptions.builder().epochs(-1).build(), "epochs", "-1");
     }
 
     @Test
@@ -87,6 +78,16 @@ class ConfigurationErrorsTest {
         assertRejected(() -> Dataset.of(new double[][] {{1}, {2}}, new int[] {0, 2}, 2), "label of row 1 is 2");
         assertRejected(() -> Dataset.of(new double[][] {{1, 2}, {2}}, new int[] {0, 1}, 2), "row 1 has 1 features");
         assertRejected(() -> Dataset.of(new double[][] {{1}}, new int[] {0, 1}, 2), "1 rows", "2 labels");
+    }
+
+    @Test
+    void datasetWithANonFiniteFeatureNamesItsRowAndFeature() {
+        assertRejected(() -> Dataset.of(new double[][] {{1, 2, 3}, {4, Double.NaN, 6}}, new int[] {0, 1}, 2),
+                "feature 1 of row 1 is NaN", "finite");
+        assertRejected(() -> Dataset.of(new double[][] {{1, 2, Double.POSITIVE_INFINITY}}, new int[] {0}, 2),
+                "feature 2 of row 0 is Infinity");
+        assertRejected(() -> Dataset.of(new double[][] {{Double.NEGATIVE_INFINITY}}, new int[] {0}, 2),
+                "feature 0 of row 0 is -Infinity");
     }
 
     @Test

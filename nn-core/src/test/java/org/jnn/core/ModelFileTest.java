@@ -348,6 +348,24 @@ class ModelFileTest {
     }
 
     @Test
+    void pyTorchFileWithANaNWeightIsRejected() throws IOException {
+        double[] weights = values(8, -0.2);
+        weights[5] = Double.NaN;
+        byte[] bytes = new HandBuiltSafetensors()
+                .tensor("0.weight", "F64", new long[] {4, 3}, values(12, 0.1))
+                .tensor("0.bias", "F64", new long[] {4}, values(4, 0.01))
+                .tensor("2.weight", "F64", new long[] {2, 4}, weights)
+                .tensor("2.bias", "F64", new long[] {2}, values(2, 0.03)).bytes();
+        assertRejected(bytes, "tensor '2.weight' holds NaN at element 5", "only finite weights");
+    }
+
+    @Test
+    void tensorsWhoseBytesOverlapAreRejected() throws IOException {
+        byte[] bytes = replaced(torch342("F64").bytes(), "[96, 128]", "[88, 120]"); // 0.bias reaches into 0.weight
+        assertRejected(bytes, "tensor data overlap or leave a gap at byte 88");
+    }
+
+    @Test
     void pyTorchF64FileWithForeignMetadataIsReadBitForBit() throws IOException {
         HandBuiltSafetensors file = new HandBuiltSafetensors().metadata(Map.of("format", "pt"))
                 .tensor("0.weight", "F64", new long[] {4, 5}, values(20, 0.1))

@@ -11,15 +11,20 @@ import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.times;
+import static org.mockito.ArgumentMatchers.anyDouble;
+import static org.mockito.ArgumentMatchers.anyBoolean;
 import static org.mockito.Mockito.when;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.jnn.api.Activation;
 import org.jnn.api.LinearAlgebra;
 import org.jnn.api.Matrix;
 import org.jnn.api.Precision;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
 import org.mockito.InOrder;
 
 /**
@@ -66,23 +71,32 @@ class NetworkUsesOnlyTheSpiTest {
         Matrix w1 = created.get(2);
         Matrix b1 = created.get(3);
         net.train(oneSample(1), new TrainingOptions(0.25, 1, 1, 3));
-        // The workspace for one row: x (1×4), then per layer its activation and gradient.
-        Matrix x = created.get(4);
-        Matrix a0 = created.get(5);
-        Matrix g0 = created.get(6);
-        Matrix z1 = created.get(7);
-        Matrix g1 = created.get(8);
+        // The workspace's matrices, found by what the calls do with them rather than by when they were made:
+        // x receives the sample, each affine call writes its layer's output, the loss writes the top gradient.
+        ArgumentCaptor<Matrix> loaded = ArgumentCaptor.forClass(Matrix.class);
+        verify(la).setRowMajor(loaded.capture(), aryEq(new double[] {0.1, 0.2, 0.3, 0.4}));
+        ArgumentCaptor<Matrix> outputs = ArgumentCaptor.forClass(Matrix.class);
+        verify(la, times(2)).affine(any(), any(), any(), any(), outputs.capture());
+        ArgumentCaptor<Matrix> topGradient = ArgumentCaptor.forClass(Matrix.class);
+        verify(la).softmaxCrossEntropy(any(), any(), topGradient.capture());
+        ArgumentCaptor<Matrix> lowerGradient = ArgumentCaptor.forClass(Matrix.class);
+        verify(la).gemm(anyDouble(), any(), anyBoolean(), any(), anyBoolean(), anyDouble(), lowerGradient.capture());
+        Matrix x = loaded.getValue();
+        Matrix a0 = outputs.getAllValues().get(0);
+        Matrix z1 = outputs.getAllValues().get(1);
+        Matrix g1 = topGradient.getValue();
+        Matrix g0 = lowerGradient.getValue();
 
         InOrder order = inOrder(la);
         order.verify(la).setRowMajor(eq(x), aryEq(new double[] {0.1, 0.2, 0.3, 0.4}));
         // Each layer's forward pass is one fused call (gemm, bias, ReLU for the hidden layer).
-        order.verify(la).affine(x, w0, b0, true, a0);
-        order.verify(la).affine(a0, w1, b1, false, z1);
+        order.verify(la).affine(x, w0, b0, Activation.RELU, a0);
+        order.verify(la).affine(a0, w1, b1, Activation.IDENTITY, z1);
         // Loss and its gradient softmax(z) - y in one call.
         order.verify(la).softmaxCrossEntropy(eq(z1), aryEq(new int[] {1}), eq(g1));
         // The lower gradient is computed from W1 before W1 changes.
         order.verify(la).gemm(1.0, g1, false, w1, true, 0.0, g0);
-        order.verify(la).reluBackward(g0, a0, g0);
+        order.verify(la).activationBackward(Activation.RELU, g0, a0, a0, g0);
         order.verify(la).rankOneUpdate(-0.25, a0, g1, w1);
         order.verify(la).axpy(-0.25, g1, b1);
         order.verify(la).rankOneUpdate(-0.25, x, g0, w0);
@@ -144,6 +158,18 @@ class NetworkUsesOnlyTheSpiTest {
                 () -> net.train(Dataset.of(rows, new int[3], 2), new TrainingOptions(10, 1, 2, 1)));
         assertEquals(2, e.epoch());
         assertEquals(1, e.batch());
+    }
+
+    @Test
+    void aLossThatExplodesStopsTrainingBeforeItOverflowsAndSaysSoReadably() {
+        // A mean loss of 2.2e83 per sample is finite, but no network that learns comes near it.
+        when(la.softmaxCrossEntropy(any(), any(), any())).thenReturn(0.7, 2.2e83);
+        Network net = Network.create(la, 7, 4, 3, 2);
+        double[][] rows = new double[4][4];
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                () -> net.train(Dataset.of(rows, new int[4], 2), new TrainingOptions(1000, 1, 2, 1)));
+        assertEquals(2, e.batch());
+        assertTrue(e.getMessage().contains("2.20e+83"), e.getMessage());
     }
 
     @Test

@@ -2,10 +2,14 @@ package org.jnn.bench;
 
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.jnn.api.Activation;
+import org.jnn.api.AdamUpdate;
 import org.jnn.api.Backends;
 import org.jnn.api.LinearAlgebra;
 import org.jnn.api.Matrix;
 import org.jnn.api.Precision;
+import org.jnn.api.RmsPropUpdate;
+import org.jnn.api.SgdUpdate;
 import org.jnn.core.Dataset;
 import org.jnn.core.Network;
 import org.jnn.core.TrainingOptions;
@@ -31,7 +35,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * <p>The names follow where the operation sits in a step: {@code gemmForward} is the first layer's
  * {@code x · Wᵀ} ({@code batch×784 · 784×200}), {@code gemmWeightGradient} its
  * {@code Wᵀ += α xᵀ g}, {@code gemmInputGradient} the second layer's {@code g · W}
- * ({@code batch×200 · (200×200)ᵀ}); the element-wise ones run on a {@code batch×200} activation.
+ * ({@code batch×200 · (200×200)ᵀ}); the element-wise ones run on a {@code batch×200} activation, the
+ * optimizer steps on the first layer's {@code 784×200} weights (independent of the batch size).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -69,6 +74,14 @@ public class SpiBenchmark {
     private Network network;
     private Dataset oneBatch;
     private TrainingOptions step;
+    private Matrix weightGradient;
+    private Matrix velocity;
+    private Matrix firstMoment;
+    private Matrix secondMoment;
+
+    private static final SgdUpdate MOMENTUM = new SgdUpdate(1e-6, 0.9, false, 0);
+    private static final AdamUpdate ADAM = new AdamUpdate(1e-6, 0.9, 0.999, 1e-8, 0, false, 10);
+    private static final RmsPropUpdate RMS_PROP = new RmsPropUpdate(1e-6, 0.99, 1e-8, 0);
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -109,6 +122,10 @@ public class SpiBenchmark {
         oneBatch = Dataset.of(features, labels, 10);
         // A tiny rate keeps the weights finite however many steps JMH runs.
         step = new TrainingOptions(1e-6, batch, 1, 42);
+        weightGradient = random(784, 200, random);
+        velocity = la.zeros(784, 200);
+        firstMoment = la.zeros(784, 200);
+        secondMoment = la.zeros(784, 200);
     }
 
     private Matrix random(int rows, int cols, Random random) {
@@ -150,16 +167,76 @@ public class SpiBenchmark {
         return h2;
     }
 
+    /** The activation of {@link #activate} and {@link #activationBackward}, a parameter of those two only. */
+    @State(Scope.Thread)
+    public static class ActivationChoice {
+        @Param({"relu", "leaky-relu", "tanh", "sigmoid", "gelu"})
+        public String activation;
+
+        Activation function;
+
+        @Setup(Level.Trial)
+        public void resolve() {
+            function = Activation.fromId(activation);
+        }
+    }
+
     @Benchmark
-    public Matrix relu() {
-        la.relu(h, h2);
+    public Matrix activate(ActivationChoice f) {
+        la.activate(f.function, h, h2);
         return h2;
     }
 
     @Benchmark
-    public Matrix reluBackward() {
-        la.reluBackward(g, h, h2);
+    public Matrix activationBackward(ActivationChoice f) {
+        // h stands for both z and a: the values do not change the work.
+        la.activationBackward(f.function, g, h, h, h2);
         return h2;
+    }
+
+    @Benchmark
+    public Matrix multiplyElements() {
+        la.multiplyElements(h, g, h2);
+        return h2;
+    }
+
+    /**
+     * The optimizer steps' gradient, refilled before every call: the SPI lets a step use its gradient
+     * as scratch (ND4J's writes the update into it), so a reused one would shrink into subnormal numbers
+     * and time something else. The refill is outside the measured call (700 µs steps, so the per-call
+     * set-up overhead does not matter).
+     */
+    @State(Scope.Thread)
+    public static class FreshGradient {
+        double[] values;
+
+        @Setup(Level.Invocation)
+        public void refill(SpiBenchmark benchmark) {
+            if (values == null) {
+                values = benchmark.la.toRowMajor(benchmark.weightGradient);
+            }
+            benchmark.la.setRowMajor(benchmark.weightGradient, values);
+        }
+    }
+
+    // The optimizer steps on the first layer's 784×200 weights.
+
+    @Benchmark
+    public Matrix sgdMomentumStep(FreshGradient gradient) {
+        la.sgdStep(MOMENTUM, weightGradient, velocity, w0);
+        return w0;
+    }
+
+    @Benchmark
+    public Matrix adamStep(FreshGradient gradient) {
+        la.adamStep(ADAM, weightGradient, firstMoment, secondMoment, w0);
+        return w0;
+    }
+
+    @Benchmark
+    public Matrix rmsPropStep(FreshGradient gradient) {
+        la.rmsPropStep(RMS_PROP, weightGradient, secondMoment, w0);
+        return w0;
     }
 
     @Benchmark

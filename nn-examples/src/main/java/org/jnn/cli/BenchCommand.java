@@ -200,7 +200,7 @@ final class BenchCommand implements Callable<Integer> {
         System.gc();
         PeakMemory memory = PeakMemory.start();
         Network network = Network.create(backend, seed, LAYERS);
-        List<EpochResult> results = network.train(timedSet, new TrainingOptions(rate, batch, passes, seed));
+        List<EpochResult> results = network.train(timedSet, new TrainingOptions(rate, batch, passes, seed)).epochs();
         double seconds = results.stream().mapToDouble(EpochResult::seconds).sum();
         long trained = results.stream().mapToLong(EpochResult::samples).sum();
         Evaluation evaluation = network.evaluate(test);

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.DecimalFormat;
+import java.util.ArrayList;
 import java.util.List;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -20,12 +21,14 @@ import org.jfree.chart.labels.ItemLabelAnchor;
 import org.jfree.chart.labels.ItemLabelPosition;
 import org.jfree.chart.labels.StandardXYItemLabelGenerator;
 import org.jfree.chart.plot.CombinedDomainXYPlot;
+import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.PaintScale;
 import org.jfree.chart.renderer.xy.XYBlockRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.PaintScaleLegend;
 import org.jfree.chart.title.TextTitle;
+import org.jfree.chart.ui.RectangleAnchor;
 import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.chart.ui.TextAnchor;
@@ -41,7 +44,8 @@ final class Charts {
     static final String CONFUSION_MATRIX = "confusion-matrix.png";
 
     private static final Color TRAIN = new Color(0x1f77b4);
-    private static final Color TEST = new Color(0xd62728);
+    private static final Color VALIDATION = new Color(0xd62728);
+    private static final Color RATE = new Color(0x9467bd);
     private static final Color ACCURACY = new Color(0x2ca02c);
     private static final Color GRID = new Color(0xdddddd);
     private static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 18);
@@ -58,42 +62,56 @@ final class Charts {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new UsageException("--plot " + dir + ": exists and is not a folder");
         }
+        OutputPaths.checkFolder("--plot " + dir, dir);
         return Files.createDirectories(dir);
     }
 
     /**
-     * Loss (training and test) and test accuracy per epoch, one panel each over a shared epoch axis.
+     * Per epoch: the loss (training, and validation if there is a validation set), the validation
+     * accuracy, and the learning rate if it changes; one panel each over a shared epoch axis, with the
+     * best epoch marked when there is one. The test set is not drawn: it is measured once, after training.
      *
+     * @param bestEpoch the epoch with the lowest validation loss, or 0 for none
      * @return the file written, {@code dir/training-curves.png}
      */
-    static Path trainingCurves(List<TrainingRun.EpochStats> history, String title, String subtitle, Path dir)
-            throws IOException {
+    static Path trainingCurves(List<TrainingRun.EpochStats> history, int bestEpoch, String title, String subtitle,
+            Path dir) throws IOException {
         XYSeries trainLoss = new XYSeries("training loss (mean over the epoch)");
-        XYSeries testLoss = new XYSeries("test loss (after the epoch)");
-        XYSeries accuracy = new XYSeries("test accuracy");
+        XYSeries validationLoss = new XYSeries("validation loss (after the epoch)");
+        XYSeries accuracy = new XYSeries("validation accuracy");
+        XYSeries rate = new XYSeries("learning rate (the epoch's last step)");
         for (TrainingRun.EpochStats s : history) {
             trainLoss.add(s.epoch(), s.trainLoss());
-            testLoss.add(s.epoch(), s.testLoss());
-            accuracy.add(s.epoch(), 100 * s.testAccuracy());
+            rate.add(s.epoch(), s.learningRate());
+            if (s.hasValidation()) {
+                validationLoss.add(s.epoch(), s.validationLoss());
+                accuracy.add(s.epoch(), 100 * s.validationAccuracy());
+            }
         }
         boolean labels = history.size() <= 12;
+        List<XYPlot> panels = new ArrayList<>();
 
         NumberAxis lossAxis = new NumberAxis("loss (cross-entropy)");
-        lossAxis.setAutoRangeIncludesZero(true);
-        XYLineAndShapeRenderer lossRenderer = lineRenderer(labels, "0.0000", TRAIN, TEST);
-        XYPlot lossPlot = new XYPlot(new XYSeriesCollection(trainLoss) {
-            private static final long serialVersionUID = 1L;
-            {
-                addSeries(testLoss);
-            }
-        }, null, lossAxis, lossRenderer);
+        lossAxis.setAutoRangeIncludesZero(false); // so the margin below leaves room for the lower labels
+        XYSeriesCollection losses = new XYSeriesCollection(trainLoss);
+        if (!validationLoss.isEmpty()) {
+            losses.addSeries(validationLoss);
+        }
+        panels.add(new XYPlot(losses, null, lossAxis, lineRenderer(labels, "0.0000", TRAIN, VALIDATION)));
 
-        NumberAxis accuracyAxis = new NumberAxis("test accuracy (%)");
-        accuracyAxis.setAutoRangeIncludesZero(false);
-        accuracyAxis.setAutoRangeMinimumSize(1.0);
-        accuracyAxis.setNumberFormatOverride(new DecimalFormat("0.0"));
-        XYPlot accuracyPlot = new XYPlot(new XYSeriesCollection(accuracy), null, accuracyAxis,
-                lineRenderer(labels, "0.00'%'", ACCURACY));
+        if (!accuracy.isEmpty()) {
+            NumberAxis accuracyAxis = new NumberAxis("validation accuracy (%)");
+            accuracyAxis.setAutoRangeIncludesZero(false);
+            accuracyAxis.setAutoRangeMinimumSize(1.0);
+            accuracyAxis.setNumberFormatOverride(new DecimalFormat("0.0"));
+            panels.add(new XYPlot(new XYSeriesCollection(accuracy), null, accuracyAxis,
+                    lineRenderer(labels, "0.00'%'", ACCURACY)));
+        }
+        if (rate.getMinY() != rate.getMaxY()) {
+            NumberAxis rateAxis = new NumberAxis("learning rate");
+            rateAxis.setAutoRangeIncludesZero(true);
+            panels.add(new XYPlot(new XYSeriesCollection(rate), null, rateAxis, lineRenderer(false, "0.####", RATE)));
+        }
 
         NumberAxis epochAxis = new NumberAxis("epoch");
         epochAxis.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
@@ -102,8 +120,20 @@ final class Charts {
 
         CombinedDomainXYPlot plot = new CombinedDomainXYPlot(epochAxis);
         plot.setGap(16);
-        for (XYPlot p : List.of(lossPlot, accuracyPlot)) {
+        for (XYPlot p : panels) {
             style(p);
+            if (bestEpoch > 0) {
+                ValueMarker best = new ValueMarker(bestEpoch, Color.GRAY, new BasicStroke(1.2f, BasicStroke.CAP_BUTT,
+                        BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0));
+                if (p == panels.get(0)) {
+                    best.setLabel("best epoch " + bestEpoch);
+                    best.setLabelFont(SUBTITLE);
+                    best.setLabelAnchor(RectangleAnchor.TOP_LEFT);
+                    best.setLabelTextAnchor(TextAnchor.TOP_RIGHT);
+                    best.setLabelBackgroundColor(new Color(255, 255, 255, 0));
+                }
+                p.addDomainMarker(best);
+            }
             plot.add(p, 1);
         }
         JFreeChart chart = new JFreeChart(title, TITLE, plot, true);
@@ -112,7 +142,7 @@ final class Charts {
         chart.getLegend().setFrame(BlockBorder.NONE);
         chart.setPadding(new RectangleInsets(8, 8, 8, 16));
         Path file = dir.resolve(TRAINING_CURVES);
-        ChartUtils.saveChartAsPNG(file.toFile(), chart, 900, 700);
+        ChartUtils.saveChartAsPNG(file.toFile(), chart, 900, Math.max(600, 350 + 175 * panels.size()));
         return file;
     }
 

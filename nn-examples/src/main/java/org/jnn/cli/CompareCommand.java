@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.jnn.api.BackendSelector;
 import org.jnn.api.LinearAlgebra;
 import org.jnn.api.Precision;
+import org.jnn.core.Architecture;
 import org.jnn.core.Parameters;
 import org.jnn.core.TrainingOptions;
 import org.jnn.mnist.LabelledImages;
@@ -21,12 +22,12 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code nn compare}: the same training on every backend, then one table. */
-@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
         description = {
             "Runs the same training on every backend and compares them in one table.",
-            "Same data, same initial weights, same order of samples on every backend on the class path; the "
-                    + "table has test accuracy, loss, training time, samples per second, and how far each "
-                    + "backend's final weights are from the first backend's.",
+            "Same data, same initial weights, same order of samples (and dropout masks) on every backend on the class "
+                    + "path; the table has test accuracy and loss (measured once, after training), training time, "
+                    + "samples per second, and how far each backend's final weights are from the first backend's.",
             ""})
 final class CompareCommand implements Callable<Integer> {
 
@@ -59,7 +60,7 @@ final class CompareCommand implements Callable<Integer> {
 
         Result json() {
             return new Result(backend, precision, result.test().accuracy(), result.test().loss(), result.trainSeconds(),
-                    result.samplesPerSecond(), maxAbsoluteDifference, maxRelativeDifference, result.history());
+                    result.samplesPerSecond(), maxAbsoluteDifference, maxRelativeDifference, result.epochs());
         }
     }
 
@@ -86,14 +87,14 @@ final class CompareCommand implements Callable<Integer> {
 
         DataOptions.LoadedData loaded = data.load(null, err);
         int[] layers = training.layersFor(loaded);
-        LabelledImages trainSet = loaded.trainingSamples(training.limit);
+        Architecture architecture = training.architectureFor(layers);
+        LabelledImages trainSet = loaded.trainingSamples(training.limit());
+        TrainingSettings.checkFitsData(options, trainSet.size());
         int width = candidates.stream().mapToInt(b -> b.name().length()).max().orElse(0);
         if (!output.quiet) {
-            out.printf(Locale.ROOT, "comparing %s on %s (%d training, %d test samples), learning rate %s, batch size %d, "
-                    + "%d epoch%s, seed %d, %s, on %s%n", TrainingSettings.architecture(layers), loaded.displayName(),
-                    trainSet.size(), loaded.test().size(), options.learningRate(), options.batchSize(),
-                    options.epochs(), options.epochs() == 1 ? "" : "s", options.shuffleSeed(), precision.id(),
-                    String.join(", ", candidates.stream().map(LinearAlgebra::name).toList()));
+            out.printf(Locale.ROOT, "comparing %s on %s (%d training, %d test samples), %s, %s, on %s%n", architecture,
+                    loaded.displayName(), trainSet.size(), loaded.test().size(), TrainingDescription.line(options),
+                    precision.id(), String.join(", ", candidates.stream().map(LinearAlgebra::name).toList()));
             skipped.forEach((name, reason) -> out.println("skipping " + name + ": " + reason));
             out.flush();
         }
@@ -102,7 +103,7 @@ final class CompareCommand implements Callable<Integer> {
         Parameters reference = null;
         for (LinearAlgebra backend : candidates) {
             String prefix = String.format(Locale.ROOT, "%-" + width + "s  ", backend.name());
-            TrainingRun.Result result = TrainingRun.train(backend, layers, trainSet, loaded.test(), options,
+            TrainingRun.Result result = TrainingRun.train(backend, architecture, trainSet, loaded.test(), options,
                     output.quiet ? null : nn.progressOutput(), output.quiet ? null : out, prefix);
             Parameters parameters = result.network().parameters();
             double[] difference = reference == null ? new double[2] : difference(reference, parameters);
@@ -110,7 +111,12 @@ final class CompareCommand implements Callable<Integer> {
                 reference = parameters;
             }
             rows.add(new Row(backend.name(), backend.precision().id(), result, difference[0], difference[1]));
-            String chance = Warnings.chance(result.test(), options.learningRate());
+            TrainingRun.EpochStats kept = result.kept();
+            String chance = kept != null
+                    ? Warnings.chance("validation accuracy", kept.validationAccuracy(), Warnings.chanceLevel(trainSet),
+                            options.learningRate())
+                    : Warnings.chance("test accuracy", result.test().accuracy(), Warnings.chanceLevel(result.test()),
+                            options.learningRate());
             if (chance != null) {
                 err.println(backend.name() + ": " + chance);
                 err.flush();
@@ -134,16 +140,18 @@ final class CompareCommand implements Callable<Integer> {
                 + "'s after training; relative to the larger of the two values)");
         out.flush();
 
-        output.printJson(spec, new Summary(loaded.id(), layers, options.learningRate(), options.batchSize(),
-                options.epochs(), options.shuffleSeed(), trainSet.size(), precision.id(), first,
+        output.printJson(spec, new Summary(loaded.id(), layers, TrainingDescription.optimizer(options.optimizer()),
+                options.learningRate(), TrainingDescription.schedule(options.schedule()), options.batchSize(),
+                options.epochs(), options.seed(), options.validationFraction(), trainSet.size(), precision.id(), first,
                 rows.stream().map(Row::json).toList(),
                 skipped.entrySet().stream().map(e -> new Skipped(e.getKey(), e.getValue())).toList()));
         return ErrorHandler.OK;
     }
 
     /** What {@code --json} prints. */
-    record Summary(String dataset, int[] layers, double learningRate, int batch, int epochs, long seed,
-            int trainSamples, String precision, String reference, List<Result> results, List<Skipped> skipped) {
+    record Summary(String dataset, int[] layers, Map<String, Object> optimizer, double learningRate,
+            Map<String, Object> schedule, int batch, int epochs, long seed, double validationFraction, int trainSamples,
+            String precision, String reference, List<Result> results, List<Skipped> skipped) {
     }
 
     /** One backend's outcome in {@code --json}. */

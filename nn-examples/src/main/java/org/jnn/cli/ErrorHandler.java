@@ -10,6 +10,7 @@ import org.jnn.api.BackendException;
 import org.jnn.api.UnknownBackendException;
 import org.jnn.core.ModelFormatException;
 import org.jnn.core.TrainingDivergedException;
+import org.jnn.core.io.FileErrors;
 import org.jnn.mnist.DatasetUnavailableException;
 import org.jnn.mnist.IdxFormatException;
 import picocli.CommandLine;
@@ -27,7 +28,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
  *       {@link UsageException}, an unknown backend, a model file that is corrupt or does not exist):
  *       the one line that says what is wrong, then where to read more ({@code see: ./nn help train}).
  *   <li>{@value #FAILURE}: something that is not the user's fault (the data set cannot be fetched,
- *       training diverged, a backend's native library does not load, an I/O error, the memory ran out):
+ *       training diverged, a backend's native library does not load, an I/O error, the memory ran out or
+ *       would run out):
  *       the message only, and the stack trace with {@code --verbose}.
  * </ul>
  */
@@ -133,7 +135,7 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
     /** Failures whose message says everything, so no hint about --verbose is needed. */
     private static boolean isExpectedFailure(Throwable ex) {
         return ex instanceof BackendException || ex instanceof TrainingDivergedException
-                || ex instanceof DatasetUnavailableException || ex instanceof IdxFormatException
+                || ex instanceof MemoryCheck.NotEnoughMemoryException || ex instanceof DatasetUnavailableException || ex instanceof IdxFormatException
                 || ex instanceof IOException || ex instanceof UncheckedIOException;
     }
 
@@ -144,9 +146,9 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
         if (ex instanceof UncheckedIOException && ex.getCause() != null) {
             return failure(ex.getCause());
         }
-        if (ex instanceof IOException && !(ex instanceof IdxFormatException)
+        if (ex instanceof IOException io && !(ex instanceof IdxFormatException)
                 && !(ex instanceof DatasetUnavailableException)) {
-            return "I/O error: " + ex.getMessage();
+            return "I/O error: " + FileErrors.message(io);
         }
         String message = ex.getMessage();
         return message == null || message.isBlank() ? ex.toString() : message;

@@ -52,6 +52,7 @@ final class EvaluateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Path plotDir = plot == null ? null : Charts.prepareDirectory(plot);
         SavedModel saved = Models.load(model, "");
+        Models.printNotes(saved, model, err, spec.qualifiedName());
         BackendOptions.Chosen chosen = backendOptions.choose(precision.precision, BackendOptions.notices(err, !output.quiet));
 
         String trainedOn = saved.metadata().get(Models.DATASET);

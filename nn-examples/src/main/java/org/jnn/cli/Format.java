@@ -1,5 +1,7 @@
 package org.jnn.cli;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -11,11 +13,32 @@ final class Format {
     private Format() {
     }
 
-    /** {@code epoch 1/3  loss 0.2311  test accuracy 96.12%  41.2 s  1457 samples/s} */
+    /**
+     * {@code epoch 1/3  loss 0.2311  lr 0.01  41.2 s  1457 samples/s}, and with a validation set
+     * {@code epoch 1/3  loss 0.2311  lr 0.01  validation loss 0.1342 accuracy 96.12%  41.2 s  1457 samples/s}.
+     */
     static String epochLine(TrainingRun.EpochStats s, int epochs) {
-        return String.format(Locale.ROOT, "epoch %d/%d  loss %.4f  test accuracy %s  %s  %s samples/s",
-                s.epoch(), epochs, s.trainLoss(), percent(s.testAccuracy()), seconds(s.seconds()),
-                rate(s.samplesPerSecond()));
+        String validation = s.hasValidation() ? "  validation loss " + loss(s.validationLoss()) + " accuracy "
+                + percent(s.validationAccuracy()) : "";
+        return String.format(Locale.ROOT, "epoch %d/%d  loss %.4f  lr %s%s  %s  %s samples/s", s.epoch(), epochs,
+                s.trainLoss(), number(s.learningRate()), validation, seconds(s.seconds()), rate(s.samplesPerSecond()));
+    }
+
+    /**
+     * A setting as a person writes it, to 4 significant digits: {@code 0.01}, {@code 0.9}, {@code 3},
+     * {@code 1e-8}, {@code 0.0004523}.
+     */
+    static String number(double value) {
+        if (!Double.isFinite(value)) {
+            return Double.toString(value);
+        }
+        if (value == 0) {
+            return "0";
+        }
+        BigDecimal rounded = new BigDecimal(value).round(new MathContext(4)).stripTrailingZeros();
+        double magnitude = Math.abs(value);
+        return magnitude >= 1e-4 && magnitude < 1e7 ? rounded.toPlainString()
+                : rounded.toString().replace("E", "e").replace("e+", "e");
     }
 
     /** {@code 96.12%}; NaN as {@code -}. */

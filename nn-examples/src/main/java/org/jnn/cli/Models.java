@@ -1,10 +1,8 @@
 package org.jnn.cli;
 
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,13 +15,26 @@ final class Models {
     static final String DATASET = "dataset";
     static final String BACKEND = "backend";
     static final String PRECISION = "precision";
+    static final String OPTIMIZER = "optimizer";
     static final String LEARNING_RATE = "learning_rate";
+    static final String SCHEDULE = "schedule";
     static final String BATCH = "batch";
     static final String EPOCHS = "epochs";
     static final String SEED = "seed";
+    static final String VALIDATION_FRACTION = "validation_fraction";
+    static final String EARLY_STOPPING = "early_stopping";
     static final String TRAIN_SAMPLES = "train_samples";
+    static final String VALIDATION_SAMPLES = "validation_samples";
+    static final String EPOCHS_TRAINED = "epochs_trained";
+    static final String BEST_EPOCH = "best_epoch";
+    static final String STOPPED_EARLY = "stopped_early";
+    static final String RESTORED_BEST = "restored_best";
+    static final String VALIDATION_LOSS = "validation_loss";
+    static final String VALIDATION_ACCURACY = "validation_accuracy";
     static final String TEST_ACCURACY = "test_accuracy";
     static final String TEST_LOSS = "test_loss";
+    /** The per-epoch results, a JSON list as {@code --json} prints them. */
+    static final String HISTORY = "history";
 
     private Models() {
     }
@@ -43,71 +54,34 @@ final class Models {
     }
 
     /**
-     * Rejects a {@code --save} target that cannot be written, before training spends time on it. The
-     * folder must exist or be creatable, and a file must really be creatable there: one is created and
-     * deleted, because permission bits say yes to root everywhere and nothing of file systems such as
-     * {@code /sys} that take no new files; otherwise the save fails only after training, naming its
-     * temporary file.
+     * Rejects a {@code --save} target that cannot be written, before training spends time on it
+     * (see {@link OutputPaths#checkFile}); otherwise the save fails only after training.
      */
     static void checkSaveTarget(Path file) {
-        if (file == null) {
-            return;
-        }
-        if (Files.isDirectory(file)) {
-            throw new UsageException("--save " + file + ": is a folder; give a file name such as "
-                    + file.resolve("model.safetensors"));
-        }
-        Path parent = file.toAbsolutePath().getParent();
-        for (Path p = parent; p != null; p = p.getParent()) {
-            if (Files.exists(p)) {
-                if (!Files.isDirectory(p)) {
-                    throw new UsageException("--save " + file + ": " + p + " is a file, not a folder");
-                }
-                checkCanCreateFileIn(file, p, p.equals(parent) ? null : parent);
-                return;
-            }
+        if (file != null) {
+            OutputPaths.checkFile("--save " + file, file);
         }
     }
 
-    /** Creates and deletes a file in {@code folder}, the nearest existing folder of {@code --save file}. */
-    private static void checkCanCreateFileIn(Path file, Path folder, Path missingParent) {
-        Path probe;
-        try {
-            probe = Files.createTempFile(folder, ".nn-save-check-", ".tmp");
-        } catch (IOException e) {
-            String problem = "cannot write in " + folder + " (" + reason(e) + ")";
-            throw new UsageException("--save " + file + ": "
-                    + (missingParent == null ? problem : "cannot create the folder " + missingParent + ": " + problem),
-                    e);
+    /**
+     * Tells the user on {@code err} what reading {@code file} had to assume or could not verify (a
+     * PyTorch file without this program's metadata, a file of the older format), one line per note.
+     */
+    static void printNotes(SavedModel model, Path file, PrintWriter err, String command) {
+        for (String note : model.notes()) {
+            err.println(command + ": " + file + ": " + note);
         }
-        try {
-            Files.deleteIfExists(probe);
-        } catch (IOException e) {
-            // Writing works, which is what matters; an empty hidden file is left behind.
-        }
-    }
-
-    private static String reason(IOException e) {
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof FileSystemException f && f.getReason() != null) {
-            return f.getReason(); // e.g. "Read-only file system"
-        }
-        if (e instanceof NoSuchFileException) {
-            return "it takes no new files";
-        }
-        return String.valueOf(e.getMessage());
+        err.flush();
     }
 
     static int[] layerSizes(SavedModel model) {
         return model.parameters().layerSizes();
     }
 
-    /** "784-200-200-10 model trained on mnist with ejml (f64), test accuracy 97.64%" */
+    /** "784-200(relu)-200(relu)-10 network trained on mnist with ejml (f64), test accuracy 97.64%" */
     static String describe(SavedModel model) {
         Map<String, String> m = model.metadata();
-        StringBuilder text = new StringBuilder(TrainingSettings.architecture(layerSizes(model))).append(" network");
+        StringBuilder text = new StringBuilder(model.architecture().toString()).append(" network");
         if (m.containsKey(DATASET)) {
             text.append(" trained on ").append(m.get(DATASET));
         }
@@ -144,21 +118,38 @@ final class Models {
 
     /**
      * The metadata {@code nn train} stores with a model: how it was trained and how well it did. The layer
-     * sizes are the file format's own entry ({@link ModelFile}), so they are not repeated here.
+     * sizes, activations and dropout are the file format's own entries ({@link ModelFile}), so they are
+     * not repeated here; settings with parts (optimizer, schedule, early stopping) and the per-epoch
+     * history are JSON text.
      */
-    static Map<String, String> metadata(String dataset, String backend, String precision, int[] layers,
-            double learningRate, int batch, int epochs, long seed, int trainSamples, double accuracy, double loss) {
+    static Map<String, String> metadata(TrainCommand.Summary s) {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put(DATASET, dataset);
-        m.put(BACKEND, backend);
-        m.put(PRECISION, precision);
-        m.put(LEARNING_RATE, Double.toString(learningRate));
-        m.put(BATCH, Integer.toString(batch));
-        m.put(EPOCHS, Integer.toString(epochs));
-        m.put(SEED, Long.toString(seed));
-        m.put(TRAIN_SAMPLES, Integer.toString(trainSamples));
-        m.put(TEST_ACCURACY, Double.toString(accuracy));
-        m.put(TEST_LOSS, Double.toString(loss));
+        m.put(DATASET, s.dataset());
+        m.put(BACKEND, s.backend());
+        m.put(PRECISION, s.precision());
+        m.put(OPTIMIZER, Json.write(s.optimizer()));
+        m.put(LEARNING_RATE, Double.toString(s.learningRate()));
+        m.put(SCHEDULE, Json.write(s.schedule()));
+        m.put(BATCH, Integer.toString(s.batch()));
+        m.put(EPOCHS, Integer.toString(s.epochs()));
+        m.put(SEED, Long.toString(s.seed()));
+        m.put(VALIDATION_FRACTION, Double.toString(s.validationFraction()));
+        if (s.earlyStopping() != null) {
+            m.put(EARLY_STOPPING, Json.write(s.earlyStopping()));
+        }
+        m.put(TRAIN_SAMPLES, Integer.toString(s.trainSamples()));
+        m.put(VALIDATION_SAMPLES, Integer.toString(s.validationSamples()));
+        m.put(EPOCHS_TRAINED, Integer.toString(s.epochsTrained()));
+        if (s.bestEpoch() != null) {
+            m.put(BEST_EPOCH, Integer.toString(s.bestEpoch()));
+            m.put(STOPPED_EARLY, Boolean.toString(s.stoppedEarly()));
+            m.put(RESTORED_BEST, Boolean.toString(s.restoredBest()));
+            m.put(VALIDATION_LOSS, Double.toString(s.validationLoss()));
+            m.put(VALIDATION_ACCURACY, Double.toString(s.validationAccuracy()));
+        }
+        m.put(TEST_ACCURACY, Double.toString(s.testAccuracy()));
+        m.put(TEST_LOSS, Double.toString(s.testLoss()));
+        m.put(HISTORY, Json.write(s.history()));
         return m;
     }
 }

@@ -8,15 +8,19 @@ import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.RunLast;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
@@ -40,6 +44,7 @@ import picocli.CommandLine.Spec;
             TrainCommand.class,
             EvaluateCommand.class,
             PredictCommand.class,
+            InfoCommand.class,
             CompareCommand.class,
             BenchCommand.class,
             BackendsCommand.class,
@@ -52,9 +57,16 @@ import picocli.CommandLine.Spec;
             "      the reference experiment: 784-200-200-10 on MNIST, SGD lr 0.01, batch 1, 3 epochs: about 97.5%% correct",
             "  nn train --limit 5000 --epochs 1",
             "      a quick run on the first 5000 training images",
+            "  nn train --optimizer adam --batch 64 --epochs 30 --dropout 0.2 --validation 0.1",
+            "           --patience 5 --checkpoint runs/adam",
+            "      Adam, dropout, early stopping on a validation set, a checkpoint per epoch",
+            "  nn train --resume runs/adam",
+            "      continues that run after an interruption, exactly as it would have gone on",
             "  nn train --dataset fashion --save fashion.safetensors --plot plots",
             "  nn evaluate fashion.safetensors --plot plots",
             "  nn predict --model fashion.safetensors shoe.png",
+            "  nn info fashion.safetensors",
+            "      layers, parameters, training settings and results stored in the file",
             "  nn compare --limit 10000 --epochs 1",
             "      the same training on every backend, in one table",
             "  nn bench",
@@ -113,6 +125,7 @@ public final class NnCommand implements Runnable {
         cmd.setParameterExceptionHandler(handler);
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
         cmd.setExecutionStrategy(parseResult -> {
+            refuseRepeatedGroupOptions(parseResult);
             try {
                 return new RunLast().execute(parseResult);
             } catch (OutOfMemoryError e) {
@@ -125,6 +138,23 @@ public final class NnCommand implements Runnable {
         jmh.setUnmatchedOptionsArePositionalParams(true);
         jmh.getCommandSpec().remove(jmh.getCommandSpec().findOption("--verbose"));
         return cmd;
+    }
+
+    /**
+     * Refuses an option of an option group (train's sections) given twice, as picocli refuses other
+     * options: picocli would start a new group for the second one, silently dropping the options given
+     * with the first.
+     */
+    private static void refuseRepeatedGroupOptions(ParseResult parseResult) {
+        for (CommandLine command : parseResult.asCommandLineList()) {
+            Set<OptionSpec> seen = new HashSet<>();
+            for (OptionSpec option : command.getParseResult().matchedOptions()) {
+                if (option.group() != null && !seen.add(option)) {
+                    throw new ParameterException(command, "option '" + option.longestName() + "' should be given only once"
+                            + (option.isMultiValue() ? ", with its values separated by commas" : ""));
+                }
+            }
+        }
     }
 
     /** Where the running command draws its progress bars. */

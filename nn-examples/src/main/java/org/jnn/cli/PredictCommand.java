@@ -26,12 +26,14 @@ import picocli.CommandLine.Spec;
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
             "Classifies pictures with a saved model: the class and the probabilities.",
-            "A picture that cannot be read (missing, not an image, blank) is named on stderr with the reason; the "
-                    + "others are still classified, and the exit status is then 1.",
-            "Each picture (PNG, JPEG, GIF or BMP, any size, dark ink on "
-                    + "light paper or the other way round) is converted as MNIST's images were made: grey, "
-                    + "bright ink on black, the ink scaled into a 20×20 box and centred by its centre of mass "
-                    + "in a 28×28 image.",
+            "All pictures are read first and classified together, in batches. A picture that cannot be read (missing, "
+                    + "not an image, blank) is named on stderr with the reason; the others are still classified, and "
+                    + "the exit status is then 1.",
+            "Each picture (PNG, JPEG, GIF or BMP, any size up to " + MnistImage.MAX_PIXELS / 1_000_000
+                    + " million pixels, dark ink on light paper or the other way round) is converted as MNIST's "
+                    + "images were made: grey, bright ink on black, the ink scaled into a 20×20 box and centred by "
+                    + "its centre of mass in a 28×28 image. A larger picture is refused before it is decoded "
+                    + "(converting takes about " + MnistImage.BYTES_PER_PIXEL + " bytes of memory a pixel): scale it down first.",
             ""})
 final class PredictCommand implements Callable<Integer> {
 
@@ -63,6 +65,7 @@ final class PredictCommand implements Callable<Integer> {
         PrintWriter out = output.report(spec);
         PrintWriter err = spec.commandLine().getErr();
         SavedModel saved = Models.load(model, "--model ");
+        Models.printNotes(saved, model, err, spec.qualifiedName());
         int[] sizes = Models.layerSizes(saved);
         int pixels = MnistImage.SIZE * MnistImage.SIZE;
         if (sizes[0] != pixels) {
@@ -74,23 +77,31 @@ final class PredictCommand implements Callable<Integer> {
         BackendOptions.Chosen chosen = backendOptions.choose(precision.precision, BackendOptions.notices(err, !output.quiet));
         Network network = saved.toNetwork(chosen.backend());
 
-        List<Result> results = new ArrayList<>();
+        List<Path> read = new ArrayList<>();
+        List<double[]> inputs = new ArrayList<>();
         List<Failure> failures = new ArrayList<>();
         for (Path image : images) {
-            double[] input;
             try {
-                input = read(image);
+                inputs.add(read(image));
+                read.add(image);
             } catch (IOException | IllegalArgumentException e) {
                 // One bad picture must not cost the others their predictions.
                 failures.add(new Failure(image.toString(), e.getMessage()));
                 err.println(spec.qualifiedName() + ": " + e.getMessage());
                 err.flush();
-                continue;
             }
-            if (saveInput != null) {
-                MnistImage.write(input, saveInput.resolve(baseName(image) + "-28x28.png"));
+        }
+        if (saveInput != null) {
+            for (int i = 0; i < read.size(); i++) {
+                MnistImage.write(inputs.get(i), saveInput.resolve(baseName(read.get(i)) + "-28x28.png"));
             }
-            Prediction p = network.predict(input);
+        }
+        // All pictures in one call: the network classifies them in batches, not one by one.
+        List<Prediction> predictions = inputs.isEmpty() ? List.of() : network.predict(inputs.toArray(double[][]::new));
+        List<Result> results = new ArrayList<>();
+        for (int i = 0; i < predictions.size(); i++) {
+            Path image = read.get(i);
+            Prediction p = predictions.get(i);
             out.printf(Locale.ROOT, "%s: %s (probability %.3f)%n", image, label(p.label(), classNames),
                     p.probability(p.label()));
             if (!output.quiet) {

@@ -203,6 +203,7 @@ abstract class ProgressOutput {
     static final class SteadyRenderer extends DefaultProgressBarRenderer {
         private final SmoothedRate rate;
         private final LongSupplier clock;
+        private long lastObserved = -1;
 
         private SteadyRenderer(ProgressBarStyle style, LongSupplier clock, SmoothedRate rate) {
             super(style, "", 1, true, new DecimalFormat("0"), ChronoUnit.SECONDS, true, state -> timeLeft(state, rate));
@@ -217,7 +218,13 @@ abstract class ProgressOutput {
 
         @Override
         public String render(ProgressState progress, int maxLength) {
-            rate.observe(progress.getCurrent(), clock.getAsLong());
+            // A finished bar keeps the rate it finished at: an epoch's bar closes after the validation
+            // pass, and the seconds that pass takes would otherwise drag the shown rate towards zero.
+            long current = progress.getCurrent();
+            if (current < progress.getMax() || current != lastObserved) {
+                rate.observe(current, clock.getAsLong());
+                lastObserved = current;
+            }
             return super.render(progress, maxLength);
         }
 
@@ -229,7 +236,7 @@ abstract class ProgressOutput {
 
         @Override
         protected String etaString(ProgressState progress) {
-            return String.format(Locale.ROOT, "%7s", super.etaString(progress));
+            return String.format(Locale.ROOT, "%8s", super.etaString(progress)); // up to 99:59:59 left
         }
 
         private static Optional<Duration> timeLeft(ProgressState state, SmoothedRate rate) {

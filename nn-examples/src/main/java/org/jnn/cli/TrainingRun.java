@@ -1,65 +1,119 @@
 package org.jnn.cli;
 
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.jnn.api.LinearAlgebra;
+import org.jnn.core.Architecture;
+import org.jnn.core.Checkpoint;
 import org.jnn.core.Dataset;
 import org.jnn.core.EpochResult;
 import org.jnn.core.Evaluation;
 import org.jnn.core.Network;
+import org.jnn.core.TrainingHistory;
 import org.jnn.core.TrainingListener;
 import org.jnn.core.TrainingOptions;
 
-/** One training of a network, with a progress bar and a summary line per epoch; shared by train and compare. */
+/**
+ * One training of a network, with a progress bar and a line per epoch, then one evaluation on the test
+ * data; shared by train and compare. The test data are looked at once, after training: every decision
+ * during it (early stopping, a plateau schedule) is the validation set's.
+ */
 final class TrainingRun {
 
     private TrainingRun() {
     }
 
-    /** What one epoch did: training loss and time, then loss and accuracy on the test data. */
-    record EpochStats(int epoch, double trainLoss, double testLoss, double testAccuracy, double seconds,
-            double samplesPerSecond) {
-    }
+    /**
+     * What one epoch did: its mean training loss, the learning rate of its last step and, with a
+     * validation set, the validation loss and accuracy after it (NaN, null in JSON, without one).
+     */
+    record EpochStats(int epoch, double trainLoss, double learningRate, double validationLoss,
+            double validationAccuracy, double seconds, double samplesPerSecond) {
 
-    /** The trained network, the per-epoch history and the final evaluation on the test data. */
-    record Result(Network network, List<EpochStats> history, Evaluation test, double trainSeconds, long samples) {
+        static EpochStats of(EpochResult r) {
+            return new EpochStats(r.epoch(), r.meanLoss(), r.learningRate(), r.validationLoss(), r.validationAccuracy(),
+                    r.seconds(), r.samplesPerSecond());
+        }
 
-        /** Training throughput over all epochs (evaluation time excluded). */
-        double samplesPerSecond() {
-            return trainSeconds > 0 ? samples / trainSeconds : Double.POSITIVE_INFINITY;
+        boolean hasValidation() {
+            return !Double.isNaN(validationLoss);
         }
     }
 
     /**
-     * Creates the network (the seed decides the initial weights, the same on every backend), trains it
-     * and evaluates it on {@code test} after every epoch.
+     * The trained network, how its training went, and its one evaluation on the test data.
+     *
+     * @param trainSamples the samples of the data given to training (the validation set is held out of them)
+     */
+    record Result(Network network, TrainingHistory history, Evaluation test, int trainSamples) {
+
+        List<EpochStats> epochs() {
+            return history.epochs().stream().map(EpochStats::of).toList();
+        }
+
+        /** The validation numbers of the weights the network ends with (its best epoch's if restored), or null. */
+        EpochStats kept() {
+            EpochStats kept = epochs().get(keptEpoch() - 1);
+            return kept.hasValidation() ? kept : null;
+        }
+
+        /** The epoch whose weights the network ends with. */
+        int keptEpoch() {
+            return history.restoredBest() ? history.bestEpoch() : history.last().epoch();
+        }
+
+        /** Samples trained on per epoch: without the validation set. */
+        int fitSamples() {
+            return history.last().samples();
+        }
+
+        /** Samples held out for validation, 0 for none. */
+        int validationSamples() {
+            return history.last().hasValidation() ? trainSamples - fitSamples() : 0;
+        }
+
+        double trainSeconds() {
+            return history.seconds();
+        }
+
+        /** Training throughput over all epochs (validation and evaluation time excluded). */
+        double samplesPerSecond() {
+            double seconds = trainSeconds();
+            return seconds > 0 ? history.samples() / seconds : Double.POSITIVE_INFINITY;
+        }
+    }
+
+    /**
+     * Creates the network (the seed decides the initial weights, the same on every backend), trains it,
+     * then evaluates it on {@code test}.
      *
      * @param progress where progress bars go, or null for none
      * @param lines where the per-epoch lines go, or null for none
      * @param prefix put before the task name and each line (compare names the backend there), may be ""
      */
-    static Result train(LinearAlgebra backend, int[] layers, Dataset train, Dataset test, TrainingOptions options,
-            ProgressOutput progress, PrintWriter lines, String prefix) {
-        Network network = Network.create(backend, options.shuffleSeed(), layers);
-        Reporter reporter = new Reporter(network, test, options.epochs(), progress, lines, prefix);
-        List<EpochResult> epochs = network.train(train, options, reporter);
-        double seconds = epochs.stream().mapToDouble(EpochResult::seconds).sum();
-        long samples = epochs.stream().mapToLong(EpochResult::samples).sum();
-        return new Result(network, List.copyOf(reporter.history), reporter.lastEvaluation, seconds, samples);
+    static Result train(LinearAlgebra backend, Architecture architecture, Dataset train, Dataset test,
+            TrainingOptions options, ProgressOutput progress, PrintWriter lines, String prefix) {
+        Network network = Network.create(backend, architecture, options.seed());
+        TrainingHistory history = network.train(train, options, new Reporter(options.epochs(), progress, lines, prefix));
+        return new Result(network, history, network.evaluate(test), train.size());
     }
 
-    /** Drives one progress bar per epoch, then evaluates on the test data and prints the epoch's line. */
+    /** Continues the run {@code checkpoint} holds on {@code train}, then evaluates on {@code test}. */
+    static Result resume(LinearAlgebra backend, Checkpoint checkpoint, Dataset train, Dataset test,
+            ProgressOutput progress, PrintWriter lines) {
+        Network network = checkpoint.network(backend);
+        TrainingHistory history = network.resume(checkpoint, train, null,
+                new Reporter(checkpoint.options().epochs(), progress, lines, ""));
+        return new Result(network, history, network.evaluate(test), train.size());
+    }
+
+    /** Drives one progress bar per epoch and prints the epoch's line. */
     private static final class Reporter implements TrainingListener {
-        private final Network network;
-        private final Dataset test;
         private final int epochs;
         private final ProgressOutput progress;
         private final PrintWriter lines;
         private final String prefix;
-        private final List<EpochStats> history = new ArrayList<>();
-        private Evaluation lastEvaluation;
 
         private ProgressOutput.Bar bar;
         private long chunk;
@@ -67,9 +121,7 @@ final class TrainingRun {
         private double lossSum;
         private long seen;
 
-        Reporter(Network network, Dataset test, int epochs, ProgressOutput progress, PrintWriter lines, String prefix) {
-            this.network = network;
-            this.test = test;
+        Reporter(int epochs, ProgressOutput progress, PrintWriter lines, String prefix) {
             this.epochs = epochs;
             this.progress = progress;
             this.lines = lines;
@@ -108,12 +160,8 @@ final class TrainingRun {
                 bar.close();
                 bar = null;
             }
-            lastEvaluation = network.evaluate(test);
-            EpochStats stats = new EpochStats(result.epoch(), result.meanLoss(), lastEvaluation.loss(),
-                    lastEvaluation.accuracy(), result.seconds(), result.samplesPerSecond());
-            history.add(stats);
             if (lines != null) {
-                lines.println(prefix + Format.epochLine(stats, epochs));
+                lines.println(prefix + Format.epochLine(EpochStats.of(result), epochs));
                 lines.flush();
             }
         }

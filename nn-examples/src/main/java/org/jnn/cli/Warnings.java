@@ -3,6 +3,7 @@ package org.jnn.cli;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.jnn.core.Dataset;
 import org.jnn.core.Evaluation;
 import org.jnn.mnist.DatasetKind;
 
@@ -33,15 +34,28 @@ final class Warnings {
         return all == 0 ? 0 : (double) most / all;
     }
 
-    /** A warning if {@code evaluation} is no better than chance, suggesting a smaller learning rate; else null. */
-    static String chance(Evaluation evaluation, double learningRate) {
-        double chance = chanceLevel(evaluation);
-        if (evaluation.accuracy() >= NEAR_CHANCE * chance) {
+    /** The share of {@code data}'s most common label: the accuracy of a network that learned nothing. */
+    static double chanceLevel(Dataset data) {
+        int[] counts = new int[data.classCount()];
+        int most = 0;
+        for (int i = 0; i < data.size(); i++) {
+            most = Math.max(most, ++counts[data.label(i)]);
+        }
+        return data.size() == 0 ? 0 : (double) most / data.size();
+    }
+
+    /**
+     * A warning if {@code accuracy} (what it is: "validation accuracy", or "test accuracy" for a run
+     * without a validation set) is no better than {@code chance}, suggesting a smaller learning rate;
+     * else null.
+     */
+    static String chance(String what, double accuracy, double chance, double learningRate) {
+        if (accuracy >= NEAR_CHANCE * chance) {
             return null;
         }
-        return String.format(Locale.ROOT, "warning: test accuracy %s is chance level (always answering the most "
+        return String.format(Locale.ROOT, "warning: %s %s is chance level (always answering the most "
                 + "common class gives %s): the network learned nothing. A learning rate that is too large does "
-                + "that; try a smaller one, e.g. --lr %s (this run: %s).", Format.percent(evaluation.accuracy()),
+                + "that; try a smaller one, e.g. --lr %s (this run: %s).", what, Format.percent(accuracy),
                 Format.percent(chance), tenth(learningRate), learningRate);
     }
 

@@ -2,6 +2,8 @@ package org.jnn.examples;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.IntStream;
 import org.jnn.api.Backends;
 import org.jnn.core.ModelFile;
 import org.jnn.core.Network;
@@ -25,7 +27,7 @@ public final class PredictWithSavedModel {
         }
         SavedModel model = ModelFile.load(Path.of(args[0]));
         Network network = model.toNetwork(Backends.select()); // any backend, whichever one saved it
-        System.out.println("model " + model.parameters() + ", " + model.metadata());
+        System.out.println("model " + model.architecture() + ", " + model.metadata());
 
         for (int i = 1; i < args.length; i++) {
             // Any size of picture, converted to 28×28 grey the way MNIST's images were made.
@@ -33,12 +35,12 @@ public final class PredictWithSavedModel {
             System.out.printf("%s: %d (%.1f%%)%n", args[i], p.label(), 100 * p.probability(p.label()));
         }
         if (args.length <= 1) {
-            LabelledImages test = Mnist.load(DatasetKind.MNIST).test();
-            double[] pixels = new double[test.featureCount()];
-            for (int i = 0; i < 10; i++) {
-                test.copyFeatures(i, pixels, 0);
-                Prediction p = network.predict(pixels);
-                System.out.printf("test image %d: a %d, predicted %d (%.1f%%)%n", i, test.label(i), p.label(),
+            // Many samples at once: the network classifies them in batches.
+            LabelledImages firstTen = Mnist.load(DatasetKind.MNIST).test().subset(IntStream.range(0, 10).toArray());
+            List<Prediction> predictions = network.predict(firstTen);
+            for (int i = 0; i < predictions.size(); i++) {
+                Prediction p = predictions.get(i);
+                System.out.printf("test image %d: a %d, predicted %d (%.1f%%)%n", i, firstTen.label(i), p.label(),
                         100 * p.probability(p.label()));
             }
         }

@@ -12,6 +12,7 @@ import org.jnn.core.ModelFile;
 import org.jnn.core.Network;
 import org.jnn.core.TrainingListener;
 import org.jnn.core.TrainingOptions;
+import org.jnn.core.optim.Optimizer;
 import org.jnn.mnist.DatasetKind;
 import org.jnn.mnist.DatasetSplits;
 import org.jnn.mnist.Mnist;
@@ -33,8 +34,12 @@ public final class TrainMnist {
         // 784 inputs, two hidden layers of 200 ReLU units, 10 softmax outputs; seed 42 fixes the initial weights.
         Network network = Network.create(backend, 42, 784, 200, 200, 10);
 
-        // Learning rate 0.01, batch size 1, 3 epochs, samples shuffled with seed 42.
-        TrainingOptions options = new TrainingOptions(0.01, 1, 3, 42);
+        // Plain SGD at learning rate 0.01, batch size 1, 3 epochs, samples shuffled with seed 42
+        // (TrainingOptions.REFERENCE_EXPERIMENT, written out; TrainWithAdam shows the other settings).
+        TrainingOptions options = TrainingOptions.builder()
+                .optimizer(Optimizer.sgd()).learningRate(0.01)
+                .batchSize(1).epochs(3).seed(42)
+                .build();
         network.train(mnist.train(), options, new TrainingListener() {
             @Override
             public void epochFinished(EpochResult epoch) {
@@ -46,9 +51,10 @@ public final class TrainMnist {
         Evaluation test = network.evaluate(mnist.test());
         System.out.printf("test accuracy %.2f%%, loss %.4f%n", 100 * test.accuracy(), test.loss());
 
-        // Save it where you say, else in a new temporary folder; any backend can load it (see PredictWithSavedModel).
+        // Save it where you say, else in a new temporary folder, with its architecture: any backend can load it
+        // (see PredictWithSavedModel), and `./nn info FILE` describes it.
         Path file = args.length > 1 ? Path.of(args[1]) : Files.createTempDirectory("jnn-").resolve("mnist.safetensors");
-        ModelFile.save(file, network.parameters(), Map.of("dataset", "mnist", "backend", backend.name()));
+        ModelFile.save(file, network, Map.of("dataset", "mnist", "backend", backend.name()));
         System.out.println("saved " + file);
     }
 }

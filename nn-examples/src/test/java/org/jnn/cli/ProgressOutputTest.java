@@ -62,6 +62,7 @@ class ProgressOutputTest {
         List<String> frames = new ArrayList<>();
         ProgressBar bar = new ProgressBarBuilder().setTaskName("epoch 1/3").setInitialMax(600_000)
                 .setUpdateIntervalMillis(60_000) // frames only when the test asks
+                .continuousUpdate() // and each time it asks, even with no progress since the last
                 .setRenderer(ProgressOutput.SteadyRenderer.create(ProgressBarStyle.ASCII, clock::get))
                 .setConsumer(new DelegatingProgressBarConsumer(frame -> {
                     synchronized (frames) {
@@ -69,7 +70,11 @@ class ProgressOutputTest {
                     }
                 }, 110))
                 .build();
-        // rates from nothing (no rate yet) through 40/s to 400,000/s; time left from "?" to hours
+        // A frame at the start, drawn here: the library draws its own first one on its thread whenever that
+        // thread gets to it, which may be after the first step below (and then no frame would lack a rate).
+        bar.setExtraMessage(" loss 0.5526");
+        bar.refresh();
+        // rates from nothing (no rate yet) through 40/s to 400,000/s; time left from "?" to over ten hours
         long[][] steps = {{1, 10}, {2, 50}, {3, 2_000}, {4, 90_000}, {5, 490_000}, {6, 599_000}};
         for (long[] step : steps) {
             clock.set(step[0] * SECOND);
@@ -89,6 +94,37 @@ class ProgressOutputTest {
         }
         assertTrue(seen.stream().anyMatch(f -> f.contains("?/s")), "no rate before two observations: " + seen);
         assertTrue(seen.stream().anyMatch(f -> f.matches(".* \\d{6}/s .*")), "six-digit rates were drawn too: " + seen);
+    }
+
+    @Test
+    void aFinishedBarKeepsTheRateItFinishedAtWhileTheValidationPassRuns() {
+        AtomicLong clock = new AtomicLong();
+        List<String> frames = new ArrayList<>();
+        ProgressBar bar = new ProgressBarBuilder().setTaskName("epoch 1/3").setInitialMax(10_000)
+                .setUpdateIntervalMillis(60_000).continuousUpdate()
+                .setRenderer(ProgressOutput.SteadyRenderer.create(ProgressBarStyle.ASCII, clock::get))
+                .setConsumer(new DelegatingProgressBarConsumer(frame -> {
+                    synchronized (frames) {
+                        frames.add(frame);
+                    }
+                }, 110))
+                .build();
+        bar.refresh();
+        for (int second = 1; second <= 10; second++) { // 1,000 samples a second
+            clock.set(second * SECOND);
+            bar.stepTo(second * 1000L);
+            bar.refresh();
+        }
+        for (int second = 11; second <= 20; second++) { // then ten seconds of validation: no training samples
+            clock.set(second * SECOND);
+            bar.refresh();
+        }
+        bar.close();
+        String last;
+        synchronized (frames) {
+            last = frames.get(frames.size() - 1);
+        }
+        assertTrue(last.matches(".* 1000/s.*"), "the finished bar shows the rate it ran at: " + last);
     }
 
     private static int barWidth(String frame) {

@@ -2,11 +2,14 @@ package org.jnn.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -19,6 +22,7 @@ import org.jnn.core.Parameters;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** A mistake in the arguments: exit status 2, the one line that says what was wrong, where to read more, no stack trace. */
 class UserMistakesTest {
@@ -112,7 +116,7 @@ class UserMistakesTest {
 
     @Test
     void unknownOptionAndUnknownCommand() {
-        assertUserMistake("train", "Unknown options: '--epoch', '3'; did you mean --epochs?", "train", "--epoch", "3");
+        assertUserMistake("train", "Unknown options: '--epoch', '3'; did you mean --epochs", "train", "--epoch", "3");
         CliRun run = CliRun.of("trian");
         assertEquals(2, run.status(), run::toString);
         assertEquals(List.of("nn: Unmatched argument at index 0: 'trian'; did you mean train?", "see: ./nn --help"),
@@ -128,24 +132,57 @@ class UserMistakesTest {
     }
 
     @Test
-    void runningOutOfMemorySaysHowMuchWasInUseAndHowToGiveMore() {
-        // a hidden layer whose weights alone are half as large again as the most memory this JVM may take
-        long hidden = (long) (Runtime.getRuntime().maxMemory() / 8.0 / 784 * 1.5) + 1;
-        assumeTrue(hidden * 784 < Integer.MAX_VALUE - 16, "this JVM may take more memory than one array can hold");
-        String[] args = {"train", "--dataset", data.toString(), "--backend", "ejml", "--layers", "784," + hidden + ",10"};
-        CliRun run = CliRun.of(args);
-        assertEquals(1, run.status(), run::toString);
-        assertTrue(run.err().contains("nn train: out of memory (Java heap space): "), run::toString);
-        assertTrue(run.err().matches("(?s).*\\d+ MiB of the Java heap in use, and Java may take at most \\d+ MiB here.*"),
-                run::toString);
-        assertTrue(run.err().contains("Give it more with NN_JAVA_OPTS=-Xmx"), run::toString);
-        assertFalse(run.err().contains("\tat "), "no stack trace without --verbose:\n" + run);
+    void layersTooLargeForOneMatrixNameTheLayerAndTheCount() {
+        // Once: "nn train: -1942967296", and an index out of bounds: the products overflowed an int.
+        Path noData = work.resolve("no-such-data");
+        assertUserMistake("train", "--layers 784,3000000,10: layer 0 maps 784 inputs to 3,000,000 outputs: 2,352,000,000"
+                + " weights, more than the 2,147,483,639 values one matrix can hold", "train", "--dataset", noData.toString(),
+                "--layers", "784,3000000,10");
+        assertUserMistake("train", "--layers 1,65536,65537,2: layer 1 maps 65,536 inputs to 65,537 outputs: 4,295,032,832"
+                + " weights", "train", "--dataset", noData.toString(), "--layers", "1,65536,65537,2");
+    }
 
-        String[] verbose = java.util.Arrays.copyOf(args, args.length + 1);
-        verbose[args.length] = "--verbose";
-        CliRun loud = CliRun.of(verbose);
-        assertEquals(1, loud.status(), loud::toString);
-        assertTrue(loud.err().contains("\tat "), "--verbose shows where:\n" + loud);
+    @Test
+    void aNetworkTooLargeForTheHeapIsRefusedBeforeAnythingIsAllocated() {
+        // 784,000,000 weights: a few GB that the heap may or may not hold, and training needs several copies.
+        assumeTrue(Runtime.getRuntime().maxMemory() < 20L << 30, "this JVM may take 20 GiB or more");
+        CliRun run = CliRun.of("train", "--dataset", work.resolve("no-such-data").toString(), "--backend", "ejml",
+                "--layers", "784,1000000,10");
+        assertEquals(1, run.status(), run::toString);
+        List<String> lines = run.err().lines().filter(line -> !line.startsWith("nn: using ")).toList();
+        assertEquals(1, lines.size(), "one line:\n" + run);
+        assertTrue(lines.get(0).matches("nn train: --layers 784,1000000,10 with batch size 1: a 784-1000000-10 network"
+                + " needs about \\d+\\.\\d GiB of Java heap to train, and Java may take at most \\d+\\.\\d GiB here\\. Give it"
+                + " more with NN_JAVA_OPTS=-Xmx\\d+g if the machine has it, or make the layers narrower\\."), run::toString);
+        assertFalse(run.err().contains("not a data set"), "refused before the data are looked for:\n" + run);
+        assertFalse(run.err().contains("out of memory") || run.err().contains("\tat "), run::toString);
+    }
+
+    @Test
+    void theMemoryMessageSuggestsAHeapThatHoldsTheNetworkAndTheData() {
+        MemoryCheck.NotEnoughMemoryException e = assertThrows(
+                MemoryCheck.NotEnoughMemoryException.class, () -> MemoryCheck.check("--layers 784,4000,10", new int[] {784,
+                    4000, 10}, 64, (long) (2.3 * (1L << 30)), 1L << 30));
+        assertEquals("--layers 784,4000,10 with batch size 64: a 784-4000-10 network needs about 2.3 GiB of Java heap to"
+                + " train, and Java may take at most 1.0 GiB here. Give it more with NN_JAVA_OPTS=-Xmx4g if the machine has"
+                + " it, or make the layers narrower or the batches smaller.", e.getMessage());
+        MemoryCheck.check("--layers 784,4000,10", new int[] {784, 4000, 10}, 64, 1L << 30, 1L << 30); // fits exactly
+    }
+
+    @Test
+    void runningOutOfMemorySaysHowMuchWasInUseAndHowToGiveMore() {
+        // Networks too large are refused before they are made, so the handler is called here as the
+        // execution strategy calls it when something else runs out of memory.
+        StringWriter err = new StringWriter();
+        CommandLine nn = NnCommand.commandLine(new PrintWriter(new StringWriter()),
+                new PrintWriter(err, true));
+        int status = ErrorHandler.outOfMemory(new OutOfMemoryError("Java heap space"), nn.getSubcommands().get("train"));
+        assertEquals(1, status);
+        assertTrue(err.toString().startsWith("nn train: out of memory (Java heap space): "), err::toString);
+        assertTrue(err.toString().matches("(?s).*\\d+ MiB of the Java heap in use, and Java may take at most \\d+ MiB here.*"),
+                err::toString);
+        assertTrue(err.toString().contains("Give it more with NN_JAVA_OPTS=-Xmx"), err::toString);
+        assertFalse(err.toString().contains("\tat "), "no stack trace without --verbose:\n" + err);
     }
 
     @Test
@@ -239,6 +276,19 @@ class UserMistakesTest {
             count++;
         }
         return count;
+    }
+
+    @Test
+    void plotUnderAFileIsAMistakeLikeSaveUnderAFile() throws Exception {
+        Path file = Files.writeString(work.resolve("a-file"), "x");
+        Path plots = file.resolve("plots");
+        assertUserMistake("train", "--plot " + plots + ": " + file + " is a file, not a folder", "train", "--dataset",
+                data.toString(), "--plot", plots.toString());
+        assertUserMistake("evaluate", "--plot " + plots + ": " + file + " is a file, not a folder", "evaluate",
+                model.toString(), "--plot", plots.toString());
+        Path saved = file.resolve("model.safetensors");
+        assertUserMistake("train", "--save " + saved + ": " + file + " is a file, not a folder", "train", "--dataset",
+                data.toString(), "--save", saved.toString());
     }
 
     @Test

@@ -36,7 +36,8 @@ class ReadmeSnippetsTest {
 
     /** What a reader's file would import; snippets show only the code that matters. */
     static final String IMPORTS = "import java.io.*; import java.nio.file.*; import java.util.*; "
-            + "import org.jnn.api.*; import org.jnn.core.*; import org.jnn.mnist.*; import org.jnn.core.conformance.*;";
+            + "import org.jnn.api.*; import org.jnn.core.*; import org.jnn.core.optim.*; import org.jnn.mnist.*; "
+            + "import org.jnn.core.conformance.*;";
 
     /** Names a snippet uses for the reader's own code, declared here so that the snippet compiles. */
     static final String PLACEHOLDERS = "/** stands in for the reader's backend */\n"
@@ -105,7 +106,7 @@ class ReadmeSnippetsTest {
 
     @Test
     void aSnippetThatIsOneOfTheExampleProgramsIsThatProgram() throws IOException {
-        int checked = 0;
+        List<String> checked = new ArrayList<>();
         for (Snippet snippet : snippets(Files.readString(README))) {
             String type = snippet.typeName();
             Path program = type == null ? null : EXAMPLES.resolve(type + ".java");
@@ -114,10 +115,10 @@ class ReadmeSnippetsTest {
                 String fromDeclaration = source.substring(source.indexOf("public final class " + type));
                 assertEquals(fromDeclaration, snippet.code(), "README.md line " + snippet.line() + " quotes " + program
                         + " from its class declaration on; copy the file into the README again");
-                checked++;
+                checked.add(type);
             }
         }
-        assertEquals(1, checked, "the README quotes TrainMnist.java");
+        assertEquals(List.of("TrainMnist", "TrainWithAdam"), checked, "the README quotes TrainMnist.java and TrainWithAdam.java");
     }
 
     @Test

@@ -34,7 +34,7 @@ class ReferenceExperimentIT {
     @ValueSource(strings = {"ejml", "commons-math", "nd4j"})
     void reachesTheReferenceAccuracy(String backend) {
         Network network = Network.create(Backends.byName(backend), 42, 784, 200, 200, 10);
-        List<EpochResult> epochs = network.train(mnist.train(), TrainingOptions.REFERENCE_EXPERIMENT);
+        List<EpochResult> epochs = network.train(mnist.train(), TrainingOptions.REFERENCE_EXPERIMENT).epochs();
         Evaluation test = network.evaluate(mnist.test());
 
         double seconds = epochs.stream().mapToDouble(EpochResult::seconds).sum();

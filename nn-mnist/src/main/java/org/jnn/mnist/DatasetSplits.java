@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
+import org.jnn.core.Shuffle;
 
 /**
  * The splits of one data set: training and test data, and optionally a validation set taken out of
@@ -59,15 +60,7 @@ public final class DatasetSplits {
             throw new IllegalArgumentException("validation count must be between 1 and " + (n - 1)
                     + " (the training set has " + n + " samples), got " + count);
         }
-        int[] order = new int[n];
-        Arrays.setAll(order, i -> i);
-        Random random = new Random(seed);
-        for (int i = n - 1; i > 0; i--) { // Fisher–Yates
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
+        int[] order = Shuffle.permutation(n, new Random(seed));
         int[] validationIndices = Arrays.copyOfRange(order, 0, count);
         int[] trainIndices = Arrays.copyOfRange(order, count, n);
         // Sorted, so that both parts read the shared pixel array front to back.

@@ -79,7 +79,7 @@ public final class DebianPackageSource implements DataSource {
                 }
             }
         } finally {
-            FileUtil.deleteRecursively(work);
+            FileUtil.deleteRecursivelyIfPossible(work);
         }
     }
 

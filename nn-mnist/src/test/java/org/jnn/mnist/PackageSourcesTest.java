@@ -19,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.ar.ArArchiveEntry;
 import org.apache.commons.compress.archivers.ar.ArArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -162,11 +160,7 @@ class PackageSourcesTest {
         for (Map.Entry<String, byte[]> file : CONTENT.entrySet()) {
             assertArrayEquals(file.getValue(), Files.readAllBytes(folder.resolve(file.getKey())), file.getKey());
         }
-        try (Stream<Path> files = Files.list(folder)) {
-            assertEquals(new TreeSet<>(CONTENT.keySet()),
-                    files.map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new)),
-                    "the four files and no temporaries");
-        }
+        assertEquals(new TreeSet<>(CONTENT.keySet()), DataFolders.contents(folder), "the four files and no temporaries");
     }
 
     private void assertReported(String download) {
@@ -225,10 +219,6 @@ class PackageSourcesTest {
                 () -> fetch(DatasetKind.FASHION_MNIST, debianSource(notADeb)));
         assertEquals(List.of("Debian package fake-fashion (apt-get download): broken.deb has no data.tar member;"
                 + " it is not a Debian package"), e.attempts());
-        Set<String> left;
-        try (Stream<Path> files = Files.list(work.resolve("data/fashion"))) {
-            left = files.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
-        }
-        assertEquals(Set.of(), left, "no scratch folder left behind");
+        assertEquals(Set.of(), DataFolders.contents(work.resolve("data/fashion")), "no scratch folder left behind");
     }
 }

@@ -1,7 +1,7 @@
 package org.jnn.backend.commonsmath;
 
 import org.apache.commons.math3.linear.RealMatrix;
-import org.jnn.api.LinearAlgebra;
+import org.jnn.api.AbstractMatrix;
 import org.jnn.api.Matrix;
 
 /**
@@ -17,36 +17,19 @@ import org.jnn.api.Matrix;
  * <p>All access goes through {@link #read()} and {@link #write()} so that a write can never leave a stale
  * transpose behind.
  */
-public final class CommonsMathMatrix implements Matrix {
+public final class CommonsMathMatrix extends AbstractMatrix {
 
-    private final CommonsMathLinearAlgebra backend;
-    private final int rows;
-    private final int cols;
     private RealMatrix storage;
     /** The transpose of {@link #storage}, or null; dropped on every write. */
     private RealMatrix transposed;
 
     CommonsMathMatrix(CommonsMathLinearAlgebra backend, RealMatrix storage) {
-        this.backend = backend;
+        super(backend, storage.getRowDimension(), storage.getColumnDimension());
         this.storage = storage;
-        this.rows = storage.getRowDimension();
-        this.cols = storage.getColumnDimension();
     }
 
-    @Override
-    public int rows() {
-        return rows;
-    }
 
-    @Override
-    public int cols() {
-        return cols;
-    }
 
-    @Override
-    public LinearAlgebra backend() {
-        return backend;
-    }
 
     /** The library matrix, for reading only. */
     RealMatrix read() {
@@ -61,7 +44,7 @@ public final class CommonsMathMatrix implements Matrix {
 
     /** Makes {@code replacement} (a fresh library matrix of the same shape, owned by no one else) the storage. */
     void replace(RealMatrix replacement) {
-        assert replacement.getRowDimension() == rows && replacement.getColumnDimension() == cols;
+        assert replacement.getRowDimension() == rows() && replacement.getColumnDimension() == cols();
         storage = replacement;
         transposed = null;
     }

@@ -9,8 +9,12 @@ import java.util.Random;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
+import org.jnn.api.Activation;
+import org.jnn.api.AdamUpdate;
 import org.jnn.api.LinearAlgebra;
 import org.jnn.api.Matrix;
+import org.jnn.api.RmsPropUpdate;
+import org.jnn.api.SgdUpdate;
 import org.jnn.core.conformance.ReferenceLinearAlgebra;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -107,14 +111,47 @@ class CommonsMathGemmPathsTest {
                 mat -> backend.addRowVector(mat, backend.fromRowMajor(1, cols, values(cols)), mat)));
         tests.add(write("addRowVector into it", rows, cols, mat -> backend.addRowVector(
                 backend.fromRowMajor(rows, cols, values(rows * cols)), backend.fromRowMajor(1, cols, values(cols)), mat)));
-        tests.add(write("relu in place", rows, cols, mat -> backend.relu(mat, mat)));
-        tests.add(write("relu into it", rows, cols,
-                mat -> backend.relu(backend.fromRowMajor(rows, cols, values(rows * cols)), mat)));
-        tests.add(write("reluBackward into it", rows, cols, mat -> backend.reluBackward(
-                backend.fromRowMajor(rows, cols, values(rows * cols)), backend.fromRowMajor(rows, cols, values(rows * cols)),
-                mat)));
-        tests.add(write("reluBackward in place", rows, cols,
-                mat -> backend.reluBackward(mat, backend.fromRowMajor(rows, cols, values(rows * cols)), mat)));
+        for (Activation f : Activation.values()) {
+            tests.add(write(f.id() + " in place", rows, cols, mat -> backend.activate(f, mat, mat)));
+            tests.add(write(f.id() + " into it", rows, cols, mat -> backend.activate(f, random(rows, cols), mat)));
+            tests.add(write(f.id() + " backward into it", rows, cols,
+                    mat -> backend.activationBackward(f, random(rows, cols), random(rows, cols), random(rows, cols), mat)));
+            tests.add(write(f.id() + " backward in place", rows, cols, mat -> {
+                Matrix z = random(rows, cols);
+                backend.activationBackward(f, mat, z, z, mat);
+            }));
+        }
+        tests.add(write("multiplyElements in place", rows, cols, mat -> backend.multiplyElements(mat, random(rows, cols), mat)));
+        tests.add(write("multiplyElements into it", rows, cols,
+                mat -> backend.multiplyElements(random(rows, cols), random(rows, cols), mat)));
+        // The optimizer steps write the parameter, their state, and the gradient they may use as scratch.
+        SgdUpdate nesterov = new SgdUpdate(0.1, 0.9, true, 0.01);
+        AdamUpdate adamW = new AdamUpdate(0.1, 0.9, 0.999, 1e-8, 0.01, true, 3);
+        RmsPropUpdate rmsProp = new RmsPropUpdate(0.1, 0.9, 1e-8, 0.01);
+        tests.add(write("sgdStep on the parameter", rows, cols,
+                mat -> backend.sgdStep(nesterov, random(rows, cols), random(rows, cols), mat)));
+        tests.add(write("sgdStep on the velocity", rows, cols,
+                mat -> backend.sgdStep(nesterov, random(rows, cols), mat, random(rows, cols))));
+        tests.add(write("sgdStep on the gradient", rows, cols,
+                mat -> backend.sgdStep(nesterov, mat, random(rows, cols), random(rows, cols))));
+        tests.add(write("adamStep on the parameter", rows, cols,
+                mat -> backend.adamStep(adamW, random(rows, cols), random(rows, cols), positive(rows, cols), mat)));
+        tests.add(write("adamStep on the first moment", rows, cols,
+                mat -> backend.adamStep(adamW, random(rows, cols), mat, positive(rows, cols), random(rows, cols))));
+        tests.add(write("adamStep on the second moment", rows, cols, mat -> {
+            backend.fill(mat, 0.25);
+            backend.adamStep(adamW, random(rows, cols), random(rows, cols), mat, random(rows, cols));
+        }));
+        tests.add(write("adamStep on the gradient", rows, cols,
+                mat -> backend.adamStep(adamW, mat, random(rows, cols), positive(rows, cols), random(rows, cols))));
+        tests.add(write("rmsPropStep on the parameter", rows, cols,
+                mat -> backend.rmsPropStep(rmsProp, random(rows, cols), positive(rows, cols), mat)));
+        tests.add(write("rmsPropStep on the mean square", rows, cols, mat -> {
+            backend.fill(mat, 0.25);
+            backend.rmsPropStep(rmsProp, random(rows, cols), mat, random(rows, cols));
+        }));
+        tests.add(write("rmsPropStep on the gradient", rows, cols,
+                mat -> backend.rmsPropStep(rmsProp, mat, positive(rows, cols), random(rows, cols))));
         tests.add(write("softmaxRows in place", rows, cols, mat -> backend.softmaxRows(mat, mat)));
         tests.add(write("softmaxRows into it", rows, cols,
                 mat -> backend.softmaxRows(backend.fromRowMajor(rows, cols, values(rows * cols)), mat)));
@@ -130,6 +167,17 @@ class CommonsMathGemmPathsTest {
         tests.add(write("gemm into a row (batch 1 path)", 1, cols, mat -> backend.gemm(1,
                 backend.fromRowMajor(1, 3, values(3)), false, backend.fromRowMajor(cols, 3, values(3 * cols)), true, 0, mat)));
         return tests.stream();
+    }
+
+    private Matrix random(int rows, int cols) {
+        return backend.fromRowMajor(rows, cols, values(rows * cols));
+    }
+
+    /** A second moment or mean square: the squares of random values. */
+    private Matrix positive(int rows, int cols) {
+        Matrix m = random(rows, cols);
+        backend.multiplyElements(m, m, m);
+        return m;
     }
 
     private DynamicTest write(String operation, int rows, int cols, Consumer<Matrix> change) {

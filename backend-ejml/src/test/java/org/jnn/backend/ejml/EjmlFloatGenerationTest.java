@@ -20,9 +20,11 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
+import org.jnn.api.Activation;
 import org.jnn.api.LinearAlgebra;
 import org.jnn.api.Matrix;
 import org.jnn.api.Precision;
+import org.jnn.api.SgdUpdate;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -134,6 +136,35 @@ class EjmlFloatGenerationTest {
             la.columnSums(1.0, column, 0.0, sum);
             double expected = la.precision() == Precision.F64 ? 1 + 2 * HALF_ULP : 1.0;
             assertEquals(expected, la.toRowMajor(sum)[0], la + ": column sum of 1 + 2⁻²⁴ + 2⁻²⁴");
+        }
+    }
+
+    @Test
+    void activationDerivativesAreComputedInFloat() {
+        // tanh' = 1 - a² at a = 1 - 2⁻¹³: a² = 1 - 2⁻¹² + 2⁻²⁶ is 1 - 2⁻¹² in float, so float arithmetic gives
+        // 2⁻¹², where double arithmetic rounded at the end gives 2⁻¹² - 2⁻²⁶ (itself a float).
+        double a = 1 - Math.scalb(1.0, -13);
+        double exact = Math.scalb(1.0, -12) - Math.scalb(1.0, -26);
+        assertEquals(exact, (double) (float) (1 - a * a), "the example itself");
+        for (LinearAlgebra la : List.of(new EjmlLinearAlgebra(), new EjmlFloatLinearAlgebra())) {
+            Matrix activation = la.fromRowMajor(1, 1, new double[] {a});
+            Matrix out = la.zeros(1, 1);
+            la.activationBackward(Activation.TANH, la.fromRowMajor(1, 1, new double[] {1}), activation, activation, out);
+            double expected = la.precision() == Precision.F64 ? exact : Math.scalb(1.0, -12);
+            assertEquals(expected, la.toRowMajor(out)[0], la + ": tanh' at a = 1 - 2⁻¹³");
+        }
+    }
+
+    @Test
+    void optimizerStepsAreComputedInFloat() {
+        // SGD with weight decay 2⁻²⁴ at w = 1, g = 1, η = 1: g + λw = 1 + 2⁻²⁴ is 1 in float (a tie, to even),
+        // so w - ηg = 0; in double the gradient keeps its 2⁻²⁴ and w becomes -2⁻²⁴ (a float).
+        SgdUpdate step = new SgdUpdate(1.0, 0, false, HALF_ULP);
+        for (LinearAlgebra la : List.of(new EjmlLinearAlgebra(), new EjmlFloatLinearAlgebra())) {
+            Matrix w = la.fromRowMajor(1, 1, new double[] {1});
+            la.sgdStep(step, la.fromRowMajor(1, 1, new double[] {1}), null, w);
+            double expected = la.precision() == Precision.F64 ? -HALF_ULP : 0.0;
+            assertEquals(expected, la.toRowMajor(w)[0], la + ": SGD step 1 - (1 + 2⁻²⁴·1)");
         }
     }
 

@@ -3,7 +3,7 @@ package org.jnn.backend.nd4j;
 import java.util.Objects;
 
 import org.jnn.api.LinearAlgebra;
-import org.jnn.api.Matrix;
+import org.jnn.api.AbstractMatrix;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -17,22 +17,22 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * @see Nd4jLinearAlgebra
  */
-public abstract sealed class Nd4jMatrix implements Matrix permits Nd4jMatrix.F64, Nd4jMatrix.F32 {
+public abstract sealed class Nd4jMatrix extends AbstractMatrix permits Nd4jMatrix.F64, Nd4jMatrix.F32 {
 
     private final INDArray array;
-    private final int rows;
-    private final int cols;
-    private final LinearAlgebra backend;
     private INDArray vector;
 
     Nd4jMatrix(INDArray array, LinearAlgebra backend) {
-        this.array = Objects.requireNonNull(array, "array");
-        this.backend = Objects.requireNonNull(backend, "backend");
+        super(backend, Math.toIntExact(checked(array).rows()), Math.toIntExact(array.columns()));
+        this.array = array;
+    }
+
+    private static INDArray checked(INDArray array) {
+        Objects.requireNonNull(array, "array");
         if (array.rank() != 2 || array.ordering() != 'c' || array.isView()) {
             throw new IllegalArgumentException("an Nd4jMatrix wraps a rank-2 'c'-order array that is not a view");
         }
-        this.rows = Math.toIntExact(array.rows());
-        this.cols = Math.toIntExact(array.columns());
+        return array;
     }
 
     /**
@@ -49,28 +49,16 @@ public abstract sealed class Nd4jMatrix implements Matrix permits Nd4jMatrix.F64
      */
     INDArray vector() {
         if (vector == null) {
-            if (rows != 1 && cols != 1) {
+            if (rows() != 1 && cols() != 1) {
                 throw new IllegalStateException("a " + shape() + " matrix is not a vector");
             }
-            vector = array.reshape('c', new long[] {(long) rows * cols});
+            vector = array.reshape('c', new long[] {(long) rows() * cols()});
         }
         return vector;
     }
 
-    @Override
-    public int rows() {
-        return rows;
-    }
 
-    @Override
-    public int cols() {
-        return cols;
-    }
 
-    @Override
-    public LinearAlgebra backend() {
-        return backend;
-    }
 
     /** {@code Nd4jMatrix[3×4, DOUBLE]}: the shape and type, never the contents. */
     @Override

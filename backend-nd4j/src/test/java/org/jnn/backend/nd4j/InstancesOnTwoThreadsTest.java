@@ -17,6 +17,7 @@ import java.util.function.Function;
 
 import org.jnn.api.LinearAlgebra;
 import org.jnn.api.Matrix;
+import org.jnn.api.SgdUpdate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,8 +27,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Two backend instances, each on its own thread as the SPI allows: one doing the products of batch
  * training (large, on the large-product OpenBLAS count), the other those of batch-1 training (a
- * matrix-vector product of a large matrix, on the base count), both then an axpy, whose result depends
- * on OpenBLAS's count. OpenBLAS's count is process-wide; each instance must still get, bit for bit,
+ * matrix-vector product of a large matrix, on the base count), both then an axpy and an SGD step with
+ * momentum (BLAS scal and axpy), whose results depend on OpenBLAS's count. OpenBLAS's count is process-wide; each instance must still get, bit for bit,
  * the results it gets alone, and leave the count that its own last call held.
  *
  * <p>Only the SPI and ND4J's own view of OpenBLAS's count are used, so that the test also runs against
@@ -89,6 +90,16 @@ class InstancesOnTwoThreadsTest {
         return la.toRowMajor(y);
     }
 
+    /** An SGD step with Nesterov momentum and weight decay on vectors of the axpy's length: w and v after it. */
+    private double[] momentumStep(LinearAlgebra la) {
+        Matrix w = la.fromRowMajor(1, AXPY_LENGTH, axpyY);
+        Matrix v = la.fromRowMajor(1, AXPY_LENGTH, axpyX);
+        la.sgdStep(new SgdUpdate(0.37, 0.9, true, 0.01), la.fromRowMajor(1, AXPY_LENGTH, axpyX), v, w);
+        double[] both = Arrays.copyOf(la.toRowMajor(w), 2 * AXPY_LENGTH);
+        System.arraycopy(la.toRowMajor(v), 0, both, AXPY_LENGTH, AXPY_LENGTH);
+        return both;
+    }
+
     private static int openBlasThreads() {
         return Nd4j.factory().blas().getMaxThreads();
     }
@@ -123,18 +134,23 @@ class InstancesOnTwoThreadsTest {
     void instancesRunningAtTheSameTimeGetTheBitsTheyGetAlone() throws Exception {
         double[] batchAlone = on(batchThread, batchInstance, this::batchProduct);
         double[] batchAxpyAlone = on(batchThread, batchInstance, this::axpy);
+        double[] batchStepAlone = on(batchThread, batchInstance, this::momentumStep);
         int batchCount = openBlasThreads();
         double[] sampleAlone = on(sampleThread, sampleInstance, this::sampleProduct);
         double[] sampleAxpyAlone = on(sampleThread, sampleInstance, this::axpy);
+        double[] sampleStepAlone = on(sampleThread, sampleInstance, this::momentumStep);
         int sampleCount = openBlasThreads();
         assertProduct(batch, BATCH, batchAlone);
         assertProduct(sample, 1, sampleAlone);
+        assumeTrue(batchCount != sampleCount, "batch and batch-1 work use the same OpenBLAS count here");
+        assertTrue(!Arrays.equals(batchStepAlone, sampleStepAlone),
+                "on two counts the SGD step gives different bits (else this test would prove nothing about it)");
 
         CyclicBarrier start = new CyclicBarrier(2);
         Future<List<String>> batchWrong = batchThread.submit(() -> rounds(start, batchInstance, this::batchProduct,
-                batchAlone, batchAxpyAlone));
+                batchAlone, batchAxpyAlone, batchStepAlone));
         Future<List<String>> sampleWrong = sampleThread.submit(() -> rounds(start, sampleInstance, this::sampleProduct,
-                sampleAlone, sampleAxpyAlone));
+                sampleAlone, sampleAxpyAlone, sampleStepAlone));
         assertEquals(List.of(), batchWrong.get(), "the batch instance's results changed while the other ran");
         assertEquals(List.of(), sampleWrong.get(), "the batch-1 instance's results changed while the other ran");
 
@@ -143,14 +159,18 @@ class InstancesOnTwoThreadsTest {
                 + " threads, neither the batch count " + batchCount + " nor the batch-1 count " + sampleCount);
     }
 
-    /** 100 times {@code product} and an axpy on {@code la}, once both threads are ready; the results that differ. */
+    /**
+     * 100 times {@code product}, an axpy and an SGD step on {@code la}, once both threads are ready; the results
+     * that differ.
+     */
     private List<String> rounds(CyclicBarrier start, LinearAlgebra la, Function<LinearAlgebra, double[]> product,
-            double[] productAlone, double[] axpyAlone) throws Exception {
+            double[] productAlone, double[] axpyAlone, double[] stepAlone) throws Exception {
         start.await();
         List<String> wrong = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             check(wrong, "product " + i, productAlone, product.apply(la));
             check(wrong, "axpy " + i, axpyAlone, axpy(la));
+            check(wrong, "sgdStep " + i, stepAlone, momentumStep(la));
         }
         return wrong;
     }

@@ -10,10 +10,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.loss.SparseSoftmaxCrossEntropyLossWithLogits;
 import org.nd4j.linalg.api.ops.impl.reduce.custom.LogSumExp;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.LogSoftMax;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.GELU;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.PreciseGELU;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -109,5 +112,45 @@ class Nd4jLibraryDefectsTest {
         INDArray loss = Nd4j.exec(new SparseSoftmaxCrossEntropyLossWithLogits(z, labels))[0];
         assertEquals(Double.POSITIVE_INFINITY, loss.getDouble(0),
                 FIXED + "sparse_softmax_cross_entropy_loss_with_logits for the loss (the exact value is 2000)");
+    }
+
+    // The backend's leaky ReLU is maximum(z, 0.01 z) ...
+    @Test
+    void lreluAppliesItsSlopeAsAFloatAlsoToDoubles() {
+        INDArray z = matrix(1, 1, 'c', -2);
+        INDArray out = z.ulike();
+        Nd4j.exec(DynamicCustomOp.builder("lrelu").addInputs(z).addOutputs(out).addFloatingPointArguments(0.01).build());
+        assertEquals(-2 * (double) 0.01f, out.getDouble(0), 0.0,
+                FIXED + "lrelu for leaky ReLU in f64 (the exact value is -0.02): " + out.getDouble(0));
+    }
+
+    // ... and its backward select(z > 0, g, 0.01 g).
+    @Test
+    void lreluBpPassesTheWholeGradientAtZero() {
+        INDArray z = matrix(1, 3, 'c', -1, 0, 1);
+        INDArray gradient = matrix(1, 3, 'c', 1, 1, 1);
+        INDArray out = z.ulike();
+        Nd4j.exec(DynamicCustomOp.builder("lrelu_bp").addInputs(z, gradient).addOutputs(out)
+                .addFloatingPointArguments(0.01).build());
+        assertEquals(1.0, out.getDouble(1), 0.0, FIXED + "lrelu_bp for leaky ReLU's backward: at z = 0 it gives "
+                + out.getDouble(1) + " (the slope 0.01 is PyTorch's derivative there, as for ReLU's 0)");
+        assertEquals((double) 0.01f, out.getDouble(0), 0.0, "and its slope is a float");
+    }
+
+    // The backend's GELU computes the tanh form itself, as z·sigmoid(2u).
+    @Test
+    void neitherGeluOpIsTheTanhForm() {
+        double z = 2;
+        double u = Math.sqrt(2 / Math.PI) * (z + 0.044715 * z * z * z);
+        double tanhForm = 0.5 * z * (1 + Math.tanh(u));
+        INDArray in = matrix(1, 1, 'c', z);
+        INDArray out = in.ulike();
+        Nd4j.exec(new GELU(in, out));
+        assertEquals(z / (1 + Math.exp(-1.702f * z)), out.getDouble(0), 1e-12, "gelu is the sigmoid form z·σ(1.702 z)");
+        assertTrue(Math.abs(out.getDouble(0) - tanhForm) > 1e-3, FIXED + "gelu for GELU: " + out.getDouble(0));
+        Nd4j.exec(new PreciseGELU(in, out));
+        double cubedProduct = 0.5 * z * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (z + Math.pow(0.044715 * z, 3))));
+        assertEquals(cubedProduct, out.getDouble(0), 1e-12, "precise_gelu cubes 0.044715·z instead of z");
+        assertTrue(Math.abs(out.getDouble(0) - tanhForm) > 1e-3, FIXED + "precise_gelu for GELU: " + out.getDouble(0));
     }
 }

@@ -1,23 +1,16 @@
 package org.jnn.backend.template;
 
-import org.jnn.api.LinearAlgebra;
-import org.jnn.api.Matrix;
+import org.jnn.api.AbstractMatrix;
 
 /**
  * A dense matrix on a plain Java array in row-major order: element {@code (i, j)} is at {@code i * cols + j}.
  * Each precision has its own class, {@link F64} on {@code double[]} and {@link F32} on {@code float[]},
  * because {@link org.jnn.api.AbstractLinearAlgebra} tells the backend's matrices from others by class.
  */
-public abstract sealed class ArrayMatrix implements Matrix permits ArrayMatrix.F64, ArrayMatrix.F32 {
-
-    private final ArrayLinearAlgebra backend;
-    final int rows;
-    final int cols;
+public abstract sealed class ArrayMatrix extends AbstractMatrix permits ArrayMatrix.F64, ArrayMatrix.F32 {
 
     private ArrayMatrix(ArrayLinearAlgebra backend, int rows, int cols) {
-        this.backend = backend;
-        this.rows = rows;
-        this.cols = cols;
+        super(backend, rows, cols);
     }
 
     /** Element {@code i} in row-major order. */
@@ -26,25 +19,9 @@ public abstract sealed class ArrayMatrix implements Matrix permits ArrayMatrix.F
     /** Sets element {@code i}, rounded to this matrix's precision. */
     abstract void set(int i, double value);
 
-    @Override
-    public int rows() {
-        return rows;
-    }
 
-    @Override
-    public int cols() {
-        return cols;
-    }
 
-    @Override
-    public LinearAlgebra backend() {
-        return backend;
-    }
 
-    @Override
-    public String toString() {
-        return "ArrayMatrix " + shape();
-    }
 
     /** Double precision. */
     static final class F64 extends ArrayMatrix {

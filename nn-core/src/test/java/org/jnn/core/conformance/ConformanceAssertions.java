@@ -2,6 +2,7 @@ package org.jnn.core.conformance;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import org.jnn.api.Activation;
 import org.jnn.api.Backends;
 import org.jnn.api.LinearAlgebra;
 import org.jnn.api.Precision;
@@ -21,7 +22,11 @@ import org.jnn.api.Precision;
  * {@code magnitude} is compared with tolerance {@code epsilon(precision) * terms * magnitude}, where
  * epsilon is 1e-12 for F64 and 1e-5 for F32. Scaling by the magnitude of the terms (not of the result)
  * keeps the check fair when terms cancel; scaling by the number of terms allows for a different
- * summation order. An element whose terms are all zero must come out exactly zero.
+ * summation order. An element whose terms are all zero must come out exactly zero. In F32 a result may also be
+ * off by one subnormal step per term, where floats below 1.2e-38 run out of bits.
+ *
+ * <p>The activations are not sums; {@link #activationMagnitude} and {@link #derivativeMagnitude} say what the
+ * rounding of each scales with, and {@link #activationTerms} how many roundings it may have.
  */
 public final class ConformanceAssertions {
 
@@ -36,13 +41,69 @@ public final class ConformanceAssertions {
         };
     }
 
-    /** Per-element tolerances {@code epsilon * terms * magnitude[i]}. */
+    /**
+     * Per-element tolerances {@code epsilon * terms * magnitude[i]}; in F32, plus {@code terms} times the smallest
+     * float for every element whose magnitude is not 0, since a float below 1.2e-38 is subnormal, with fewer bits
+     * the smaller it is (sigmoid(-100) is 3.7e-44).
+     */
     public static double[] tolerances(Precision precision, double terms, double[] magnitude) {
         double[] tolerance = new double[magnitude.length];
         for (int i = 0; i < magnitude.length; i++) {
             tolerance[i] = epsilon(precision) * terms * magnitude[i];
+            if (precision == Precision.F32 && magnitude[i] != 0) {
+                tolerance[i] += terms * Float.MIN_VALUE;
+            }
         }
         return tolerance;
+    }
+
+    /**
+     * What the rounding of {@code f(z)} scales with, element by element: {@code |z|} for the identity, ReLU and
+     * leaky ReLU; 1 for tanh and sigmoid, which are bounded by 1 and which some libraries compute as a difference
+     * near ±1; {@code |z|/2 (1 + |tanh u|)} for GELU, whose {@code 1 + tanh u} cancels for negative z.
+     */
+    public static double[] activationMagnitude(Activation f, double[] z) {
+        double[] magnitude = new double[z.length];
+        for (int i = 0; i < z.length; i++) {
+            magnitude[i] = switch (f) {
+                case IDENTITY, RELU, LEAKY_RELU -> Math.abs(z[i]);
+                case TANH, SIGMOID -> 1;
+                case GELU -> 0.5 * Math.abs(z[i]) * (1 + Math.abs(Math.tanh(ReferenceLinearAlgebra.geluArgument(z[i]))));
+            };
+        }
+        return magnitude;
+    }
+
+    /** The roundings in {@code f(z)} or {@code gradient ⊙ f'(z)}: 1 for the piecewise-linear functions, 4 for tanh and sigmoid, 8 for GELU. */
+    public static double activationTerms(Activation f) {
+        return switch (f) {
+            case IDENTITY, RELU, LEAKY_RELU -> 1;
+            case TANH, SIGMOID -> 4;
+            case GELU -> 8;
+        };
+    }
+
+    /**
+     * What the rounding of {@code gradient ⊙ f'(z)} scales with: {@code |gradient|} times 1 (identity, ReLU,
+     * leaky ReLU), {@code 1 + a²} (tanh's {@code 1 - a²}), {@code a (1 + a)} (sigmoid's {@code a (1 - a)}) or
+     * the sum of the absolute values of the two terms of GELU's derivative.
+     */
+    public static double[] derivativeMagnitude(Activation f, double[] gradient, double[] z, double[] a) {
+        double[] magnitude = new double[gradient.length];
+        for (int i = 0; i < gradient.length; i++) {
+            double derivative = switch (f) {
+                case IDENTITY, RELU, LEAKY_RELU -> 1;
+                case TANH -> 1 + a[i] * a[i];
+                case SIGMOID -> Math.abs(a[i]) * (1 + Math.abs(a[i]));
+                case GELU -> {
+                    double t = Math.tanh(ReferenceLinearAlgebra.geluArgument(z[i]));
+                    yield 0.5 * (1 + Math.abs(t)) + 0.5 * Math.abs(z[i]) * (1 - t * t) * ReferenceLinearAlgebra.GELU_SCALE
+                            * (1 + 3 * ReferenceLinearAlgebra.GELU_CUBIC * z[i] * z[i]);
+                }
+            };
+            magnitude[i] = Math.abs(gradient[i]) * derivative;
+        }
+        return magnitude;
     }
 
     /** The context every message starts with: {@code gemm on ejml (f64) [a 3×4, ...]}. */

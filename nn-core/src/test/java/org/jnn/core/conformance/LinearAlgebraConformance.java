@@ -1,8 +1,11 @@
 package org.jnn.core.conformance;
 
+import static org.jnn.core.conformance.ConformanceAssertions.activationMagnitude;
+import static org.jnn.core.conformance.ConformanceAssertions.activationTerms;
 import static org.jnn.core.conformance.ConformanceAssertions.assertIndicesEqual;
 import static org.jnn.core.conformance.ConformanceAssertions.assertMatrixClose;
 import static org.jnn.core.conformance.ConformanceAssertions.assertScalarClose;
+import static org.jnn.core.conformance.ConformanceAssertions.derivativeMagnitude;
 import static org.jnn.core.conformance.ConformanceAssertions.epsilon;
 import static org.jnn.core.conformance.ConformanceAssertions.tolerances;
 import static org.jnn.core.conformance.ConformanceAssertions.where;
@@ -23,15 +26,21 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.DoubleStream;
 import java.util.stream.Stream;
 
+import org.jnn.api.Activation;
+import org.jnn.api.AdamUpdate;
 import org.jnn.api.Availability;
 import org.jnn.api.Backends;
 import org.jnn.api.LinearAlgebra;
 import org.jnn.api.Matrix;
 import org.jnn.api.Precision;
+import org.jnn.api.RmsPropUpdate;
+import org.jnn.api.SgdUpdate;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DynamicTest;
@@ -45,6 +54,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.ArgumentsProvider;
 import org.junit.jupiter.params.provider.ArgumentsSource;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.support.ParameterDeclarations;
 import org.junit.platform.commons.support.ReflectionSupport;
@@ -54,7 +64,13 @@ import org.opentest4j.TestAbortedException;
  * The conformance suite every {@link LinearAlgebra} backend must pass: each operation is compared with
  * the plain {@link ReferenceLinearAlgebra} on random data over many shapes and flag combinations, and
  * each rule of the SPI contract (registration, aliasing, shape, null and ownership checks, data copied in
- * and out, the numerical traps of ReLU and softmax) has a test named after it.
+ * and out, the numerical traps of the activations, softmax and the optimizers) has a test named after it.
+ *
+ * <p>The operations of training are held to the same: every {@link Activation} forward and backward on
+ * pre-activations from all its regions (exact zeros, tiny, saturated, beyond ±89 and ±709 where e^z overflows
+ * in float and in double), {@code affine} with each, the Hadamard product, and the optimizer steps several in a
+ * row with their state compared after each: SGD with and without classical or Nesterov momentum and L2 decay,
+ * Adam and AdamW from the first step (t = 1, 2, 3) and resumed at later steps, RMSProp, and a zero gradient.
  *
  * <h2>Running it against a backend</h2>
  * Depend on nn-core's test-jar in the backend module's {@code pom.xml} (the README and the
@@ -283,7 +299,50 @@ public abstract class LinearAlgebraConformance {
     }
 
     static Stream<Arguments> affineGrid() {
-        return GEMM_SHAPES.stream().flatMap(s -> Stream.of(arguments(s, false), arguments(s, true)));
+        return GEMM_SHAPES.stream().flatMap(s -> Arrays.stream(Activation.values()).map(f -> arguments(s, f)));
+    }
+
+    /** Every activation on every shape. */
+    static Stream<Arguments> activationGrid() {
+        return Arrays.stream(Activation.values()).flatMap(f -> SHAPES.stream().map(s -> arguments(f, s)));
+    }
+
+    /**
+     * Plain SGD and L2 decay, classical and Nesterov momentum, each with and without decay; every setting has
+     * its own rate and momentum, so that a constant written into a backend shows.
+     */
+    static final List<SgdUpdate> SGD_SETTINGS = List.of(new SgdUpdate(0.1, 0, false, 0), new SgdUpdate(0.1, 0, false, 0.05),
+            new SgdUpdate(0.05, 0.9, false, 0), new SgdUpdate(0.04, 0.7, false, 0.01), new SgdUpdate(0.05, 0.8, true, 0),
+            new SgdUpdate(0.02, 0.5, true, 0.1));
+
+    /**
+     * Adam with PyTorch's defaults, with L2 decay, with an ε large enough to show where it is added, and AdamW
+     * with a small and a large decay (η·λ and λ far apart). The step count is set per call.
+     */
+    static final List<AdamUpdate> ADAM_SETTINGS = List.of(new AdamUpdate(1e-3, 0.9, 0.999, 1e-8, 0, false, 1),
+            new AdamUpdate(0.01, 0.8, 0.99, 1e-8, 0.1, false, 1), new AdamUpdate(0.01, 0.5, 0.9, 1e-3, 0, false, 1),
+            new AdamUpdate(0.01, 0.9, 0.999, 1e-8, 0.1, true, 1), new AdamUpdate(0.1, 0.85, 0.95, 1e-6, 0.5, true, 1));
+
+    /** RMSProp with PyTorch's defaults, with a large ε and with L2 decay. */
+    static final List<RmsPropUpdate> RMS_PROP_SETTINGS = List.of(new RmsPropUpdate(0.01, 0.99, 1e-8, 0),
+            new RmsPropUpdate(1e-3, 0.9, 1e-3, 0), new RmsPropUpdate(0.01, 0.95, 1e-8, 0.1));
+
+    static Stream<Arguments> sgdGrid() {
+        return SGD_SETTINGS.stream().flatMap(step -> SHAPES.stream().map(s -> arguments(step, s)));
+    }
+
+    static Stream<Arguments> adamGrid() {
+        return ADAM_SETTINGS.stream().flatMap(step -> SHAPES.stream().map(s -> arguments(step, s)));
+    }
+
+    static Stream<Arguments> rmsPropGrid() {
+        return RMS_PROP_SETTINGS.stream().flatMap(step -> SHAPES.stream().map(s -> arguments(step, s)));
+    }
+
+    /** {@code setting} at step count {@code t}. */
+    static AdamUpdate atStep(AdamUpdate setting, long t) {
+        return new AdamUpdate(setting.learningRate(), setting.beta1(), setting.beta2(), setting.epsilon(),
+                setting.weightDecay(), setting.decoupledWeightDecay(), t);
     }
 
     static Stream<Arguments> columnSumsGrid() {
@@ -367,6 +426,27 @@ public abstract class LinearAlgebraConformance {
         return values;
     }
 
+    /**
+     * Pre-activations from every region where the activations differ or break: around 0 (exact zeros and tiny
+     * values too), ordinary ones, saturation (tanh = ±1, GELU's tails, sigmoid below 1e-17) and beyond ±89 and
+     * ±709, where e^z and e^-z overflow in float and in double.
+     */
+    protected final double[] activationInputs(int count) {
+        double[] z = new double[count];
+        for (int i = 0; i < count; i++) {
+            double sign = random.nextBoolean() ? 1 : -1;
+            z[i] = switch (random.nextInt(6)) {
+                case 0 -> uniform(-1, 1);
+                case 1 -> uniform(-6, 6);
+                case 2 -> sign * uniform(6, 40);
+                case 3 -> sign * uniform(80, 1000);
+                case 4 -> sign * Math.pow(10, uniform(-8, -1));
+                default -> 0.0;
+            };
+        }
+        return z;
+    }
+
     private double uniform(double from, double to) {
         return from + (to - from) * random.nextDouble();
     }
@@ -404,6 +484,10 @@ public abstract class LinearAlgebraConformance {
         return nanOperand(shape.rows(), shape.cols());
     }
 
+    protected final Operand zerosOperand(Shape shape) {
+        return operand(shape, new double[shape.rows() * shape.cols()]);
+    }
+
     /** A reference matrix of the absolute values of an operand, to compute the magnitude of the terms. */
     private Matrix absolute(Operand o) {
         return reference.fromRowMajor(o.rows(), o.cols(), Arrays.stream(o.values()).map(Math::abs).toArray());
@@ -431,9 +515,18 @@ public abstract class LinearAlgebraConformance {
      * the same operation on the absolute values of its arguments.
      */
     private void assertResult(String operation, String shapes, Operand out, Matrix magnitude, double terms) {
+        assertResult(operation, shapes, out, reference.toRowMajor(magnitude), terms);
+    }
+
+    /** The same with the magnitudes given element by element. */
+    private void assertResult(String operation, String shapes, Operand out, double[] magnitude, double terms) {
+        assertResultWithin(operation, shapes, out, tolerances(backend.precision(), terms, magnitude));
+    }
+
+    /** The same with the tolerances given element by element. */
+    private void assertResultWithin(String operation, String shapes, Operand out, double[] tolerance) {
         double[] actual = backend.toRowMajor(out.actual());
-        assertMatrixClose(backend, operation, shapes, out.cols(), reference.toRowMajor(out.expected()), actual,
-                tolerances(backend.precision(), terms, reference.toRowMajor(magnitude)));
+        assertMatrixClose(backend, operation, shapes, out.cols(), reference.toRowMajor(out.expected()), actual, tolerance);
         assertStoredInItsPrecision(operation, shapes, out.cols(), actual);
     }
 
@@ -646,9 +739,11 @@ public abstract class LinearAlgebraConformance {
             backend.fill(a, y);
             backend.scale(x, a);
         });
-        assertExactScalarResult("affine", product, out -> backend.affine(one(x), one(y), one(0), false, out));
+        assertExactScalarResult("affine", product, out -> backend.affine(one(x), one(y), one(0), Activation.IDENTITY, out));
         assertExactScalarResult("columnSums", product, out -> backend.columnSums(x, one(y), 0, out));
         assertExactScalarResult("addRowVector", sum, out -> backend.addRowVector(one(1), one(0x1p-25), out));
+        assertExactScalarResult("multiplyElements", product, out -> backend.multiplyElements(one(x), one(y), out));
+        assertExactScalarResult("sgdStep", product, w -> backend.sgdStep(new SgdUpdate(x, 0, false, 0), one(-y), null, w));
     }
 
     private Matrix one(double value) {
@@ -744,42 +839,99 @@ public abstract class LinearAlgebraConformance {
         assertUnchanged("addRowVector", shapes, "v", v);
     }
 
-    // A dense layer's forward pass, x · w + bias with or without ReLU, in one call; out starts as NaN.
-    @ParameterizedTest(name = "{0} relu={1}")
+    // A dense layer's forward pass, f(x · w + bias) for every activation, in one call (fused or not); out
+    // starts as NaN.
+    @ParameterizedTest(name = "{0} {1}")
     @MethodSource("affineGrid")
-    public void affineMatchesReference(GemmShape s, boolean relu) {
-        Operand x = randomMixedSignOperand(new Shape(s.m(), s.k())); // pre-activations of both signs, for ReLU
+    public void affineMatchesReference(GemmShape s, Activation f) {
+        Operand x = randomMixedSignOperand(new Shape(s.m(), s.k())); // pre-activations of both signs
         Operand w = randomOperand(s.k(), s.n());
         Operand bias = randomMixedSignOperand(new Shape(1, s.n()));
         Operand out = nanOperand(s.m(), s.n());
-        String shapes = "x " + x.shape() + ", w " + w.shape() + ", bias " + bias.shape() + ", out " + out.shape()
-                + ", relu=" + relu;
-        // |relu(a) - relu(b)| <= |a - b|, so the magnitude of the affine part bounds both variants.
+        String shapes = f + ", x " + x.shape() + ", w " + w.shape() + ", bias " + bias.shape() + ", out " + out.shape();
+        // The affine part may be off by eps (k + 2) times the magnitude of its terms; no activation's slope exceeds
+        // 1.2 (GELU's reaches 1.13), so f moves that error by at most 1.2 times, and adds its own rounding.
         Matrix magnitude = reference.zeros(s.m(), s.n());
-        reference.affine(absolute(x), absolute(w), absolute(bias), false, magnitude);
-        backend.affine(x.actual(), w.actual(), bias.actual(), relu, out.actual());
-        reference.affine(x.expected(), w.expected(), bias.expected(), relu, out.expected());
-        assertResult("affine", shapes, out, magnitude, s.k() + 2);
+        reference.affine(absolute(x), absolute(w), absolute(bias), Activation.IDENTITY, magnitude);
+        backend.affine(x.actual(), w.actual(), bias.actual(), f, out.actual());
+        reference.affine(x.expected(), w.expected(), bias.expected(), Activation.IDENTITY, out.expected());
+        double[] affinePart = reference.toRowMajor(magnitude);
+        double[] activationPart = activationMagnitude(f, reference.toRowMajor(out.expected()));
+        reference.activate(f, out.expected(), out.expected()); // affine's definition: the activation of x · w + bias
+        double[] tolerance = new double[affinePart.length];
+        for (int i = 0; i < tolerance.length; i++) {
+            tolerance[i] = eps() * ((s.k() + 2) * 1.2 * affinePart[i] + activationTerms(f) * activationPart[i]);
+        }
+        assertResultWithin("affine", shapes, out, tolerance);
         assertUnchanged("affine", shapes, "x", x);
         assertUnchanged("affine", shapes, "w", w);
         assertUnchanged("affine", shapes, "bias", bias);
-        if (relu) {
+        if (f == Activation.RELU) {
             for (double v : backend.toRowMajor(out.actual())) {
                 assertTrue(v >= 0, () -> where(backend, "affine", shapes) + ": ReLU output has a negative element " + v);
             }
         }
     }
 
+    // Every activation on pre-activations from all its regions (see activationInputs); out starts as NaN.
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("activationGrid")
+    public void activateMatchesReference(Activation f, Shape s) {
+        Operand z = operand(s, activationInputs(s.rows() * s.cols()));
+        Operand out = nanOperand(s);
+        String shapes = f + ", z " + z.shape() + ", out " + out.shape();
+        backend.activate(f, z.actual(), out.actual());
+        reference.activate(f, z.expected(), out.expected());
+        assertResult("activate", shapes, out, activationMagnitude(f, z.values()), activationTerms(f));
+        assertUnchanged("activate", shapes, "z", z);
+    }
+
+    // The backward pass of every activation, with z from all its regions and a = f(z) as the backend stores it;
+    // out starts as NaN. z and a are consistent, as the contract promises: tanh and sigmoid must take the
+    // derivative from a, GELU from z, and a backend that takes it from the other one fails.
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("activationGrid")
+    public void activationBackwardMatchesReference(Activation f, Shape s) {
+        Operand z = operand(s, activationInputs(s.rows() * s.cols()));
+        checkActivationBackward(f, randomOperand(s), z, activated(f, z), nanOperand(s));
+    }
+
+    /** {@code a = f(z)} as the backend stores it: the reference's value, rounded to the backend's precision. */
+    private Operand activated(Activation f, Operand z) {
+        Matrix a = reference.zeros(z.rows(), z.cols());
+        reference.activate(f, z.expected(), a);
+        return operand(z.rows(), z.cols(), reference.toRowMajor(a));
+    }
+
+    private void checkActivationBackward(Activation f, Operand gradient, Operand z, Operand a, Operand out) {
+        String shapes = f + ", gradient " + gradient.shape() + ", z " + z.shape() + ", a " + a.shape() + ", out "
+                + out.shape();
+        backend.activationBackward(f, gradient.actual(), z.actual(), a.actual(), out.actual());
+        reference.activationBackward(f, gradient.expected(), z.expected(), a.expected(), out.expected());
+        assertResult("activationBackward", shapes, out, derivativeMagnitude(f, gradient.values(), z.values(), a.values()),
+                activationTerms(f));
+        assertUnchanged("activationBackward", shapes, "gradient", gradient);
+        assertUnchanged("activationBackward", shapes, "z", z);
+        assertUnchanged("activationBackward", shapes, "a", a);
+    }
+
+    // Dropout multiplies activations and their gradients by its mask; out starts as NaN.
     @ParameterizedTest(name = "{0}")
     @MethodSource("shapes")
-    public void reluMatchesReference(Shape s) {
-        Operand z = randomMixedSignOperand(s);
+    public void multiplyElementsMatchesReference(Shape s) {
+        Operand a = randomMixedSignOperand(s);
+        Operand b = randomOperand(s);
         Operand out = nanOperand(s);
-        String shapes = "z " + z.shape() + ", out " + out.shape();
-        backend.relu(z.actual(), out.actual());
-        reference.relu(z.expected(), out.expected());
-        assertResult("relu", shapes, out, absolute(z), 1);
-        assertUnchanged("relu", shapes, "z", z);
+        String shapes = "a " + a.shape() + ", b " + b.shape() + ", out " + out.shape();
+        double[] magnitude = new double[a.values().length];
+        for (int i = 0; i < magnitude.length; i++) {
+            magnitude[i] = Math.abs(a.values()[i] * b.values()[i]);
+        }
+        backend.multiplyElements(a.actual(), b.actual(), out.actual());
+        reference.multiplyElements(a.expected(), b.expected(), out.expected());
+        assertResult("multiplyElements", shapes, out, magnitude, 1);
+        assertUnchanged("multiplyElements", shapes, "a", a);
+        assertUnchanged("multiplyElements", shapes, "b", b);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -793,8 +945,8 @@ public abstract class LinearAlgebraConformance {
         Operand activation = operand(s, activationValues);
         Operand out = nanOperand(s);
         String shapes = "gradient " + gradient.shape() + ", activation " + activation.shape() + ", out " + out.shape();
-        backend.reluBackward(gradient.actual(), activation.actual(), out.actual());
-        reference.reluBackward(gradient.expected(), activation.expected(), out.expected());
+        backend.activationBackward(Activation.RELU, gradient.actual(), activation.actual(), activation.actual(), out.actual());
+        reference.activationBackward(Activation.RELU, gradient.expected(), activation.expected(), activation.expected(), out.expected());
         assertResult("reluBackward", shapes, out, absolute(gradient), 1);
         assertUnchanged("reluBackward", shapes, "gradient", gradient);
         assertUnchanged("reluBackward", shapes, "activation", activation);
@@ -1000,6 +1152,249 @@ public abstract class LinearAlgebraConformance {
     }
 
     // =====================================================================================
+    // Optimizer steps: several in a row, the state carried from one step to the next
+    // =====================================================================================
+
+    private List<Operand> randomGradients(Shape s, int steps) {
+        List<Operand> gradients = new ArrayList<>();
+        for (int k = 0; k < steps; k++) {
+            gradients.add(randomOperand(s));
+        }
+        return gradients;
+    }
+
+    private List<Operand> zeroGradients(Shape s, int steps) {
+        List<Operand> gradients = new ArrayList<>();
+        for (int k = 0; k < steps; k++) {
+            gradients.add(zerosOperand(s));
+        }
+        return gradients;
+    }
+
+    private static double[] abs(double[] values) {
+        return Arrays.stream(values).map(Math::abs).toArray();
+    }
+
+    // SGD with and without momentum (classical and Nesterov's) and L2 decay, four steps from a zero velocity:
+    // the velocity carries over from step to step, and it and the parameter are compared after each. The
+    // gradient's contents afterwards are unspecified (a backend may use it as scratch space) and never read.
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("sgdGrid")
+    public void sgdStepsMatchReference(SgdUpdate step, Shape s) {
+        checkSgdSteps(step, randomOperand(s), step.hasMomentum() ? zerosOperand(s) : null, randomGradients(s, 4));
+    }
+
+    // Without momentum there is no velocity: null is allowed, and a velocity passed anyway is not touched.
+    @Test
+    public void sgdStepWithoutMomentumTakesANullVelocityAndLeavesAGivenOneAlone() {
+        Shape s = new Shape(3, 4);
+        for (SgdUpdate step : SGD_SETTINGS) {
+            if (!step.hasMomentum()) {
+                checkSgdSteps(step, randomOperand(s), null, randomGradients(s, 2));
+                checkSgdSteps(step, randomOperand(s), randomOperand(s), randomGradients(s, 2));
+            }
+        }
+    }
+
+    /**
+     * Steps the backend's and the reference's parameter and velocity with one gradient after another and compares
+     * them after each step. Each element's tolerance follows the same formula on absolute values (the magnitude of
+     * its terms) and grows with the steps, whose roundings add up.
+     */
+    private void checkSgdSteps(SgdUpdate step, Operand parameter, Operand velocity, List<Operand> gradients) {
+        double[] parameterMagnitude = abs(parameter.values());
+        double[] velocityMagnitude = velocity == null ? null : abs(velocity.values());
+        double mu = step.momentum();
+        for (int k = 0; k < gradients.size(); k++) {
+            Operand gradient = gradients.get(k);
+            for (int i = 0; i < parameterMagnitude.length; i++) {
+                double g = Math.abs(gradient.values()[i]) + step.weightDecay() * parameterMagnitude[i];
+                if (step.hasMomentum()) {
+                    velocityMagnitude[i] = mu * velocityMagnitude[i] + g;
+                    g = step.nesterov() ? g + mu * velocityMagnitude[i] : velocityMagnitude[i];
+                }
+                parameterMagnitude[i] += step.learningRate() * g;
+            }
+            backend.sgdStep(step, gradient.actual(), velocity == null ? null : velocity.actual(), parameter.actual());
+            reference.sgdStep(step, gradient.expected(), velocity == null ? null : velocity.expected(), parameter.expected());
+            String shapes = "step " + (k + 1) + " of " + gradients.size() + ", " + step + ", parameter " + parameter.shape()
+                    + (velocity == null ? ", velocity null" : "");
+            assertResult("sgdStep (parameter)", shapes, parameter, parameterMagnitude, 4 * (k + 1));
+            if (step.hasMomentum()) {
+                assertResult("sgdStep (velocity)", shapes, velocity, velocityMagnitude, 4 * (k + 1));
+            } else if (velocity != null) {
+                assertUnchanged("sgdStep (without momentum)", shapes, "velocity", velocity);
+            }
+        }
+    }
+
+    // Adam and AdamW from zero moments at steps t = 1, 2, 3, where the bias corrections 1 - β1ᵗ and 1 - β2ᵗ are
+    // far from 1 and matter most; both moments and the parameter are compared after each step.
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("adamGrid")
+    public void adamStepsMatchReferenceFromTheFirstStep(AdamUpdate setting, Shape s) {
+        checkAdamSteps(setting, new long[] {1, 2, 3}, randomOperand(s), zerosOperand(s), zerosOperand(s),
+                randomGradients(s, 3));
+    }
+
+    // A run resumed from a checkpoint continues with its moments at a later t: the step count is the one given
+    // (7, 8, then 1000, where 1 - 0.9ᵗ is 1 but 1 - 0.999ᵗ still 0.63), not one the backend counts itself.
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("adamGrid")
+    public void adamStepsMatchReferenceAtLaterStepCounts(AdamUpdate setting, Shape s) {
+        Operand firstMoment = randomMixedSignOperand(s);
+        checkAdamSteps(setting, new long[] {7, 8, 1000}, randomOperand(s), firstMoment, secondMomentFor(firstMoment),
+                randomGradients(s, 3));
+    }
+
+    /** A second moment that goes with {@code m}: at least m², as for moments of real gradients. */
+    private Operand secondMomentFor(Operand m) {
+        double[] v = new double[m.values().length];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = m.values()[i] * m.values()[i] * uniform(1, 3);
+        }
+        return operand(m.rows(), m.cols(), v);
+    }
+
+    /** As {@link #checkSgdSteps}, for Adam at the step counts {@code steps}. */
+    private void checkAdamSteps(AdamUpdate setting, long[] steps, Operand parameter, Operand firstMoment,
+            Operand secondMoment, List<Operand> gradients) {
+        double[] parameterMagnitude = abs(parameter.values());
+        double[] firstMagnitude = abs(firstMoment.values());
+        double[] secondMagnitude = abs(secondMoment.values());
+        double rate = setting.learningRate();
+        double decay = setting.weightDecay();
+        double beta1 = setting.beta1();
+        double beta2 = setting.beta2();
+        for (int k = 0; k < steps.length; k++) {
+            AdamUpdate step = atStep(setting, steps[k]);
+            Operand gradient = gradients.get(k);
+            backend.adamStep(step, gradient.actual(), firstMoment.actual(), secondMoment.actual(), parameter.actual());
+            reference.adamStep(step, gradient.expected(), firstMoment.expected(), secondMoment.expected(),
+                    parameter.expected());
+            double[] secondNow = reference.toRowMajor(secondMoment.expected());
+            for (int i = 0; i < parameterMagnitude.length; i++) {
+                double g = Math.abs(gradient.values()[i]) + (setting.decoupledWeightDecay() ? 0 : decay * parameterMagnitude[i]);
+                firstMagnitude[i] = beta1 * firstMagnitude[i] + (1 - beta1) * g;
+                secondMagnitude[i] = beta2 * secondMagnitude[i] + (1 - beta2) * g * g;
+                double kept = setting.decoupledWeightDecay() ? Math.abs(1 - rate * decay) : 1;
+                parameterMagnitude[i] = kept * parameterMagnitude[i] + rate * (firstMagnitude[i] / step.firstMomentCorrection())
+                        / (Math.sqrt(secondNow[i] / step.secondMomentCorrection()) + step.epsilon());
+            }
+            String shapes = "step t=" + steps[k] + ", " + step + ", parameter " + parameter.shape();
+            assertResult("adamStep (parameter)", shapes, parameter, parameterMagnitude, 8 * (k + 1));
+            assertResult("adamStep (firstMoment)", shapes, firstMoment, firstMagnitude, 4 * (k + 1));
+            assertResult("adamStep (secondMoment)", shapes, secondMoment, secondMagnitude, 4 * (k + 1));
+        }
+    }
+
+    // RMSProp, four steps from a zero mean square.
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("rmsPropGrid")
+    public void rmsPropStepsMatchReference(RmsPropUpdate step, Shape s) {
+        checkRmsPropSteps(step, randomOperand(s), zerosOperand(s), randomGradients(s, 4));
+    }
+
+    /** As {@link #checkSgdSteps}, for RMSProp. */
+    private void checkRmsPropSteps(RmsPropUpdate step, Operand parameter, Operand meanSquare, List<Operand> gradients) {
+        double[] parameterMagnitude = abs(parameter.values());
+        double[] squareMagnitude = abs(meanSquare.values());
+        for (int k = 0; k < gradients.size(); k++) {
+            Operand gradient = gradients.get(k);
+            backend.rmsPropStep(step, gradient.actual(), meanSquare.actual(), parameter.actual());
+            reference.rmsPropStep(step, gradient.expected(), meanSquare.expected(), parameter.expected());
+            double[] squareNow = reference.toRowMajor(meanSquare.expected());
+            for (int i = 0; i < parameterMagnitude.length; i++) {
+                double g = Math.abs(gradient.values()[i]) + step.weightDecay() * parameterMagnitude[i];
+                squareMagnitude[i] = step.alpha() * squareMagnitude[i] + (1 - step.alpha()) * g * g;
+                parameterMagnitude[i] += step.learningRate() * g / (Math.sqrt(squareNow[i]) + step.epsilon());
+            }
+            String shapes = "step " + (k + 1) + " of " + gradients.size() + ", " + step + ", parameter " + parameter.shape();
+            assertResult("rmsPropStep (parameter)", shapes, parameter, parameterMagnitude, 4 * (k + 1));
+            assertResult("rmsPropStep (meanSquare)", shapes, meanSquare, squareMagnitude, 4 * (k + 1));
+        }
+    }
+
+    // A zero gradient from a zero state moves the parameter by its weight decay alone: without decay it stays
+    // exactly as it was (Adam's m̂ / (sqrt(v̂) + ε) is 0 / ε = 0, not 0 / 0 = NaN) and the state stays exactly 0.
+    @TestFactory
+    public Stream<DynamicTest> zeroGradientFromAZeroStateMovesTheParameterOnlyByItsWeightDecay() {
+        Shape s = new Shape(3, 4);
+        List<DynamicTest> tests = new ArrayList<>();
+        for (SgdUpdate step : SGD_SETTINGS) {
+            tests.add(dynamicTest("sgdStep " + step, () -> {
+                Operand parameter = randomOperand(s);
+                Operand velocity = step.hasMomentum() ? zerosOperand(s) : null;
+                checkSgdSteps(step, parameter, velocity, zeroGradients(s, 1));
+                if (step.weightDecay() == 0) {
+                    assertUnchangedByZeroGradient("sgdStep", step, "parameter", parameter);
+                    assertUnchangedByZeroGradient("sgdStep", step, "velocity", velocity);
+                }
+            }));
+        }
+        for (AdamUpdate setting : ADAM_SETTINGS) {
+            tests.add(dynamicTest("adamStep " + setting, () -> {
+                Operand parameter = randomOperand(s);
+                Operand m = zerosOperand(s);
+                Operand v = zerosOperand(s);
+                checkAdamSteps(setting, new long[] {1}, parameter, m, v, zeroGradients(s, 1));
+                if (setting.weightDecay() == 0) {
+                    assertUnchangedByZeroGradient("adamStep", setting, "parameter", parameter);
+                }
+                if (setting.weightDecay() == 0 || setting.decoupledWeightDecay()) {
+                    assertUnchangedByZeroGradient("adamStep", setting, "firstMoment", m);
+                    assertUnchangedByZeroGradient("adamStep", setting, "secondMoment", v);
+                }
+            }));
+        }
+        for (RmsPropUpdate step : RMS_PROP_SETTINGS) {
+            tests.add(dynamicTest("rmsPropStep " + step, () -> {
+                Operand parameter = randomOperand(s);
+                Operand meanSquare = zerosOperand(s);
+                checkRmsPropSteps(step, parameter, meanSquare, zeroGradients(s, 1));
+                if (step.weightDecay() == 0) {
+                    assertUnchangedByZeroGradient("rmsPropStep", step, "parameter", parameter);
+                    assertUnchangedByZeroGradient("rmsPropStep", step, "meanSquare", meanSquare);
+                }
+            }));
+        }
+        return tests.stream();
+    }
+
+    /** {@code tensor} (unless null) holds exactly what it held before a step with a zero gradient. */
+    private void assertUnchangedByZeroGradient(String operation, Object step, String argument, Operand tensor) {
+        if (tensor != null) {
+            assertUnchanged(operation + " (a zero gradient without weight decay)", step + ", " + tensor.shape(), argument,
+                    tensor);
+        }
+    }
+
+    // ... and from a state that holds something, a zero gradient lets it decay (v = μv, m = β1 m, v = β2 v) and
+    // moves the parameter by what it still holds.
+    @TestFactory
+    public Stream<DynamicTest> zeroGradientLetsTheOptimizerStateDecay() {
+        Shape s = new Shape(4, 3);
+        List<DynamicTest> tests = new ArrayList<>();
+        for (SgdUpdate step : SGD_SETTINGS) {
+            if (step.hasMomentum()) {
+                tests.add(dynamicTest("sgdStep " + step, () -> checkSgdSteps(step, randomOperand(s),
+                        randomMixedSignOperand(s), zeroGradients(s, 2))));
+            }
+        }
+        for (AdamUpdate setting : ADAM_SETTINGS) {
+            tests.add(dynamicTest("adamStep " + setting, () -> {
+                Operand m = randomMixedSignOperand(s);
+                checkAdamSteps(setting, new long[] {5, 6}, randomOperand(s), m, secondMomentFor(m), zeroGradients(s, 2));
+            }));
+        }
+        for (RmsPropUpdate step : RMS_PROP_SETTINGS) {
+            tests.add(dynamicTest("rmsPropStep " + step, () -> checkRmsPropSteps(step, randomOperand(s),
+                    operand(s, abs(randomValues(s.rows() * s.cols()))), zeroGradients(s, 2))));
+        }
+        return tests.stream();
+    }
+
+    // =====================================================================================
     // The operations at the network's sizes, again on one instance, and after their operands change
     // =====================================================================================
 
@@ -1010,14 +1405,28 @@ public abstract class LinearAlgebraConformance {
         Shape hidden = new Shape(64, 200);
         Shape logits = new Shape(64, 10);
         Shape weights = new Shape(784, 200);
-        return Stream.of(
-                dynamicTest("affine (64×784)·(784×200) relu", () -> affineMatchesReference(new GemmShape(64, 784, 200), true)),
-                dynamicTest("affine (1×784)·(784×200)", () -> affineMatchesReference(new GemmShape(1, 784, 200), false)),
+        Stream<DynamicTest> activations = Arrays.stream(Activation.values()).flatMap(f -> Stream.of(
+                dynamicTest("activate " + f + " 64×200", () -> activateMatchesReference(f, hidden)),
+                dynamicTest("activationBackward " + f + " 64×200", () -> activationBackwardMatchesReference(f, hidden))));
+        Stream<DynamicTest> others = Stream.of(
+                dynamicTest("affine (64×784)·(784×200) RELU", () -> affineMatchesReference(new GemmShape(64, 784, 200),
+                        Activation.RELU)),
+                dynamicTest("affine (64×784)·(784×200) GELU", () -> affineMatchesReference(new GemmShape(64, 784, 200),
+                        Activation.GELU)),
+                dynamicTest("affine (1×784)·(784×200) RELU", () -> affineMatchesReference(new GemmShape(1, 784, 200),
+                        Activation.RELU)),
                 dynamicTest("rankOneUpdate 784×200", () -> rankOneUpdateMatchesReference(weights, Orientation.ROW,
                         Orientation.ROW, -0.01)),
                 dynamicTest("addRowVector 64×200", () -> addRowVectorMatchesReference(hidden)),
-                dynamicTest("relu 64×200", () -> reluMatchesReference(hidden)),
                 dynamicTest("reluBackward 64×200", () -> reluBackwardMatchesReference(hidden)),
+                dynamicTest("multiplyElements 64×200", () -> multiplyElementsMatchesReference(hidden)),
+                dynamicTest("sgdStep 784×200 " + SGD_SETTINGS.get(5), () -> checkSgdSteps(SGD_SETTINGS.get(5),
+                        randomOperand(weights), zerosOperand(weights), randomGradients(weights, 2))),
+                dynamicTest("adamStep 784×200 " + ADAM_SETTINGS.get(3), () -> checkAdamSteps(ADAM_SETTINGS.get(3),
+                        new long[] {1, 2}, randomOperand(weights), zerosOperand(weights), zerosOperand(weights),
+                        randomGradients(weights, 2))),
+                dynamicTest("rmsPropStep 784×200 " + RMS_PROP_SETTINGS.get(2), () -> checkRmsPropSteps(
+                        RMS_PROP_SETTINGS.get(2), randomOperand(weights), zerosOperand(weights), randomGradients(weights, 2))),
                 dynamicTest("softmaxRows 64×10", () -> softmaxRowsMatchesReferenceAndRowsSumToOne(logits)),
                 dynamicTest("sumNegativeLogSoftmax 64×10", () -> sumNegativeLogSoftmaxMatchesReference(logits)),
                 dynamicTest("softmaxCrossEntropy 64×10", () -> softmaxCrossEntropyMatchesReference(logits)),
@@ -1031,19 +1440,28 @@ public abstract class LinearAlgebraConformance {
                 dynamicTest("setRowMajor 64×784", () -> setRowMajorOverwritesEveryElementAndNeitherModifiesNorKeepsTheArray(
                         new Shape(64, 784))),
                 dynamicTest("copy 784×200", () -> copyIsIndependentOfItsSource(weights)));
+        return Stream.concat(activations, others);
     }
 
     /** Every operation's comparison with the reference, on matrices of (about) the given shape. */
     private List<Map.Entry<String, Consumer<Shape>>> operationChecks() {
-        return List.of(
+        List<Map.Entry<String, Consumer<Shape>>> checks = new ArrayList<>();
+        for (Activation f : Activation.values()) {
+            checks.add(Map.entry("affine " + f, s -> affineMatchesReference(new GemmShape(s.rows(), s.cols(), 3), f)));
+            checks.add(Map.entry("activate " + f, s -> activateMatchesReference(f, s)));
+            checks.add(Map.entry("activationBackward " + f, s -> activationBackwardMatchesReference(f, s)));
+        }
+        checks.addAll(List.of(
+                Map.entry("multiplyElements", this::multiplyElementsMatchesReference),
+                Map.entry("sgdStep", s -> sgdStepsMatchReference(SGD_SETTINGS.get(3), s)),
+                Map.entry("adamStep", s -> adamStepsMatchReferenceFromTheFirstStep(ADAM_SETTINGS.get(1), s)),
+                Map.entry("rmsPropStep", s -> rmsPropStepsMatchReference(RMS_PROP_SETTINGS.get(0), s)),
                 Map.entry("gemm", s -> gemmMatchesReference(new GemmShape(s.rows(), s.cols(), s.rows() + 1), false, true,
                         0.5, -0.75)),
                 Map.entry("gemm transposed a", s -> gemmMatchesReference(new GemmShape(s.rows(), s.cols(), 2), true, false,
                         -2, 1)),
                 Map.entry("rankOneUpdate", s -> rankOneUpdateMatchesReference(s, Orientation.COLUMN, Orientation.ROW, -0.5)),
-                Map.entry("affine", s -> affineMatchesReference(new GemmShape(s.rows(), s.cols(), 3), true)),
                 Map.entry("addRowVector", this::addRowVectorMatchesReference),
-                Map.entry("relu", this::reluMatchesReference),
                 Map.entry("reluBackward", this::reluBackwardMatchesReference),
                 Map.entry("softmaxRows", this::softmaxRowsMatchesReferenceAndRowsSumToOne),
                 Map.entry("sumNegativeLogSoftmax", this::sumNegativeLogSoftmaxMatchesReference),
@@ -1057,7 +1475,8 @@ public abstract class LinearAlgebraConformance {
                 Map.entry("fromRowMajor, toRowMajor", this::fromRowMajorAndToRowMajorRoundTripInRowMajorOrder),
                 Map.entry("toRowMajor into an array", this::toRowMajorIntoAnArrayOverwritesEveryElement),
                 Map.entry("setRowMajor", this::setRowMajorOverwritesEveryElementAndNeitherModifiesNorKeepsTheArray),
-                Map.entry("copy", this::copyIsIndependentOfItsSource));
+                Map.entry("copy", this::copyIsIndependentOfItsSource)));
+        return checks;
     }
 
     // Backends keep scratch space between calls (one instance per thread): each call must be right
@@ -1086,12 +1505,23 @@ public abstract class LinearAlgebraConformance {
                 Map.entry("rankOneUpdate", m -> backend.rankOneUpdate(1, mine(m.rows(), 1), mine(1, m.cols()), m)),
                 Map.entry("addAtColumns", m -> backend.addAtColumns(m, randomColumns(m.rows(), m.cols()), 1)),
                 Map.entry("gemm (as c)", m -> backend.gemm(1, mine(m.rows(), 2), false, mine(2, m.cols()), false, 0, m)),
-                Map.entry("affine (as out)", m -> backend.affine(mine(m.rows(), 2), mine(2, m.cols()), mine(1, m.cols()),
-                        false, m)),
+                Map.entry("affine (as out)", m -> backend.affine(mine(m.rows(), 2), mine(2, m.cols()), mine(1, m.cols()), Activation.IDENTITY, m)),
                 Map.entry("addRowVector (in place)", m -> backend.addRowVector(m, mine(1, m.cols()), m)),
-                Map.entry("relu (in place)", m -> backend.relu(m, m)),
-                Map.entry("reluBackward (as out)", m -> backend.reluBackward(mine(m.rows(), m.cols()), mine(m.rows(),
-                        m.cols()), m)),
+                Map.entry("affine TANH (as out)", m -> backend.affine(mine(m.rows(), 2), mine(2, m.cols()), mine(1, m.cols()),
+                        Activation.TANH, m)),
+                Map.entry("activate RELU (in place)", m -> backend.activate(Activation.RELU, m, m)),
+                Map.entry("activate GELU (in place)", m -> backend.activate(Activation.GELU, m, m)),
+                Map.entry("activationBackward RELU (as out)", m -> backend.activationBackward(Activation.RELU,
+                        mine(m.rows(), m.cols()), mine(m.rows(), m.cols()), mine(m.rows(), m.cols()), m)),
+                Map.entry("activationBackward SIGMOID (in place, as out and gradient)", m -> backend.activationBackward(
+                        Activation.SIGMOID, m, mine(m.rows(), m.cols()), mine(m.rows(), m.cols()), m)),
+                Map.entry("multiplyElements (in place)", m -> backend.multiplyElements(m, mine(m.rows(), m.cols()), m)),
+                Map.entry("sgdStep (as parameter)", m -> backend.sgdStep(SGD_SETTINGS.get(4), mine(m.rows(), m.cols()),
+                        backend.zeros(m.rows(), m.cols()), m)),
+                Map.entry("adamStep (as parameter)", m -> backend.adamStep(ADAM_SETTINGS.get(4), mine(m.rows(), m.cols()),
+                        backend.zeros(m.rows(), m.cols()), backend.zeros(m.rows(), m.cols()), m)),
+                Map.entry("rmsPropStep (as parameter)", m -> backend.rmsPropStep(RMS_PROP_SETTINGS.get(1),
+                        mine(m.rows(), m.cols()), backend.zeros(m.rows(), m.cols()), m)),
                 Map.entry("softmaxRows (in place)", m -> backend.softmaxRows(m, m)),
                 Map.entry("softmaxCrossEntropy (as gradient)", m -> backend.softmaxCrossEntropy(mine(m.rows(), m.cols()),
                         randomColumns(m.rows(), m.cols()), m)));
@@ -1127,7 +1557,7 @@ public abstract class LinearAlgebraConformance {
         Operand gradient = operand(2, 4, 0.5, -2, 3, 0.25, -1.5, 4, 0.125, -8);
         Operand activation = operand(2, 4, 1, 2, -1, 0.5, 3, -0.5, 7, 1e-3);
         Operand out = nanOperand(2, 4);
-        backend.reluBackward(gradient.actual(), activation.actual(), out.actual());
+        backend.activationBackward(Activation.RELU, gradient.actual(), activation.actual(), activation.actual(), out.actual());
         assertMatrixClose(backend, "reluBackward", "gradient 2×4, activation 2×4, out 2×4", 4,
                 new double[] {0.5, -2, 0, 0.25, -1.5, 0, 0.125, -8}, backend.toRowMajor(out.actual()), 0.0);
     }
@@ -1138,7 +1568,7 @@ public abstract class LinearAlgebraConformance {
     public void reluIsZeroAtExactlyZero() {
         Operand z = operand(1, 5, 0.0, -0.0, -1, 2, 0.0);
         Operand out = nanOperand(1, 5);
-        backend.relu(z.actual(), out.actual());
+        backend.activate(Activation.RELU, z.actual(), out.actual());
         assertMatrixClose(backend, "relu", "z 1×5, out 1×5", 5, new double[] {0, 0, 0, 2, 0},
                 backend.toRowMajor(out.actual()), 0.0);
     }
@@ -1150,25 +1580,124 @@ public abstract class LinearAlgebraConformance {
         Operand gradient = operand(1, 4, 5, -3, 2, 7);
         Operand activation = operand(1, 4, 0.0, -0.0, 0.0, 1);
         Operand out = nanOperand(1, 4);
-        backend.reluBackward(gradient.actual(), activation.actual(), out.actual());
+        backend.activationBackward(Activation.RELU, gradient.actual(), activation.actual(), activation.actual(), out.actual());
         assertMatrixClose(backend, "reluBackward", "gradient 1×4, activation 1×4 (zeros), out 1×4", 4,
                 new double[] {0, 0, 0, 7}, backend.toRowMajor(out.actual()), 0.0);
     }
 
-    // The javadoc allows passing either z or relu(z) as the activation.
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("shapes")
-    public void reluBackwardGivesTheSameForPreActivationAndReluOutput(Shape s) {
+    // The javadoc lets a caller that keeps only a pass it for z as well, for ReLU and leaky ReLU, whose z and a are
+    // positive at the same places.
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("kinkedActivationGrid")
+    public void reluAndLeakyReluBackwardGiveTheSameForZAndForA(Activation f, Shape s) {
         Operand gradient = randomOperand(s);
         Operand z = randomMixedSignOperand(s);
         Matrix activated = backend.zeros(s.rows(), s.cols());
-        backend.relu(z.actual(), activated);
+        backend.activate(f, z.actual(), activated);
         Matrix fromZ = backend.zeros(s.rows(), s.cols());
-        Matrix fromRelu = backend.zeros(s.rows(), s.cols());
-        backend.reluBackward(gradient.actual(), z.actual(), fromZ);
-        backend.reluBackward(gradient.actual(), activated, fromRelu);
-        assertMatrixClose(backend, "reluBackward (activation = relu(z) vs z)", "gradient " + s + ", activation " + s,
-                s.cols(), backend.toRowMajor(fromZ), backend.toRowMajor(fromRelu), 0.0);
+        Matrix fromA = backend.zeros(s.rows(), s.cols());
+        backend.activationBackward(f, gradient.actual(), z.actual(), z.actual(), fromZ);
+        backend.activationBackward(f, gradient.actual(), activated, activated, fromA);
+        assertMatrixClose(backend, "activationBackward (z = a = f(z) vs z = a = z)", f + ", gradient " + s + ", z = a " + s,
+                s.cols(), backend.toRowMajor(fromZ), backend.toRowMajor(fromA), 0.0);
+    }
+
+    static Stream<Arguments> kinkedActivationGrid() {
+        return Stream.of(Activation.RELU, Activation.LEAKY_RELU).flatMap(f -> SHAPES.stream().map(s -> arguments(f, s)));
+    }
+
+    // e^-z overflows below -709 (-88 in float) and e^z above: 1 / (1 + e^-z) survives that, but e^z / (1 + e^z) is
+    // inf / inf = NaN, and so are tanh written with exponentials and GELU written with e^(2u). Every activation and
+    // its derivative stay finite and right far out: sigmoid(-1000) = 0, sigmoid(1000) = 1, tanh(±1000) = ±1,
+    // GELU(-30) = 0 and GELU(1000) = 1000, with derivatives 0 or 1.
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Activation.class)
+    public void activationsAndTheirDerivativesStayFiniteAndRightForLargeInputs(Activation f) {
+        double[] far = {-1000, -710, -100, -89, -30, -10, -1e-3, 0, 1e-3, 10, 30, 89, 100, 710, 1000};
+        Operand z = operand(3, 5, far);
+        Operand out = nanOperand(3, 5);
+        String shapes = f + ", z 3×5 " + Arrays.toString(far);
+        backend.activate(f, z.actual(), out.actual());
+        reference.activate(f, z.expected(), out.expected());
+        assertResult("activate", shapes, out, activationMagnitude(f, z.values()), activationTerms(f));
+        Operand gradient = operand(3, 5, 1.5, -2, 0.5, 3, -1, 2, -0.5, 4, 1, -3, 0.25, 2, -1.5, 1, -2);
+        checkActivationBackward(f, gradient, z, activated(f, z), nanOperand(3, 5));
+    }
+
+    // A backward pass that returns f'(z) alone (ReLU's mask, tanh's 1 - a²) trains, but wrongly; only gradients
+    // other than 1 show it.
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Activation.class)
+    public void activationBackwardMultipliesTheIncomingGradient(Activation f) {
+        Operand gradient = operand(2, 4, 0.5, -2, 3, 0.25, -1.5, 4, 0.125, -8);
+        Operand z = operand(2, 4, 1, 2, -1, 0.5, 3, -0.5, 0.7, -2);
+        checkActivationBackward(f, gradient, z, activated(f, z), nanOperand(2, 4));
+    }
+
+    // Leaky ReLU's slope is PyTorch's 0.01 (other libraries use 0.1, 0.2 or 0.3, which train differently), below 0
+    // and at 0 itself, where the derivative is the slope (z > 0, not z >= 0, as for ReLU): a unit whose inputs are
+    // all zero has z = bias, exactly 0 at initialisation.
+    @Test
+    public void leakyReluHasSlopeOneHundredthBelowZeroAndAtZero() {
+        Operand z = operand(1, 6, -1, -250, -0.5, 0.0, 3, 1e-3);
+        Operand out = nanOperand(1, 6);
+        backend.activate(Activation.LEAKY_RELU, z.actual(), out.actual());
+        double[] expected = stored(-0.01, -2.5, -0.005, 0, 3, 1e-3);
+        assertMatrixClose(backend, "activate", "LEAKY_RELU, z 1×6 (-1, -250, -0.5, 0, 3, 0.001)", 6, expected,
+                backend.toRowMajor(out.actual()), tolerances(backend.precision(), 1, abs(expected)));
+        Operand gradient = operand(1, 6, 2, -4, 8, 5, -3, 7);
+        double[] expectedGradient = stored(0.02, -0.04, 0.08, 0.05, -3, 7);
+        for (boolean aForBoth : FLAGS) {
+            Matrix backward = backend.zeros(1, 6);
+            backend.activationBackward(Activation.LEAKY_RELU, gradient.actual(), aForBoth ? out.actual() : z.actual(),
+                    out.actual(), backward);
+            assertMatrixClose(backend, "activationBackward", "LEAKY_RELU, gradient 1×6, z 1×6 (-1, -250, -0.5, 0, 3, 0.001)"
+                    + (aForBoth ? " passed as a = f(z) for both" : ""), 6, expectedGradient, backend.toRowMajor(backward),
+                    tolerances(backend.precision(), 1, abs(expectedGradient)));
+        }
+    }
+
+    // The backward pass is the derivative of the forward pass: with a gradient of ones it agrees with central
+    // differences (f(z + h) - f(z - h)) / 2h of the backend's own activate (relative error below 1e-6 in f64, with
+    // h = 1e-6; 1e-2 in f32, with h = 1e-2), away from the kinks of ReLU and leaky ReLU.
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Activation.class)
+    public void activationBackwardIsTheDerivativeOfActivate(Activation f) {
+        boolean f64 = backend.precision() == Precision.F64;
+        double h = f64 ? 1e-6 : 1e-2;
+        double limit = f64 ? 1e-6 : 1e-2;
+        int n = 40;
+        double[] z = new double[n];
+        for (int i = 0; i < n; i++) {
+            z[i] = (i % 2 == 0 ? 1 : -1) * uniform(0.1, 3); // |z| ≥ 0.1, far from the kinks for both values of h
+        }
+        double[] zStored = stored(z);
+        double[] plus = stored(Arrays.stream(zStored).map(v -> v + h).toArray());
+        double[] minus = stored(Arrays.stream(zStored).map(v -> v - h).toArray());
+        double[] fPlus = activateOnBackend(f, plus);
+        double[] fMinus = activateOnBackend(f, minus);
+        Matrix zm = backend.fromRowMajor(1, n, zStored);
+        Matrix a = backend.zeros(1, n);
+        backend.activate(f, zm, a);
+        double[] ones = new double[n];
+        Arrays.fill(ones, 1);
+        Matrix derivative = backend.zeros(1, n);
+        backend.activationBackward(f, backend.fromRowMajor(1, n, ones), zm, a, derivative);
+        double[] analytic = backend.toRowMajor(derivative);
+        for (int i = 0; i < n; i++) {
+            double numeric = (fPlus[i] - fMinus[i]) / (plus[i] - minus[i]);
+            double error = Math.abs(analytic[i] - numeric) / Math.max(Math.abs(analytic[i]) + Math.abs(numeric), 1e-3);
+            int at = i;
+            assertTrue(error < limit, () -> where(backend, "activationBackward", f + ", z 1×" + n) + ": the derivative at z = "
+                    + zStored[at] + " is " + analytic[at] + " but the central difference of activate is " + numeric
+                    + " (relative error " + error + ", limit " + limit + ", h " + h + ")");
+        }
+    }
+
+    private double[] activateOnBackend(Activation f, double[] z) {
+        Matrix out = backend.zeros(1, z.length);
+        backend.activate(f, backend.fromRowMajor(1, z.length, z), out);
+        return backend.toRowMajor(out);
     }
 
     // exp(1000) overflows and exp(-1000) underflows: without subtracting the row maximum, softmax
@@ -1330,50 +1859,103 @@ public abstract class LinearAlgebraConformance {
         assertUnchanged("addRowVector", shapes, "v", v);
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("shapes")
-    public void reluAllowsOutputToBeZ(Shape s) {
-        Operand z = randomMixedSignOperand(s);
+    // A layer that does not keep z applies its activation in place.
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("activationGrid")
+    public void activateAllowsOutputToBeZ(Activation f, Shape s) {
+        Operand z = operand(s, activationInputs(s.rows() * s.cols()));
         Matrix separate = backend.zeros(s.rows(), s.cols());
-        backend.relu(z.actual(), separate);
+        backend.activate(f, z.actual(), separate);
         Matrix inPlace = backend.copy(z.actual());
-        backend.relu(inPlace, inPlace);
-        assertMatrixClose(backend, "relu (out = z, compared with a separate out)", "z = out " + s, s.cols(),
-                backend.toRowMajor(separate), backend.toRowMajor(inPlace), 0.0);
+        backend.activate(f, inPlace, inPlace);
+        assertMatrixClose(backend, "activate (out = z, compared with a separate out)", f + ", z = out " + s, s.cols(),
+                backend.toRowMajor(separate), backend.toRowMajor(inPlace),
+                tolerances(backend.precision(), activationTerms(f), activationMagnitude(f, z.values())));
     }
 
-    // Any of gradient, activation and out may be the same matrix, e.g. the gradient overwritten in place.
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("shapes")
-    public void reluBackwardAllowsAnyArgumentsToBeTheSameMatrix(Shape s) {
+    // The network writes dL/dz over dL/da (out = gradient) and, for ReLU, passes a as z too (z = a); any of the
+    // inputs may be the same matrix. Each must give what separate matrices with the same values give.
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("activationGrid")
+    public void activationBackwardAllowsOutToBeTheGradientAndZToBeA(Activation f, Shape s) {
         Operand g = randomMixedSignOperand(s);
-        Operand act = randomMixedSignOperand(s);
-        String shapes = "gradient " + s + ", activation " + s + ", out " + s;
+        Operand z = operand(s, activationInputs(s.rows() * s.cols()));
+        Operand a = activated(f, z);
+        String shapes = f + ", gradient " + s + ", z " + s + ", a " + s + ", out " + s;
 
         Matrix separate = backend.zeros(s.rows(), s.cols());
-        backend.reluBackward(g.actual(), act.actual(), separate);
+        backend.activationBackward(f, g.actual(), z.actual(), a.actual(), separate);
         Matrix outIsGradient = backend.copy(g.actual());
-        backend.reluBackward(outIsGradient, act.actual(), outIsGradient);
-        Matrix outIsActivation = backend.copy(act.actual());
-        backend.reluBackward(g.actual(), outIsActivation, outIsActivation);
-        assertMatrixClose(backend, "reluBackward (out = gradient)", shapes, s.cols(), backend.toRowMajor(separate),
-                backend.toRowMajor(outIsGradient), 0.0);
-        assertMatrixClose(backend, "reluBackward (out = activation)", shapes, s.cols(), backend.toRowMajor(separate),
-                backend.toRowMajor(outIsActivation), 0.0);
+        backend.activationBackward(f, outIsGradient, z.actual(), a.actual(), outIsGradient);
+        assertSameResult(f, "out = gradient", shapes, s, separate, outIsGradient, g, z, a);
 
-        // gradient = activation: out = g where g > 0, which is relu(g)
-        Matrix separateSame = backend.zeros(s.rows(), s.cols());
-        backend.reluBackward(g.actual(), backend.copy(g.actual()), separateSame);
-        Matrix gradientIsActivation = backend.zeros(s.rows(), s.cols());
-        backend.reluBackward(g.actual(), g.actual(), gradientIsActivation);
-        Matrix allThree = backend.copy(g.actual());
-        backend.reluBackward(allThree, allThree, allThree);
-        assertMatrixClose(backend, "reluBackward (gradient = activation)", shapes, s.cols(),
-                backend.toRowMajor(separateSame), backend.toRowMajor(gradientIsActivation), 0.0);
-        assertMatrixClose(backend, "reluBackward (gradient = activation = out)", shapes, s.cols(),
-                backend.toRowMajor(separateSame), backend.toRowMajor(allThree), 0.0);
-        assertUnchanged("reluBackward", shapes, "gradient", g);
-        assertUnchanged("reluBackward", shapes, "activation", act);
+        // z = a: the values of a read for both, from one matrix or from two
+        Matrix fromCopies = backend.zeros(s.rows(), s.cols());
+        backend.activationBackward(f, g.actual(), a.actual(), backend.copy(a.actual()), fromCopies);
+        Matrix zIsA = backend.zeros(s.rows(), s.cols());
+        backend.activationBackward(f, g.actual(), a.actual(), a.actual(), zIsA);
+        assertSameResult(f, "z = a", shapes, s, fromCopies, zIsA, g, a, a);
+        Matrix both = backend.copy(g.actual());
+        backend.activationBackward(f, both, a.actual(), a.actual(), both);
+        assertSameResult(f, "out = gradient and z = a", shapes, s, fromCopies, both, g, a, a);
+
+        // gradient = z = a
+        Matrix gradientCopies = backend.zeros(s.rows(), s.cols());
+        backend.activationBackward(f, g.actual(), backend.copy(g.actual()), backend.copy(g.actual()), gradientCopies);
+        Matrix allOne = backend.zeros(s.rows(), s.cols());
+        backend.activationBackward(f, g.actual(), g.actual(), g.actual(), allOne);
+        assertSameResult(f, "gradient = z = a", shapes, s, gradientCopies, allOne, g, g, g);
+        assertUnchanged("activationBackward", shapes, "gradient", g);
+        assertUnchanged("activationBackward", shapes, "z", z);
+        assertUnchanged("activationBackward", shapes, "a", a);
+    }
+
+    /** Aliased and separate calls agree within the tolerance of the values they read. */
+    private void assertSameResult(Activation f, String aliasing, String shapes, Shape s, Matrix separate, Matrix aliased,
+            Operand gradient, Operand z, Operand a) {
+        assertMatrixClose(backend, "activationBackward (" + aliasing + ", compared with separate matrices)", shapes,
+                s.cols(), backend.toRowMajor(separate), backend.toRowMajor(aliased), tolerances(backend.precision(),
+                        activationTerms(f), derivativeMagnitude(f, gradient.values(), z.values(), a.values())));
+    }
+
+    // Dropout multiplies in place: the activations (out = a) and their gradients (out = a, or the mask's
+    // matrix itself, out = b); a = b squares.
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shapes")
+    public void multiplyElementsAllowsOutputToBeAOrBAndAToBeB(Shape s) {
+        Operand a = randomMixedSignOperand(s);
+        Operand b = randomOperand(s);
+        String shapes = "a " + s + ", b " + s + ", out " + s;
+        double[] product = new double[a.values().length];
+        double[] square = new double[a.values().length];
+        for (int i = 0; i < product.length; i++) {
+            product[i] = Math.abs(a.values()[i] * b.values()[i]);
+            square[i] = a.values()[i] * a.values()[i];
+        }
+        double[] productTolerance = tolerances(backend.precision(), 1, product);
+        double[] squareTolerance = tolerances(backend.precision(), 1, square);
+        Matrix separate = backend.zeros(s.rows(), s.cols());
+        backend.multiplyElements(a.actual(), b.actual(), separate);
+        Matrix outIsA = backend.copy(a.actual());
+        backend.multiplyElements(outIsA, b.actual(), outIsA);
+        assertMatrixClose(backend, "multiplyElements (out = a, compared with a separate out)", shapes, s.cols(),
+                backend.toRowMajor(separate), backend.toRowMajor(outIsA), productTolerance);
+        Matrix outIsB = backend.copy(b.actual());
+        backend.multiplyElements(a.actual(), outIsB, outIsB);
+        assertMatrixClose(backend, "multiplyElements (out = b, compared with a separate out)", shapes, s.cols(),
+                backend.toRowMajor(separate), backend.toRowMajor(outIsB), productTolerance);
+        Matrix squared = backend.zeros(s.rows(), s.cols());
+        backend.multiplyElements(a.actual(), backend.copy(a.actual()), squared);
+        Matrix aIsB = backend.zeros(s.rows(), s.cols());
+        backend.multiplyElements(a.actual(), a.actual(), aIsB);
+        assertMatrixClose(backend, "multiplyElements (b = a, compared with b a separate copy)", shapes, s.cols(),
+                backend.toRowMajor(squared), backend.toRowMajor(aIsB), squareTolerance);
+        Matrix allOne = backend.copy(a.actual());
+        backend.multiplyElements(allOne, allOne, allOne);
+        assertMatrixClose(backend, "multiplyElements (out = a = b, compared with separate matrices)", shapes, s.cols(),
+                backend.toRowMajor(squared), backend.toRowMajor(allOne), squareTolerance);
+        assertUnchanged("multiplyElements", shapes, "a", a);
+        assertUnchanged("multiplyElements", shapes, "b", b);
     }
 
     // The output layer turns logits into probabilities in place; the row must be read before it is
@@ -1458,12 +2040,12 @@ public abstract class LinearAlgebraConformance {
         Operand x = randomOperand(3, 3);
         Operand w = randomOperand(3, 3);
         Operand bias = randomOperand(1, 3);
-        assertRejected("affine", "out = x 3×3", () -> backend.affine(x.actual(), w.actual(), bias.actual(), true, x.actual()));
-        assertRejected("affine", "out = w 3×3", () -> backend.affine(x.actual(), w.actual(), bias.actual(), true, w.actual()));
+        assertRejected("affine", "out = x 3×3", () -> backend.affine(x.actual(), w.actual(), bias.actual(), Activation.RELU, x.actual()));
+        assertRejected("affine", "out = w 3×3", () -> backend.affine(x.actual(), w.actual(), bias.actual(), Activation.RELU, w.actual()));
         Operand row = randomOperand(1, 3);
         Operand square = randomOperand(3, 3);
         assertRejected("affine", "out = bias 1×3",
-                () -> backend.affine(randomOperand(1, 3).actual(), square.actual(), row.actual(), false, row.actual()));
+                () -> backend.affine(randomOperand(1, 3).actual(), square.actual(), row.actual(), Activation.IDENTITY, row.actual()));
         assertUnchanged("affine (rejected)", "out = x 3×3", "x", x);
         assertUnchanged("affine (rejected)", "out = w 3×3", "w", w);
         assertUnchanged("affine (rejected)", "out = bias 1×3", "bias", row);
@@ -1482,6 +2064,61 @@ public abstract class LinearAlgebraConformance {
         Operand a = randomOperand(1, 4);
         assertRejected("columnSums", "out = a 1×4", () -> backend.columnSums(1, a.actual(), 0, a.actual()));
         assertUnchanged("columnSums (rejected)", "out = a 1×4", "a", a);
+    }
+
+    // out = z or out = a would overwrite what the derivative is still read from (GELU's z, tanh's a) in a backend
+    // that does not go element by element.
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Activation.class)
+    public void activationBackwardRejectsOutputAliasingZOrA(Activation f) {
+        Operand g = randomOperand(3, 3);
+        Operand z = operand(3, 3, activationInputs(9));
+        Operand a = activated(f, z);
+        assertRejected("activationBackward", f + ", out = z 3×3", () -> backend.activationBackward(f, g.actual(), z.actual(),
+                a.actual(), z.actual()));
+        assertRejected("activationBackward", f + ", out = a 3×3", () -> backend.activationBackward(f, g.actual(), z.actual(),
+                a.actual(), a.actual()));
+        assertRejected("activationBackward", f + ", out = z = a 3×3", () -> backend.activationBackward(f, g.actual(),
+                a.actual(), a.actual(), a.actual()));
+        assertUnchanged("activationBackward (rejected)", f + ", out = z or a 3×3", "gradient", g);
+        assertUnchanged("activationBackward (rejected)", f + ", out = z or a 3×3", "z", z);
+        assertUnchanged("activationBackward (rejected)", f + ", out = z or a 3×3", "a", a);
+    }
+
+    /** The same matrix as two arguments of an optimizer step: {@code call} gets it, then a fresh one. */
+    private DynamicTest rejectsTwice(String name, BiConsumer<Matrix, Supplier<Matrix>> call) {
+        return rejects(name, () -> call.accept(mine(3, 4), () -> mine(3, 4)));
+    }
+
+    // Parameter, gradient and state are separate tensors: the same matrix twice would read values the step has
+    // already overwritten. Refused, and nothing changes.
+    @TestFactory
+    public Stream<DynamicTest> optimizerStepsRejectTheSameMatrixTwice() {
+        SgdUpdate momentum = SGD_SETTINGS.get(3);
+        SgdUpdate plain = SGD_SETTINGS.get(0);
+        AdamUpdate adam = ADAM_SETTINGS.get(1);
+        RmsPropUpdate rmsProp = RMS_PROP_SETTINGS.get(2);
+        return Stream.of(
+                rejectsTwice("sgdStep gradient = velocity", (m, fresh) -> backend.sgdStep(momentum, m, m, fresh.get())),
+                rejectsTwice("sgdStep gradient = parameter", (m, fresh) -> backend.sgdStep(momentum, m, fresh.get(), m)),
+                rejectsTwice("sgdStep velocity = parameter", (m, fresh) -> backend.sgdStep(momentum, fresh.get(), m, m)),
+                rejectsTwice("sgdStep without momentum, gradient = parameter", (m, fresh) -> backend.sgdStep(plain, m, null, m)),
+                rejectsTwice("adamStep gradient = firstMoment",
+                        (m, fresh) -> backend.adamStep(adam, m, m, fresh.get(), fresh.get())),
+                rejectsTwice("adamStep gradient = secondMoment",
+                        (m, fresh) -> backend.adamStep(adam, m, fresh.get(), m, fresh.get())),
+                rejectsTwice("adamStep gradient = parameter",
+                        (m, fresh) -> backend.adamStep(adam, m, fresh.get(), fresh.get(), m)),
+                rejectsTwice("adamStep firstMoment = secondMoment",
+                        (m, fresh) -> backend.adamStep(adam, fresh.get(), m, m, fresh.get())),
+                rejectsTwice("adamStep firstMoment = parameter",
+                        (m, fresh) -> backend.adamStep(adam, fresh.get(), m, fresh.get(), m)),
+                rejectsTwice("adamStep secondMoment = parameter",
+                        (m, fresh) -> backend.adamStep(adam, fresh.get(), fresh.get(), m, m)),
+                rejectsTwice("rmsPropStep gradient = meanSquare", (m, fresh) -> backend.rmsPropStep(rmsProp, m, m, fresh.get())),
+                rejectsTwice("rmsPropStep gradient = parameter", (m, fresh) -> backend.rmsPropStep(rmsProp, m, fresh.get(), m)),
+                rejectsTwice("rmsPropStep meanSquare = parameter",
+                        (m, fresh) -> backend.rmsPropStep(rmsProp, fresh.get(), m, m)));
     }
 
     // =====================================================================================
@@ -1533,13 +2170,13 @@ public abstract class LinearAlgebraConformance {
                         () -> backend.rankOneUpdate(1, mine(2, 2), mine(1, 3), mine(4, 3)), "4×3", "2×2"),
                 rejects("rankOneUpdate y a 2×2 matrix of a.cols() elements",
                         () -> backend.rankOneUpdate(1, mine(3, 1), mine(2, 2), mine(3, 4)), "3×4", "2×2"),
-                rejects("affine inner dimensions", () -> backend.affine(mine(3, 4), mine(5, 6), mine(1, 6), true, mine(3, 6)),
+                rejects("affine inner dimensions", () -> backend.affine(mine(3, 4), mine(5, 6), mine(1, 6), Activation.RELU, mine(3, 6)),
                         "3×4", "5×6"),
-                rejects("affine bias", () -> backend.affine(mine(3, 4), mine(4, 6), mine(1, 5), true, mine(3, 6)),
+                rejects("affine bias", () -> backend.affine(mine(3, 4), mine(4, 6), mine(1, 5), Activation.RELU, mine(3, 6)),
                         "4×6", "1×5"),
-                rejects("affine bias as a column", () -> backend.affine(mine(3, 4), mine(4, 6), mine(6, 1), false, mine(3, 6)),
+                rejects("affine bias as a column", () -> backend.affine(mine(3, 4), mine(4, 6), mine(6, 1), Activation.IDENTITY, mine(3, 6)),
                         "4×6", "6×1"),
-                rejects("affine out", () -> backend.affine(mine(3, 4), mine(4, 6), mine(1, 6), false, mine(6, 3)),
+                rejects("affine out", () -> backend.affine(mine(3, 4), mine(4, 6), mine(1, 6), Activation.IDENTITY, mine(6, 3)),
                         "6×3", "3×6"),
                 rejects("softmaxCrossEntropy gradient",
                         () -> backend.softmaxCrossEntropy(mine(3, 4), new int[3], mine(3, 5)), "3×4", "3×5"),
@@ -1547,14 +2184,23 @@ public abstract class LinearAlgebraConformance {
                 rejects("addRowVector v as a column", () -> backend.addRowVector(mine(3, 4), mine(4, 1), mine(3, 4)),
                         "3×4", "4×1"),
                 rejects("addRowVector out", () -> backend.addRowVector(mine(3, 4), mine(1, 4), mine(4, 3)), "3×4", "4×3"),
-                rejects("relu out", () -> backend.relu(mine(3, 4), mine(4, 3)), "3×4", "4×3"),
-                rejects("reluBackward activation", () -> backend.reluBackward(mine(3, 4), mine(3, 5), mine(3, 4)),
-                        "3×4", "3×5"),
-                rejects("reluBackward out", () -> backend.reluBackward(mine(3, 4), mine(3, 4), mine(2, 4)), "3×4", "2×4"),
-                rejects("reluBackward out transposed", () -> backend.reluBackward(mine(3, 4), mine(3, 4), mine(4, 3)),
-                        "3×4", "4×3"),
-                rejects("reluBackward activation transposed",
-                        () -> backend.reluBackward(mine(3, 4), mine(4, 3), mine(3, 4)), "3×4", "4×3"),
+                rejects("relu out", () -> backend.activate(Activation.RELU, mine(3, 4), mine(4, 3)), "3×4", "4×3"),
+                rejects("reluBackward activation", () -> {
+                    Matrix activation = mine(3, 5); // passed for z and a, as the network does for ReLU
+                    backend.activationBackward(Activation.RELU, mine(3, 4), activation, activation, mine(3, 4));
+                }, "3×4", "3×5"),
+                rejects("reluBackward out", () -> {
+                    Matrix activation = mine(3, 4);
+                    backend.activationBackward(Activation.RELU, mine(3, 4), activation, activation, mine(2, 4));
+                }, "3×4", "2×4"),
+                rejects("reluBackward out transposed", () -> {
+                    Matrix activation = mine(3, 4);
+                    backend.activationBackward(Activation.RELU, mine(3, 4), activation, activation, mine(4, 3));
+                }, "3×4", "4×3"),
+                rejects("reluBackward activation transposed", () -> {
+                    Matrix activation = mine(4, 3);
+                    backend.activationBackward(Activation.RELU, mine(3, 4), activation, activation, mine(3, 4));
+                }, "3×4", "4×3"),
                 rejects("softmaxRows out", () -> backend.softmaxRows(mine(3, 4), mine(3, 5)), "3×4", "3×5"),
                 rejects("softmaxRows out transposed", () -> backend.softmaxRows(mine(3, 4), mine(4, 3)), "3×4", "4×3"),
                 rejects("columnSums out", () -> backend.columnSums(1, mine(3, 4), 0, mine(1, 5)), "3×4", "1×5"),
@@ -1563,10 +2209,41 @@ public abstract class LinearAlgebraConformance {
                 rejects("axpy other shape", () -> backend.axpy(1, mine(3, 4), mine(3, 5)), "3×4", "3×5"),
                 rejects("columnSums out with the rows' count", () -> backend.columnSums(1, mine(3, 4), 0, mine(1, 3)),
                         "3×4", "1×3"),
-                rejects("affine out transposed", () -> backend.affine(mine(2, 4), mine(4, 3), mine(1, 3), true, mine(3, 2)),
+                rejects("affine out transposed", () -> backend.affine(mine(2, 4), mine(4, 3), mine(1, 3), Activation.RELU, mine(3, 2)),
                         "3×2", "2×3"),
                 rejects("softmaxCrossEntropy gradient transposed",
-                        () -> backend.softmaxCrossEntropy(mine(3, 4), new int[3], mine(4, 3)), "3×4", "4×3"));
+                        () -> backend.softmaxCrossEntropy(mine(3, 4), new int[3], mine(4, 3)), "3×4", "4×3"),
+                rejects("activate TANH out", () -> backend.activate(Activation.TANH, mine(3, 4), mine(4, 3)), "3×4", "4×3"),
+                rejects("activate GELU out of the same count",
+                        () -> backend.activate(Activation.GELU, mine(3, 4), mine(2, 6)), "3×4", "2×6"),
+                rejects("activationBackward TANH z", () -> backend.activationBackward(Activation.TANH, mine(3, 4), mine(3, 5),
+                        mine(3, 4), mine(3, 4)), "3×4", "3×5"),
+                rejects("activationBackward SIGMOID a", () -> backend.activationBackward(Activation.SIGMOID, mine(3, 4),
+                        mine(3, 4), mine(4, 3), mine(3, 4)), "3×4", "4×3"),
+                rejects("activationBackward GELU out", () -> backend.activationBackward(Activation.GELU, mine(3, 4),
+                        mine(3, 4), mine(3, 4), mine(2, 4)), "3×4", "2×4"),
+                rejects("activationBackward LEAKY_RELU z and a", () -> backend.activationBackward(Activation.LEAKY_RELU,
+                        mine(3, 4), mine(2, 6), mine(2, 6), mine(3, 4)), "3×4", "2×6"),
+                rejects("multiplyElements b", () -> backend.multiplyElements(mine(3, 4), mine(4, 3), mine(3, 4)), "3×4", "4×3"),
+                rejects("multiplyElements b of the same count",
+                        () -> backend.multiplyElements(mine(3, 4), mine(2, 6), mine(3, 4)), "3×4", "2×6"),
+                rejects("multiplyElements out", () -> backend.multiplyElements(mine(3, 4), mine(3, 4), mine(3, 5)), "3×4", "3×5"),
+                rejects("sgdStep velocity", () -> backend.sgdStep(SGD_SETTINGS.get(2), mine(3, 4), mine(4, 3), mine(3, 4)),
+                        "3×4", "4×3"),
+                rejects("sgdStep parameter", () -> backend.sgdStep(SGD_SETTINGS.get(2), mine(3, 4), mine(3, 4), mine(3, 5)),
+                        "3×4", "3×5"),
+                rejects("sgdStep parameter without momentum",
+                        () -> backend.sgdStep(SGD_SETTINGS.get(1), mine(3, 4), null, mine(2, 6)), "3×4", "2×6"),
+                rejects("adamStep firstMoment", () -> backend.adamStep(ADAM_SETTINGS.get(0), mine(3, 4), mine(4, 3),
+                        mine(3, 4), mine(3, 4)), "3×4", "4×3"),
+                rejects("adamStep secondMoment", () -> backend.adamStep(ADAM_SETTINGS.get(0), mine(3, 4), mine(3, 4),
+                        mine(3, 5), mine(3, 4)), "3×4", "3×5"),
+                rejects("adamStep parameter of the same count", () -> backend.adamStep(ADAM_SETTINGS.get(3), mine(3, 4),
+                        mine(3, 4), mine(3, 4), mine(1, 12)), "3×4", "1×12"),
+                rejects("rmsPropStep meanSquare", () -> backend.rmsPropStep(RMS_PROP_SETTINGS.get(0), mine(3, 4), mine(4, 3),
+                        mine(3, 4)), "3×4", "4×3"),
+                rejects("rmsPropStep parameter", () -> backend.rmsPropStep(RMS_PROP_SETTINGS.get(2), mine(3, 4), mine(3, 4),
+                        mine(2, 6)), "3×4", "2×6"));
     }
 
     // Arrays crossing the API must have exactly one entry per element (or per row): longer is as wrong as
@@ -1627,21 +2304,21 @@ public abstract class LinearAlgebraConformance {
                 rejectsNull("rankOneUpdate", "x", () -> backend.rankOneUpdate(1, null, mine(1, 3), mine(2, 3))),
                 rejectsNull("rankOneUpdate", "y", () -> backend.rankOneUpdate(1, mine(2, 1), null, mine(2, 3))),
                 rejectsNull("rankOneUpdate", "a", () -> backend.rankOneUpdate(1, mine(2, 1), mine(1, 3), null)),
-                rejectsNull("affine", "x", () -> backend.affine(null, mine(3, 2), mine(1, 2), true, mine(2, 2))),
-                rejectsNull("affine", "w", () -> backend.affine(mine(2, 3), null, mine(1, 2), true, mine(2, 2))),
-                rejectsNull("affine", "bias", () -> backend.affine(mine(2, 3), mine(3, 2), null, true, mine(2, 2))),
-                rejectsNull("affine", "out", () -> backend.affine(mine(2, 3), mine(3, 2), mine(1, 2), true, null)),
+                rejectsNull("affine", "x", () -> backend.affine(null, mine(3, 2), mine(1, 2), Activation.RELU, mine(2, 2))),
+                rejectsNull("affine", "w", () -> backend.affine(mine(2, 3), null, mine(1, 2), Activation.RELU, mine(2, 2))),
+                rejectsNull("affine", "bias", () -> backend.affine(mine(2, 3), mine(3, 2), null, Activation.RELU, mine(2, 2))),
+                rejectsNull("affine", "out", () -> backend.affine(mine(2, 3), mine(3, 2), mine(1, 2), Activation.RELU, null)),
                 rejectsNull("softmaxCrossEntropy", "logits", () -> backend.softmaxCrossEntropy(null, new int[2], mine(2, 3))),
                 rejectsNull("softmaxCrossEntropy", "labels", () -> backend.softmaxCrossEntropy(mine(2, 3), null, mine(2, 3))),
                 rejectsNull("softmaxCrossEntropy", "gradient", () -> backend.softmaxCrossEntropy(mine(2, 3), new int[2], null)),
                 rejectsNull("addRowVector", "a", () -> backend.addRowVector(null, mine(1, 3), mine(2, 3))),
                 rejectsNull("addRowVector", "v", () -> backend.addRowVector(mine(2, 3), null, mine(2, 3))),
                 rejectsNull("addRowVector", "out", () -> backend.addRowVector(mine(2, 3), mine(1, 3), null)),
-                rejectsNull("relu", "z", () -> backend.relu(null, mine(2, 3))),
-                rejectsNull("relu", "out", () -> backend.relu(mine(2, 3), null)),
-                rejectsNull("reluBackward", "gradient", () -> backend.reluBackward(null, mine(2, 3), mine(2, 3))),
-                rejectsNull("reluBackward", "activation", () -> backend.reluBackward(mine(2, 3), null, mine(2, 3))),
-                rejectsNull("reluBackward", "out", () -> backend.reluBackward(mine(2, 3), mine(2, 3), null)),
+                rejectsNull("relu", "z", () -> backend.activate(Activation.RELU, null, mine(2, 3))),
+                rejectsNull("relu", "out", () -> backend.activate(Activation.RELU, mine(2, 3), null)),
+                rejectsNull("reluBackward", "gradient", () -> backend.activationBackward(Activation.RELU, null, mine(2, 3), mine(2, 3), mine(2, 3))),
+                rejectsNull("reluBackward", "activation", () -> backend.activationBackward(Activation.RELU, mine(2, 3), null, null, mine(2, 3))),
+                rejectsNull("reluBackward", "out", () -> backend.activationBackward(Activation.RELU, mine(2, 3), mine(2, 3), mine(2, 3), null)),
                 rejectsNull("softmaxRows", "z", () -> backend.softmaxRows(null, mine(2, 3))),
                 rejectsNull("softmaxRows", "out", () -> backend.softmaxRows(mine(2, 3), null)),
                 rejectsNull("sumNegativeLogSoftmax", "logits", () -> backend.sumNegativeLogSoftmax(null, new int[2])),
@@ -1655,7 +2332,45 @@ public abstract class LinearAlgebraConformance {
                 rejectsNull("scale", "a", () -> backend.scale(2, null)),
                 rejectsNull("fill", "a", () -> backend.fill(null, 1)),
                 rejectsNull("argmaxRows", "a", () -> backend.argmaxRows(null, new int[2])),
-                rejectsNull("argmaxRows", "out", () -> backend.argmaxRows(mine(2, 3), null)));
+                rejectsNull("argmaxRows", "out", () -> backend.argmaxRows(mine(2, 3), null)),
+                rejectsNull("affine", "activation", () -> backend.affine(mine(2, 3), mine(3, 2), mine(1, 2), null, mine(2, 2))),
+                rejectsNull("activate", "activation", () -> backend.activate(null, mine(2, 3), mine(2, 3))),
+                rejectsNull("activate TANH", "z", () -> backend.activate(Activation.TANH, null, mine(2, 3))),
+                rejectsNull("activate SIGMOID", "out", () -> backend.activate(Activation.SIGMOID, mine(2, 3), null)),
+                rejectsNull("activationBackward", "activation",
+                        () -> backend.activationBackward(null, mine(2, 3), mine(2, 3), mine(2, 3), mine(2, 3))),
+                rejectsNull("activationBackward GELU", "gradient",
+                        () -> backend.activationBackward(Activation.GELU, null, mine(2, 3), mine(2, 3), mine(2, 3))),
+                rejectsNull("activationBackward GELU", "z",
+                        () -> backend.activationBackward(Activation.GELU, mine(2, 3), null, mine(2, 3), mine(2, 3))),
+                rejectsNull("activationBackward TANH", "a",
+                        () -> backend.activationBackward(Activation.TANH, mine(2, 3), mine(2, 3), null, mine(2, 3))),
+                rejectsNull("activationBackward SIGMOID", "out",
+                        () -> backend.activationBackward(Activation.SIGMOID, mine(2, 3), mine(2, 3), mine(2, 3), null)),
+                rejectsNull("multiplyElements", "a", () -> backend.multiplyElements(null, mine(2, 3), mine(2, 3))),
+                rejectsNull("multiplyElements", "b", () -> backend.multiplyElements(mine(2, 3), null, mine(2, 3))),
+                rejectsNull("multiplyElements", "out", () -> backend.multiplyElements(mine(2, 3), mine(2, 3), null)),
+                rejectsNull("sgdStep", "step", () -> backend.sgdStep(null, mine(2, 3), mine(2, 3), mine(2, 3))),
+                rejectsNull("sgdStep", "gradient", () -> backend.sgdStep(SGD_SETTINGS.get(2), null, mine(2, 3), mine(2, 3))),
+                rejectsNull("sgdStep with momentum", "velocity",
+                        () -> backend.sgdStep(SGD_SETTINGS.get(2), mine(2, 3), null, mine(2, 3))),
+                rejectsNull("sgdStep", "parameter", () -> backend.sgdStep(SGD_SETTINGS.get(2), mine(2, 3), mine(2, 3), null)),
+                rejectsNull("adamStep", "step", () -> backend.adamStep(null, mine(2, 3), mine(2, 3), mine(2, 3), mine(2, 3))),
+                rejectsNull("adamStep", "gradient",
+                        () -> backend.adamStep(ADAM_SETTINGS.get(0), null, mine(2, 3), mine(2, 3), mine(2, 3))),
+                rejectsNull("adamStep", "firstMoment",
+                        () -> backend.adamStep(ADAM_SETTINGS.get(0), mine(2, 3), null, mine(2, 3), mine(2, 3))),
+                rejectsNull("adamStep", "secondMoment",
+                        () -> backend.adamStep(ADAM_SETTINGS.get(0), mine(2, 3), mine(2, 3), null, mine(2, 3))),
+                rejectsNull("adamStep", "parameter",
+                        () -> backend.adamStep(ADAM_SETTINGS.get(0), mine(2, 3), mine(2, 3), mine(2, 3), null)),
+                rejectsNull("rmsPropStep", "step", () -> backend.rmsPropStep(null, mine(2, 3), mine(2, 3), mine(2, 3))),
+                rejectsNull("rmsPropStep", "gradient",
+                        () -> backend.rmsPropStep(RMS_PROP_SETTINGS.get(0), null, mine(2, 3), mine(2, 3))),
+                rejectsNull("rmsPropStep", "meanSquare",
+                        () -> backend.rmsPropStep(RMS_PROP_SETTINGS.get(0), mine(2, 3), null, mine(2, 3))),
+                rejectsNull("rmsPropStep", "parameter",
+                        () -> backend.rmsPropStep(RMS_PROP_SETTINGS.get(0), mine(2, 3), mine(2, 3), null)));
     }
 
     // Matrices have at least one row and one column.
@@ -1728,10 +2443,10 @@ public abstract class LinearAlgebraConformance {
                 rejectsForeign("rankOneUpdate x", () -> backend.rankOneUpdate(1, theirs(2, 1), mine(1, 3), mine(2, 3))),
                 rejectsForeign("rankOneUpdate y", () -> backend.rankOneUpdate(1, mine(2, 1), theirs(1, 3), mine(2, 3))),
                 rejectsForeign("rankOneUpdate a", () -> backend.rankOneUpdate(1, mine(2, 1), mine(1, 3), theirs(2, 3))),
-                rejectsForeign("affine x", () -> backend.affine(theirs(2, 3), mine(3, 2), mine(1, 2), true, mine(2, 2))),
-                rejectsForeign("affine w", () -> backend.affine(mine(2, 3), theirs(3, 2), mine(1, 2), true, mine(2, 2))),
-                rejectsForeign("affine bias", () -> backend.affine(mine(2, 3), mine(3, 2), theirs(1, 2), true, mine(2, 2))),
-                rejectsForeign("affine out", () -> backend.affine(mine(2, 3), mine(3, 2), mine(1, 2), true, theirs(2, 2))),
+                rejectsForeign("affine x", () -> backend.affine(theirs(2, 3), mine(3, 2), mine(1, 2), Activation.RELU, mine(2, 2))),
+                rejectsForeign("affine w", () -> backend.affine(mine(2, 3), theirs(3, 2), mine(1, 2), Activation.RELU, mine(2, 2))),
+                rejectsForeign("affine bias", () -> backend.affine(mine(2, 3), mine(3, 2), theirs(1, 2), Activation.RELU, mine(2, 2))),
+                rejectsForeign("affine out", () -> backend.affine(mine(2, 3), mine(3, 2), mine(1, 2), Activation.RELU, theirs(2, 2))),
                 rejectsForeign("softmaxCrossEntropy logits",
                         () -> backend.softmaxCrossEntropy(theirs(2, 3), new int[2], mine(2, 3))),
                 rejectsForeign("softmaxCrossEntropy gradient",
@@ -1739,11 +2454,11 @@ public abstract class LinearAlgebraConformance {
                 rejectsForeign("addRowVector a", () -> backend.addRowVector(theirs(2, 3), mine(1, 3), mine(2, 3))),
                 rejectsForeign("addRowVector v", () -> backend.addRowVector(mine(2, 3), theirs(1, 3), mine(2, 3))),
                 rejectsForeign("addRowVector out", () -> backend.addRowVector(mine(2, 3), mine(1, 3), theirs(2, 3))),
-                rejectsForeign("relu z", () -> backend.relu(theirs(2, 3), mine(2, 3))),
-                rejectsForeign("relu out", () -> backend.relu(mine(2, 3), theirs(2, 3))),
-                rejectsForeign("reluBackward gradient", () -> backend.reluBackward(theirs(2, 3), mine(2, 3), mine(2, 3))),
-                rejectsForeign("reluBackward activation", () -> backend.reluBackward(mine(2, 3), theirs(2, 3), mine(2, 3))),
-                rejectsForeign("reluBackward out", () -> backend.reluBackward(mine(2, 3), mine(2, 3), theirs(2, 3))),
+                rejectsForeign("relu z", () -> backend.activate(Activation.RELU, theirs(2, 3), mine(2, 3))),
+                rejectsForeign("relu out", () -> backend.activate(Activation.RELU, mine(2, 3), theirs(2, 3))),
+                rejectsForeign("reluBackward gradient", () -> backend.activationBackward(Activation.RELU, theirs(2, 3), mine(2, 3), mine(2, 3), mine(2, 3))),
+                rejectsForeign("reluBackward activation", () -> backend.activationBackward(Activation.RELU, mine(2, 3), theirs(2, 3), theirs(2, 3), mine(2, 3))),
+                rejectsForeign("reluBackward out", () -> backend.activationBackward(Activation.RELU, mine(2, 3), mine(2, 3), mine(2, 3), theirs(2, 3))),
                 rejectsForeign("softmaxRows z", () -> backend.softmaxRows(theirs(2, 3), mine(2, 3))),
                 rejectsForeign("softmaxRows out", () -> backend.softmaxRows(mine(2, 3), theirs(2, 3))),
                 rejectsForeign("sumNegativeLogSoftmax logits", () -> backend.sumNegativeLogSoftmax(theirs(2, 3), new int[2])),
@@ -1754,7 +2469,40 @@ public abstract class LinearAlgebraConformance {
                 rejectsForeign("axpy y", () -> backend.axpy(1, mine(2, 3), theirs(2, 3))),
                 rejectsForeign("scale a", () -> backend.scale(2, theirs(2, 3))),
                 rejectsForeign("fill a", () -> backend.fill(theirs(2, 3), 1)),
-                rejectsForeign("argmaxRows a", () -> backend.argmaxRows(theirs(2, 3), new int[2])));
+                rejectsForeign("argmaxRows a", () -> backend.argmaxRows(theirs(2, 3), new int[2])),
+                rejectsForeign("activate TANH z", () -> backend.activate(Activation.TANH, theirs(2, 3), mine(2, 3))),
+                rejectsForeign("activate GELU out", () -> backend.activate(Activation.GELU, mine(2, 3), theirs(2, 3))),
+                rejectsForeign("activationBackward SIGMOID gradient", () -> backend.activationBackward(Activation.SIGMOID,
+                        theirs(2, 3), mine(2, 3), mine(2, 3), mine(2, 3))),
+                rejectsForeign("activationBackward GELU z", () -> backend.activationBackward(Activation.GELU, mine(2, 3),
+                        theirs(2, 3), mine(2, 3), mine(2, 3))),
+                rejectsForeign("activationBackward TANH a", () -> backend.activationBackward(Activation.TANH, mine(2, 3),
+                        mine(2, 3), theirs(2, 3), mine(2, 3))),
+                rejectsForeign("activationBackward LEAKY_RELU out", () -> backend.activationBackward(Activation.LEAKY_RELU,
+                        mine(2, 3), mine(2, 3), mine(2, 3), theirs(2, 3))),
+                rejectsForeign("multiplyElements a", () -> backend.multiplyElements(theirs(2, 3), mine(2, 3), mine(2, 3))),
+                rejectsForeign("multiplyElements b", () -> backend.multiplyElements(mine(2, 3), theirs(2, 3), mine(2, 3))),
+                rejectsForeign("multiplyElements out", () -> backend.multiplyElements(mine(2, 3), mine(2, 3), theirs(2, 3))),
+                rejectsForeign("sgdStep gradient", () -> backend.sgdStep(SGD_SETTINGS.get(2), theirs(2, 3), mine(2, 3),
+                        mine(2, 3))),
+                rejectsForeign("sgdStep velocity", () -> backend.sgdStep(SGD_SETTINGS.get(2), mine(2, 3), theirs(2, 3),
+                        mine(2, 3))),
+                rejectsForeign("sgdStep parameter", () -> backend.sgdStep(SGD_SETTINGS.get(2), mine(2, 3), mine(2, 3),
+                        theirs(2, 3))),
+                rejectsForeign("adamStep gradient", () -> backend.adamStep(ADAM_SETTINGS.get(0), theirs(2, 3), mine(2, 3),
+                        mine(2, 3), mine(2, 3))),
+                rejectsForeign("adamStep firstMoment", () -> backend.adamStep(ADAM_SETTINGS.get(0), mine(2, 3), theirs(2, 3),
+                        mine(2, 3), mine(2, 3))),
+                rejectsForeign("adamStep secondMoment", () -> backend.adamStep(ADAM_SETTINGS.get(0), mine(2, 3), mine(2, 3),
+                        theirs(2, 3), mine(2, 3))),
+                rejectsForeign("adamStep parameter", () -> backend.adamStep(ADAM_SETTINGS.get(0), mine(2, 3), mine(2, 3),
+                        mine(2, 3), theirs(2, 3))),
+                rejectsForeign("rmsPropStep gradient", () -> backend.rmsPropStep(RMS_PROP_SETTINGS.get(0), theirs(2, 3),
+                        mine(2, 3), mine(2, 3))),
+                rejectsForeign("rmsPropStep meanSquare", () -> backend.rmsPropStep(RMS_PROP_SETTINGS.get(0), mine(2, 3),
+                        theirs(2, 3), mine(2, 3))),
+                rejectsForeign("rmsPropStep parameter", () -> backend.rmsPropStep(RMS_PROP_SETTINGS.get(0), mine(2, 3),
+                        mine(2, 3), theirs(2, 3))));
     }
 
     // An F32 matrix handed to the F64 instance of the same library (or the reverse) is a different
@@ -1773,8 +2521,10 @@ public abstract class LinearAlgebraConformance {
             Matrix foreign = otherBackend.zeros(2, 3);
             assertRejected("gemm", "a from " + theirs, () -> backend.gemm(1, foreign, false, mine(3, 2), false, 0, mine(2, 2)),
                     ours, theirs);
-            assertRejected("relu", "out from " + theirs, () -> backend.relu(mine(2, 3), foreign), ours, theirs);
+            assertRejected("relu", "out from " + theirs, () -> backend.activate(Activation.RELU, mine(2, 3), foreign), ours, theirs);
             assertRejected("copy", "source from " + theirs, () -> backend.copy(foreign), ours, theirs);
+            assertRejected("adamStep", "secondMoment from " + theirs, () -> backend.adamStep(ADAM_SETTINGS.get(0), mine(2, 3),
+                    mine(2, 3), foreign, mine(2, 3)), ours, theirs);
         }
     }
 }

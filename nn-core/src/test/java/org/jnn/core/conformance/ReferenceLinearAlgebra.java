@@ -6,11 +6,15 @@ import java.util.Objects;
 import java.util.Set;
 
 import org.jnn.api.AbstractLinearAlgebra;
+import org.jnn.api.Activation;
+import org.jnn.api.AdamUpdate;
 import org.jnn.api.Availability;
 import org.jnn.api.Backends;
 import org.jnn.api.LinearAlgebra;
 import org.jnn.api.Matrix;
 import org.jnn.api.Precision;
+import org.jnn.api.RmsPropUpdate;
+import org.jnn.api.SgdUpdate;
 
 /**
  * The test oracle of the conformance suite: every operation of {@link LinearAlgebra} written the plain
@@ -20,9 +24,10 @@ import org.jnn.api.Precision;
  * backend stores it, and computes in double in between; the suite itself always takes its expected values
  * from an F64 instance.
  *
- * <p>It is not a product backend. It is registered in {@code META-INF/services} of nn-core's own tests only
- * (so that the suite's registration rule holds for it there); the test-jar leaves that file out, because
- * it is on every backend module's test class path and must not add a provider there.
+ * <p>It is not a product backend. It is registered for nn-core's own tests only (so that the suite's
+ * registration rule holds for it there), from {@code src/test/registration}, which nn-core's Surefire adds
+ * to its class path: that folder is neither in the test-jar nor in {@code target/test-classes}, which every
+ * backend module's tests see, and where it must not add a provider.
  *
  * <p>One deliberate strictness beyond the contract: an instance rejects matrices created by another
  * {@code ReferenceLinearAlgebra} instance (the base class only checks the matrix class). That lets the
@@ -237,11 +242,12 @@ public class ReferenceLinearAlgebra extends AbstractLinearAlgebra<ReferenceLinea
 
     /** The base class's composition, once every argument is known to be this instance's (so a rejected call writes nothing). */
     @Override
-    protected void doAffine(ReferenceMatrix x, ReferenceMatrix w, ReferenceMatrix bias, boolean relu, ReferenceMatrix out) {
+    protected void doAffine(ReferenceMatrix x, ReferenceMatrix w, ReferenceMatrix bias, Activation activation,
+            ReferenceMatrix out) {
         for (ReferenceMatrix m : new ReferenceMatrix[] {x, w, bias, out}) {
             values(m);
         }
-        super.doAffine(x, w, bias, relu, out);
+        super.doAffine(x, w, bias, activation, out);
     }
 
     /** The base class's composition, once both matrices are known to be this instance's. */
@@ -267,24 +273,91 @@ public class ReferenceLinearAlgebra extends AbstractLinearAlgebra<ReferenceLinea
     }
 
     @Override
-    protected void doRelu(ReferenceMatrix z, ReferenceMatrix out) {
+    protected void doActivate(Activation activation, ReferenceMatrix z, ReferenceMatrix out) {
         double[][] zv = values(z);
         double[][] ov = values(out);
         for (int i = 0; i < z.rows(); i++) {
             for (int j = 0; j < z.cols(); j++) {
-                ov[i][j] = zv[i][j] > 0 ? zv[i][j] : 0.0;
+                ov[i][j] = stored(apply(activation, zv[i][j]));
             }
         }
     }
 
     @Override
-    protected void doReluBackward(ReferenceMatrix gradient, ReferenceMatrix activation, ReferenceMatrix out) {
+    protected void doActivationBackward(Activation activation, ReferenceMatrix gradient, ReferenceMatrix z,
+            ReferenceMatrix a, ReferenceMatrix out) {
         double[][] gv = values(gradient);
-        double[][] av = values(activation);
+        double[][] zv = values(z);
+        double[][] av = values(a);
         double[][] ov = values(out);
         for (int i = 0; i < gradient.rows(); i++) {
             for (int j = 0; j < gradient.cols(); j++) {
-                ov[i][j] = av[i][j] > 0 ? gv[i][j] : 0.0;
+                ov[i][j] = stored(gv[i][j] * derivative(activation, zv[i][j], av[i][j]));
+            }
+        }
+    }
+
+    /** {@code f(z)}, each function as {@link Activation} defines it, written the obvious way. */
+    public static double apply(Activation activation, double z) {
+        switch (activation) {
+            case IDENTITY:
+                return z;
+            case RELU:
+                return z > 0 ? z : 0.0;
+            case LEAKY_RELU:
+                return z > 0 ? z : Activation.LEAKY_RELU_SLOPE * z;
+            case TANH:
+                return Math.tanh(z);
+            case SIGMOID:
+                // e^-z overflows for z below about -709; the other form cannot.
+                return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+            case GELU:
+                return 0.5 * z * (1 + Math.tanh(geluArgument(z)));
+            default:
+                throw new AssertionError(activation);
+        }
+    }
+
+    /** {@code f'(z)} given both {@code z} and {@code a = f(z)}, each from the one the formula uses. */
+    public static double derivative(Activation activation, double z, double a) {
+        switch (activation) {
+            case IDENTITY:
+                return 1;
+            case RELU:
+                return z > 0 ? 1 : 0;
+            case LEAKY_RELU:
+                return z > 0 ? 1 : Activation.LEAKY_RELU_SLOPE;
+            case TANH:
+                return 1 - a * a;
+            case SIGMOID:
+                return a * (1 - a);
+            case GELU: {
+                double t = Math.tanh(geluArgument(z));
+                return 0.5 * (1 + t) + 0.5 * z * (1 - t * t) * GELU_SCALE * (1 + 3 * GELU_CUBIC * z * z);
+            }
+            default:
+                throw new AssertionError(activation);
+        }
+    }
+
+    /** GELU's {@code sqrt(2/π)}. */
+    public static final double GELU_SCALE = Math.sqrt(2 / Math.PI);
+    /** GELU's coefficient of {@code z³}. */
+    public static final double GELU_CUBIC = 0.044715;
+
+    /** GELU's {@code u = sqrt(2/π) (z + 0.044715 z³)}, whose tanh it takes. */
+    public static double geluArgument(double z) {
+        return GELU_SCALE * (z + GELU_CUBIC * z * z * z);
+    }
+
+    @Override
+    protected void doMultiplyElements(ReferenceMatrix a, ReferenceMatrix b, ReferenceMatrix out) {
+        double[][] av = values(a);
+        double[][] bv = values(b);
+        double[][] ov = values(out);
+        for (int i = 0; i < a.rows(); i++) {
+            for (int j = 0; j < a.cols(); j++) {
+                ov[i][j] = stored(av[i][j] * bv[i][j]);
             }
         }
     }
@@ -394,6 +467,66 @@ public class ReferenceLinearAlgebra extends AbstractLinearAlgebra<ReferenceLinea
                 }
             }
             out[i] = best;
+        }
+    }
+
+    // ---------------------------------------------------------------- optimizer steps, one element at a time
+
+    @Override
+    protected void doSgdStep(SgdUpdate step, ReferenceMatrix gradient, ReferenceMatrix velocity, ReferenceMatrix parameter) {
+        double[][] gv = values(gradient);
+        double[][] vv = velocity == null ? null : values(velocity);
+        double[][] pv = values(parameter);
+        for (int i = 0; i < parameter.rows(); i++) {
+            for (int j = 0; j < parameter.cols(); j++) {
+                double g = gv[i][j] + step.weightDecay() * pv[i][j];
+                if (step.hasMomentum()) {
+                    vv[i][j] = stored(step.momentum() * vv[i][j] + g);
+                    g = step.nesterov() ? g + step.momentum() * vv[i][j] : vv[i][j];
+                }
+                pv[i][j] = stored(pv[i][j] - step.learningRate() * g);
+            }
+        }
+    }
+
+    @Override
+    protected void doAdamStep(AdamUpdate step, ReferenceMatrix gradient, ReferenceMatrix firstMoment,
+            ReferenceMatrix secondMoment, ReferenceMatrix parameter) {
+        double[][] gv = values(gradient);
+        double[][] mv = values(firstMoment);
+        double[][] vv = values(secondMoment);
+        double[][] pv = values(parameter);
+        double correction1 = 1 - Math.pow(step.beta1(), step.step());
+        double correction2 = 1 - Math.pow(step.beta2(), step.step());
+        for (int i = 0; i < parameter.rows(); i++) {
+            for (int j = 0; j < parameter.cols(); j++) {
+                double g = gv[i][j];
+                if (step.decoupledWeightDecay()) {
+                    pv[i][j] = stored(pv[i][j] * (1 - step.learningRate() * step.weightDecay()));
+                } else {
+                    g += step.weightDecay() * pv[i][j];
+                }
+                mv[i][j] = stored(step.beta1() * mv[i][j] + (1 - step.beta1()) * g);
+                vv[i][j] = stored(step.beta2() * vv[i][j] + (1 - step.beta2()) * g * g);
+                double mHat = mv[i][j] / correction1;
+                double vHat = vv[i][j] / correction2;
+                pv[i][j] = stored(pv[i][j] - step.learningRate() * mHat / (Math.sqrt(vHat) + step.epsilon()));
+            }
+        }
+    }
+
+    @Override
+    protected void doRmsPropStep(RmsPropUpdate step, ReferenceMatrix gradient, ReferenceMatrix meanSquare,
+            ReferenceMatrix parameter) {
+        double[][] gv = values(gradient);
+        double[][] sv = values(meanSquare);
+        double[][] pv = values(parameter);
+        for (int i = 0; i < parameter.rows(); i++) {
+            for (int j = 0; j < parameter.cols(); j++) {
+                double g = gv[i][j] + step.weightDecay() * pv[i][j];
+                sv[i][j] = stored(step.alpha() * sv[i][j] + (1 - step.alpha()) * g * g);
+                pv[i][j] = stored(pv[i][j] - step.learningRate() * g / (Math.sqrt(sv[i][j]) + step.epsilon()));
+            }
         }
     }
 }

@@ -99,7 +99,38 @@ class ConformanceSelfTest {
                 arguments(PlantedBug.COPY_SHARES_STORAGE, "copyIsIndependentOfItsSource",
                         List.of("copy (after filling", "planted (f64)", EXPECTED_AND_ACTUAL)),
                 arguments(PlantedBug.LARGE_AFFINE_IGNORES_RELU, "everyOperationIsRightAtTheNetworksSizes",
-                        List.of("affine on planted (f64)", "relu=true", EXPECTED_AND_ACTUAL)));
+                        List.of("affine on planted (f64)", "RELU", EXPECTED_AND_ACTUAL)),
+                // the operations of training beyond plain SGD and ReLU
+                arguments(PlantedBug.SIGMOID_WITHOUT_THE_STABLE_BRANCH,
+                        "activationsAndTheirDerivativesStayFiniteAndRightForLargeInputs",
+                        List.of("activate on planted (f64)", "SIGMOID", "actual NaN")),
+                arguments(PlantedBug.F32_SIGMOID_OVERFLOWS_IN_FLOAT,
+                        "activationsAndTheirDerivativesStayFiniteAndRightForLargeInputs",
+                        List.of("activate on planted (f32)", "SIGMOID", "actual NaN")),
+                arguments(PlantedBug.GELU_BACKWARD_FROM_A, "activationBackwardMatchesReference",
+                        List.of("activationBackward on planted (f64)", "GELU", EXPECTED_AND_ACTUAL)),
+                arguments(PlantedBug.TANH_BACKWARD_FROM_Z, "activationBackwardIsTheDerivativeOfActivate",
+                        List.of("activationBackward on planted (f64)", "TANH", "central difference of activate")),
+                arguments(PlantedBug.ACTIVATION_BACKWARD_DROPS_THE_GRADIENT, "activationBackwardMultipliesTheIncomingGradient",
+                        List.of("activationBackward on planted (f64)", EXPECTED_AND_ACTUAL)),
+                arguments(PlantedBug.LEAKY_RELU_SLOPE_A_TENTH, "leakyReluHasSlopeOneHundredthBelowZeroAndAtZero",
+                        List.of("activate on planted (f64)", "LEAKY_RELU", "expected -0.01")),
+                arguments(PlantedBug.LEAKY_RELU_BACKWARD_ONE_AT_ZERO, "leakyReluHasSlopeOneHundredthBelowZeroAndAtZero",
+                        List.of("activationBackward on planted (f64)", "expected 0.05, actual 5.0")),
+                arguments(PlantedBug.MULTIPLY_ELEMENTS_COPIES_A_FIRST, "multiplyElementsAllowsOutputToBeAOrBAndAToBeB",
+                        List.of("multiplyElements (out = b", "planted (f64)", EXPECTED_AND_ACTUAL)),
+                arguments(PlantedBug.SGD_NESTEROV_AS_CLASSICAL, "sgdStepsMatchReference",
+                        List.of("sgdStep (parameter) on planted (f64)", "nesterov=true", EXPECTED_AND_ACTUAL)),
+                arguments(PlantedBug.SGD_VELOCITY_NOT_STORED, "sgdStepsMatchReference",
+                        List.of("sgdStep (velocity) on planted (f64)", "step 1 of 4", EXPECTED_AND_ACTUAL)),
+                arguments(PlantedBug.ADAM_WITHOUT_BIAS_CORRECTION, "adamStepsMatchReferenceFromTheFirstStep",
+                        List.of("adamStep (parameter) on planted (f64)", "t=1", EXPECTED_AND_ACTUAL)),
+                arguments(PlantedBug.ADAM_COUNTS_ITS_OWN_STEPS, "adamStepsMatchReferenceAtLaterStepCounts",
+                        List.of("adamStep (parameter) on planted (f64)", "t=7", EXPECTED_AND_ACTUAL)),
+                arguments(PlantedBug.RMS_PROP_EPSILON_INSIDE_THE_SQRT, "rmsPropStepsMatchReference",
+                        List.of("rmsPropStep (parameter) on planted (f64)", EXPECTED_AND_ACTUAL)),
+                arguments(PlantedBug.ADAM_CHECKS_THE_PARAMETER_AFTER_THE_MOMENTS, "shapeMismatchIsRejectedNamingBothShapes",
+                        List.of("adamStep parameter of the same count (rejected)", "must stay unchanged")));
     }
 
     @ParameterizedTest(name = "{0} is caught by {1}")
@@ -159,6 +190,30 @@ class ConformanceSelfTest {
     void sgdStepCheckCatchesRankOneUpdateIgnoringAlpha() {
         assertNetworkTestCatches(PlantedBug.F32_RANK_ONE_IGNORES_ALPHA,
                 "sgdStepAtBatchSizeOneMovesEveryParameterAgainstTheGradient", "planted (f32): after one SGD step");
+    }
+
+    @Test
+    void gradientCheckCatchesGeluBackwardWithTheWrongInnerDerivative() {
+        assertNetworkTestCatches(PlantedBug.GELU_BACKWARD_INNER_DERIVATIVE_WITHOUT_THE_3,
+                "wholeNetworkGradientMatchesCentralDifferences", "planted (f64): gradient check failed for the 6-8(gelu)-7(gelu)-4");
+    }
+
+    @Test
+    void trainingAgainstTheReferenceCatchesAdamWDecayingAfterTheUpdate() {
+        assertNetworkTestCatches(PlantedBug.ADAMW_DECAYS_AFTER_THE_UPDATE,
+                "trainingFollowsTheReferenceWithEveryOptimizerActivationAndDropout", "planted (f64), adamw");
+    }
+
+    // The other side of the f32 tolerances: a backend computing honestly in float (every intermediate a float, the
+    // optimizers' settings cast to float) passes the operations of training.
+    @Test
+    void aBackendComputingInFloatPassesTheOperationsOfTraining() {
+        for (String test : List.of("activateMatchesReference", "activationBackwardMatchesReference",
+                "activationsAndTheirDerivativesStayFiniteAndRightForLargeInputs", "activationBackwardIsTheDerivativeOfActivate",
+                "multiplyElementsMatchesReference", "sgdStepsMatchReference", "adamStepsMatchReferenceFromTheFirstStep",
+                "adamStepsMatchReferenceAtLaterStepCounts", "rmsPropStepsMatchReference")) {
+            assertEquals(List.of(), run(PlantedBug.FLOAT_ARITHMETIC, false, PlantedBugOperationSuite.class, test), test);
+        }
     }
 
     private static void assertNetworkTestCatches(PlantedBug bug, String test, String mention) {

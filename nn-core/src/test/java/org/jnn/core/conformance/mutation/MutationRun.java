@@ -11,9 +11,10 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * Measures the conformance suite: runs it against {@link PlantedBugBackend} once with no bug (which must
- * pass) and once for every {@link PlantedBug}, and prints which were caught, by which test and with
- * which message, the share caught and every survivor. A bug counts as caught at operation level when
+ * Measures the conformance suite: runs it against {@link PlantedBugBackend} once for each control (no bug,
+ * and an f32 instance computing in float arithmetic; both must pass) and once for every {@link PlantedBug},
+ * and prints which were caught, by which test and with which message, the share caught and every survivor.
+ * A bug counts as caught at operation level when
  * {@link PlantedBugOperationSuite} fails; the others then meet the whole suite with its network tests
  * ({@link PlantedBugNetworkSuite}). Each run stops at its first failure.
  *
@@ -38,16 +39,23 @@ public final class MutationRun {
 
     public static void main(String[] args) {
         List<PlantedBug> bugs = args.length == 0
-                ? Arrays.stream(PlantedBug.values()).filter(b -> b != PlantedBug.NONE).toList()
+                ? Arrays.stream(PlantedBug.values()).filter(b -> !b.isControl()).toList()
                 : Arrays.stream(args).map(name -> PlantedBug.valueOf(name.toUpperCase(Locale.ROOT))).toList();
         long start = System.nanoTime();
-        Outcome control = run(PlantedBug.NONE);
-        if (control.caught()) {
-            throw new IllegalStateException("the backend without a planted bug fails the suite, so nothing can be "
-                    + "measured: " + control.failure());
+        for (PlantedBug control : PlantedBug.values()) {
+            if (!control.isControl()) {
+                continue;
+            }
+            long controlStart = System.nanoTime();
+            Outcome outcome = run(control);
+            if (outcome.caught()) {
+                throw new IllegalStateException("the control " + control + " (" + control.description() + ") fails "
+                        + "the suite, so nothing can be measured: " + outcome.failure());
+            }
+            System.out.printf("control %s (%s): passes the whole suite, f64 and f32, in %.1f s%n", control,
+                    control.description(), (System.nanoTime() - controlStart) / 1e9);
         }
-        System.out.printf("control: the backend without a bug passes the whole suite, f64 and f32, in %.1f s%n%n",
-                (System.nanoTime() - start) / 1e9);
+        System.out.println();
         List<Outcome> outcomes = new ArrayList<>();
         for (PlantedBug bug : bugs) {
             Outcome outcome = run(bug);

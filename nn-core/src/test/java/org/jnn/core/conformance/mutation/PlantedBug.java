@@ -11,13 +11,19 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.function.Consumer;
+import java.util.function.DoubleUnaryOperator;
 
+import org.jnn.api.Activation;
+import org.jnn.api.AdamUpdate;
+import org.jnn.api.RmsPropUpdate;
+import org.jnn.api.SgdUpdate;
 import org.jnn.api.Availability;
 import org.jnn.api.Backends;
 import org.jnn.api.LinearAlgebra;
 import org.jnn.api.Matrix;
 import org.jnn.api.Precision;
 import org.jnn.core.conformance.ReferenceLinearAlgebra;
+import org.jnn.core.conformance.mutation.FlawedSteps.Flaw;
 import org.jnn.core.conformance.mutation.PlantedBugBackend.Handle;
 import org.jnn.core.conformance.mutation.RowMajor.Shift;
 
@@ -36,7 +42,29 @@ import org.jnn.core.conformance.mutation.RowMajor.Shift;
 enum PlantedBug {
 
     /** The control: no bug. The suite must pass it. */
-    NONE("none", "no bug"),
+    NONE("control", "no bug") {
+        @Override
+        boolean isControl() {
+            return true;
+        }
+    },
+
+    /**
+     * The second control, no bug either: the f32 instance computes in float arithmetic, as a single-precision
+     * library does ({@link FloatArithmeticReference}). The suite must pass it, or its f32 tolerances would fail
+     * honest backends.
+     */
+    FLOAT_ARITHMETIC("control", "no bug: the f32 instance computes in float arithmetic", Precision.F32) {
+        @Override
+        ReferenceLinearAlgebra inner(Precision precision) {
+            return new FloatArithmeticReference();
+        }
+
+        @Override
+        boolean isControl() {
+            return true;
+        }
+    },
 
     // ================================================================ registration and metadata
 
@@ -1720,6 +1748,562 @@ enum PlantedBug {
                 out[out.length - 1] = last;
             }
         }
+    },
+
+    // ================================================================ activate (every activation but ReLU's own path)
+
+    SIGMOID_WITHOUT_THE_STABLE_BRANCH("activate", "sigmoid as e^z / (1 + e^z) for every z: inf / inf = NaN above 709") {
+        @Override
+        void activate(PlantedBugBackend b, Activation f, Matrix z, Matrix out) {
+            elementwise(b, f == Activation.SIGMOID, z, out, v -> Math.exp(v) / (1 + Math.exp(v)),
+                    () -> super.activate(b, f, z, out));
+        }
+    },
+    F32_SIGMOID_OVERFLOWS_IN_FLOAT("activate", "the f32 sigmoid computes e^z / (1 + e^z) in float: NaN above 88",
+            Precision.F32) {
+        @Override
+        void activate(PlantedBugBackend b, Activation f, Matrix z, Matrix out) {
+            elementwise(b, f == Activation.SIGMOID, z, out, v -> {
+                float e = (float) Math.exp((float) v);
+                return e / (1f + e);
+            }, () -> super.activate(b, f, z, out));
+        }
+    },
+    TANH_FROM_EXPONENTIALS("activate", "tanh as (e^2z - 1) / (e^2z + 1): inf / inf = NaN above 354") {
+        @Override
+        void activate(PlantedBugBackend b, Activation f, Matrix z, Matrix out) {
+            elementwise(b, f == Activation.TANH, z, out, v -> (Math.exp(2 * v) - 1) / (Math.exp(2 * v) + 1),
+                    () -> super.activate(b, f, z, out));
+        }
+    },
+    GELU_CUBIC_COEFFICIENT_ROUNDED("activate", "GELU with 0.0447 for 0.044715") {
+        @Override
+        void activate(PlantedBugBackend b, Activation f, Matrix z, Matrix out) {
+            elementwise(b, f == Activation.GELU, z, out, v -> gelu(v, ReferenceLinearAlgebra.GELU_SCALE, 0.0447),
+                    () -> super.activate(b, f, z, out));
+        }
+    },
+    GELU_SCALE_SQRT_TWO_PI("activate", "GELU with sqrt(2π) for sqrt(2/π)") {
+        @Override
+        void activate(PlantedBugBackend b, Activation f, Matrix z, Matrix out) {
+            elementwise(b, f == Activation.GELU, z, out, v -> gelu(v, Math.sqrt(2 * Math.PI), ReferenceLinearAlgebra.GELU_CUBIC),
+                    () -> super.activate(b, f, z, out));
+        }
+    },
+    GELU_SIGMOID_FORM("activate", "the library's other GELU, z·sigmoid(1.702 z)") {
+        @Override
+        void activate(PlantedBugBackend b, Activation f, Matrix z, Matrix out) {
+            elementwise(b, f == Activation.GELU, z, out, v -> v / (1 + Math.exp(-1.702 * v)), () -> super.activate(b, f, z, out));
+        }
+    },
+    GELU_ERF_FORM("activate", "the exact GELU, z/2 (1 + erf(z/√2)), instead of the tanh form") {
+        @Override
+        void activate(PlantedBugBackend b, Activation f, Matrix z, Matrix out) {
+            elementwise(b, f == Activation.GELU, z, out, v -> 0.5 * v * (1 + erf(v / Math.sqrt(2))),
+                    () -> super.activate(b, f, z, out));
+        }
+    },
+    GELU_OVERFLOWS_FOR_LARGE_Z("activate", "GELU as z·e^2u / (1 + e^2u): inf / inf = NaN for large z") {
+        @Override
+        void activate(PlantedBugBackend b, Activation f, Matrix z, Matrix out) {
+            elementwise(b, f == Activation.GELU, z, out, v -> {
+                double e = Math.exp(2 * ReferenceLinearAlgebra.geluArgument(v));
+                return v * e / (1 + e);
+            }, () -> super.activate(b, f, z, out));
+        }
+    },
+    F32_GELU_WITHOUT_THE_CUBIC_TERM("activate", "the f32 GELU takes tanh(sqrt(2/π) z), without 0.044715 z³",
+            Precision.F32) {
+        @Override
+        void activate(PlantedBugBackend b, Activation f, Matrix z, Matrix out) {
+            elementwise(b, f == Activation.GELU, z, out, v -> gelu(v, ReferenceLinearAlgebra.GELU_SCALE, 0),
+                    () -> super.activate(b, f, z, out));
+        }
+    },
+    LEAKY_RELU_SLOPE_A_TENTH("activate", "leaky ReLU with slope 0.1") {
+        @Override
+        void activate(PlantedBugBackend b, Activation f, Matrix z, Matrix out) {
+            elementwise(b, f == Activation.LEAKY_RELU, z, out, v -> v > 0 ? v : 0.1 * v, () -> super.activate(b, f, z, out));
+        }
+    },
+    LEAKY_RELU_AS_RELU("activate", "leaky ReLU computed by the library's ReLU") {
+        @Override
+        void activate(PlantedBugBackend b, Activation f, Matrix z, Matrix out) {
+            elementwise(b, f == Activation.LEAKY_RELU, z, out, v -> v > 0 ? v : 0, () -> super.activate(b, f, z, out));
+        }
+    },
+    ACTIVATE_IDENTITY_WRITES_NOTHING("activate", "the identity returns at once, leaving a separate out unwritten") {
+        @Override
+        void activate(PlantedBugBackend b, Activation f, Matrix z, Matrix out) {
+            if (f == Activation.IDENTITY) {
+                double[] old = b.read(out);
+                super.activate(b, f, z, out);
+                b.write(out, old);
+                return;
+            }
+            super.activate(b, f, z, out);
+        }
+    },
+    ACTIVATE_ALWAYS_RELU("activate", "applies ReLU whatever the activation (the code from before there were others)") {
+        @Override
+        void activate(PlantedBugBackend b, Activation f, Matrix z, Matrix out) {
+            elementwise(b, true, z, out, v -> v > 0 ? v : 0, () -> super.activate(b, f, z, out));
+        }
+    },
+    F64_ACTIVATIONS_ROUND_TO_FLOAT("activate", "the f64 tanh, sigmoid and GELU go through the library's float kernel",
+            Precision.F64) {
+        @Override
+        void activate(PlantedBugBackend b, Activation f, Matrix z, Matrix out) {
+            super.activate(b, f, z, out);
+            if (f == Activation.TANH || f == Activation.SIGMOID || f == Activation.GELU) {
+                b.write(out, RowMajor.toFloat(b.read(out)));
+            }
+        }
+    },
+    LARGE_ACTIVATE_SKIPS_THE_LAST_ELEMENT("activate", "the parallel path for 10,000 elements and more leaves the last one") {
+        @Override
+        void activate(PlantedBugBackend b, Activation f, Matrix z, Matrix out) {
+            leavingTheTail(b, out, count(out) >= LARGE ? 1 : 0, () -> super.activate(b, f, z, out));
+        }
+    },
+    ACTIVATE_IN_PLACE_REFUSED("aliasing", "activate refuses out = z for tanh, sigmoid, GELU and leaky ReLU") {
+        @Override
+        void activate(PlantedBugBackend b, Activation f, Matrix z, Matrix out) {
+            if (out == z) {
+                throw new IllegalArgumentException("activate: out and z are the same matrix");
+            }
+            super.activate(b, f, z, out);
+        }
+    },
+    ACTIVATE_OUT_CHECKED_BY_COUNT("shape check", "activate accepts any out with as many elements as z") {
+        @Override
+        void activate(PlantedBugBackend b, Activation f, Matrix z, Matrix out) {
+            if (count(out) == count(z) && out.rows() != z.rows()) {
+                intoAnyShape(b, z.rows(), z.cols(), out, right -> super.activate(b, f, z, right));
+                return;
+            }
+            super.activate(b, f, z, out);
+        }
+    },
+    NULL_ACTIVATION_TAKEN_AS_THE_IDENTITY("null", "a null activation is taken as the identity") {
+        @Override
+        Activation activation(Activation given) {
+            return given == null ? Activation.IDENTITY : given;
+        }
+    },
+
+    // ================================================================ activationBackward (all but ReLU given a for z)
+
+    TANH_BACKWARD_FROM_Z("activationBackward", "tanh's derivative as 1 - z², from z instead of a") {
+        @Override
+        void activationBackward(PlantedBugBackend b, Activation f, Matrix gradient, Matrix z, Matrix a, Matrix out) {
+            backward(b, f == Activation.TANH, gradient, z, a, out, (g, zi, ai) -> g * (1 - zi * zi),
+                    () -> super.activationBackward(b, f, gradient, z, a, out));
+        }
+    },
+    TANH_BACKWARD_TAKES_A_FOR_Z("activationBackward", "tanh's derivative as 1 - tanh²(a): a taken for z") {
+        @Override
+        void activationBackward(PlantedBugBackend b, Activation f, Matrix gradient, Matrix z, Matrix a, Matrix out) {
+            backward(b, f == Activation.TANH, gradient, z, a, out, (g, zi, ai) -> g * (1 - Math.tanh(ai) * Math.tanh(ai)),
+                    () -> super.activationBackward(b, f, gradient, z, a, out));
+        }
+    },
+    SIGMOID_BACKWARD_FROM_Z("activationBackward", "sigmoid's derivative as z (1 - z), from z instead of a") {
+        @Override
+        void activationBackward(PlantedBugBackend b, Activation f, Matrix gradient, Matrix z, Matrix a, Matrix out) {
+            backward(b, f == Activation.SIGMOID, gradient, z, a, out, (g, zi, ai) -> g * zi * (1 - zi),
+                    () -> super.activationBackward(b, f, gradient, z, a, out));
+        }
+    },
+    SIGMOID_BACKWARD_TAKES_A_FOR_Z("activationBackward", "sigmoid's derivative as σ(a)(1 - σ(a)): a taken for z") {
+        @Override
+        void activationBackward(PlantedBugBackend b, Activation f, Matrix gradient, Matrix z, Matrix a, Matrix out) {
+            backward(b, f == Activation.SIGMOID, gradient, z, a, out, (g, zi, ai) -> {
+                double s = ReferenceLinearAlgebra.apply(Activation.SIGMOID, ai);
+                return g * s * (1 - s);
+            }, () -> super.activationBackward(b, f, gradient, z, a, out));
+        }
+    },
+    GELU_BACKWARD_FROM_A("activationBackward", "GELU's derivative evaluated at a instead of z") {
+        @Override
+        void activationBackward(PlantedBugBackend b, Activation f, Matrix gradient, Matrix z, Matrix a, Matrix out) {
+            backward(b, f == Activation.GELU, gradient, z, a, out,
+                    (g, zi, ai) -> g * ReferenceLinearAlgebra.derivative(Activation.GELU, ai, ai),
+                    () -> super.activationBackward(b, f, gradient, z, a, out));
+        }
+    },
+    GELU_BACKWARD_WITHOUT_THE_PRODUCT_RULE("activationBackward", "GELU's derivative as (1 + tanh u) / 2 alone") {
+        @Override
+        void activationBackward(PlantedBugBackend b, Activation f, Matrix gradient, Matrix z, Matrix a, Matrix out) {
+            backward(b, f == Activation.GELU, gradient, z, a, out,
+                    (g, zi, ai) -> g * 0.5 * (1 + Math.tanh(ReferenceLinearAlgebra.geluArgument(zi))),
+                    () -> super.activationBackward(b, f, gradient, z, a, out));
+        }
+    },
+    GELU_BACKWARD_INNER_DERIVATIVE_WITHOUT_THE_3("activationBackward", "GELU's derivative with 1 + 0.044715 z² for "
+            + "1 + 3 · 0.044715 z²") {
+        @Override
+        void activationBackward(PlantedBugBackend b, Activation f, Matrix gradient, Matrix z, Matrix a, Matrix out) {
+            backward(b, f == Activation.GELU, gradient, z, a, out, (g, zi, ai) -> {
+                double t = Math.tanh(ReferenceLinearAlgebra.geluArgument(zi));
+                return g * (0.5 * (1 + t) + 0.5 * zi * (1 - t * t) * ReferenceLinearAlgebra.GELU_SCALE
+                        * (1 + ReferenceLinearAlgebra.GELU_CUBIC * zi * zi));
+            }, () -> super.activationBackward(b, f, gradient, z, a, out));
+        }
+    },
+    ACTIVATION_BACKWARD_DROPS_THE_GRADIENT("activationBackward", "returns f'(z), forgetting the incoming gradient") {
+        @Override
+        void activationBackward(PlantedBugBackend b, Activation f, Matrix gradient, Matrix z, Matrix a, Matrix out) {
+            backward(b, true, gradient, z, a, out, (g, zi, ai) -> ReferenceLinearAlgebra.derivative(f, zi, ai),
+                    () -> super.activationBackward(b, f, gradient, z, a, out));
+        }
+    },
+    LEAKY_RELU_BACKWARD_AS_RELU("activationBackward", "leaky ReLU's derivative is 0 below 0, as ReLU's") {
+        @Override
+        void activationBackward(PlantedBugBackend b, Activation f, Matrix gradient, Matrix z, Matrix a, Matrix out) {
+            backward(b, f == Activation.LEAKY_RELU, gradient, z, a, out, (g, zi, ai) -> zi > 0 ? g : 0,
+                    () -> super.activationBackward(b, f, gradient, z, a, out));
+        }
+    },
+    LEAKY_RELU_BACKWARD_SLOPE_A_TENTH("activationBackward", "leaky ReLU's derivative is 0.1 below 0") {
+        @Override
+        void activationBackward(PlantedBugBackend b, Activation f, Matrix gradient, Matrix z, Matrix a, Matrix out) {
+            backward(b, f == Activation.LEAKY_RELU, gradient, z, a, out, (g, zi, ai) -> zi > 0 ? g : 0.1 * g,
+                    () -> super.activationBackward(b, f, gradient, z, a, out));
+        }
+    },
+    LEAKY_RELU_BACKWARD_ONE_AT_ZERO("activationBackward", "leaky ReLU's derivative uses z >= 0, so it is 1 at 0") {
+        @Override
+        void activationBackward(PlantedBugBackend b, Activation f, Matrix gradient, Matrix z, Matrix a, Matrix out) {
+            backward(b, f == Activation.LEAKY_RELU, gradient, z, a, out,
+                    (g, zi, ai) -> zi >= 0 ? g : Activation.LEAKY_RELU_SLOPE * g,
+                    () -> super.activationBackward(b, f, gradient, z, a, out));
+        }
+    },
+    IDENTITY_BACKWARD_WRITES_NOTHING("activationBackward", "the identity's backward pass returns at once, leaving a "
+            + "separate out unwritten") {
+        @Override
+        void activationBackward(PlantedBugBackend b, Activation f, Matrix gradient, Matrix z, Matrix a, Matrix out) {
+            if (f == Activation.IDENTITY) {
+                double[] old = b.read(out);
+                super.activationBackward(b, f, gradient, z, a, out);
+                b.write(out, old);
+                return;
+            }
+            super.activationBackward(b, f, gradient, z, a, out);
+        }
+    },
+    ACTIVATION_BACKWARD_OUT_IS_GRADIENT_WRONG("aliasing", "activationBackward writes f' into out and then multiplies "
+            + "by the gradient, which is f' when out = gradient") {
+        @Override
+        void activationBackward(PlantedBugBackend b, Activation f, Matrix gradient, Matrix z, Matrix a, Matrix out) {
+            backward(b, out == gradient, gradient, z, a, out, (g, zi, ai) -> {
+                double d = ReferenceLinearAlgebra.derivative(f, zi, ai);
+                return d * d;
+            }, () -> super.activationBackward(b, f, gradient, z, a, out));
+        }
+    },
+    ACTIVATION_BACKWARD_OUT_ALIASING_Z_OR_A_UNCHECKED("aliasing", "activationBackward accepts out = z or out = a and "
+            + "computes element by element") {
+        @Override
+        void activationBackward(PlantedBugBackend b, Activation f, Matrix gradient, Matrix z, Matrix a, Matrix out) {
+            if ((out == z || out == a) && sameShape(gradient, z) && sameShape(gradient, a)) {
+                double[] g = b.read(gradient);
+                double[] zv = b.read(z);
+                double[] av = b.read(a);
+                for (int i = 0; i < g.length; i++) {
+                    g[i] *= ReferenceLinearAlgebra.derivative(f, zv[i], av[i]);
+                }
+                b.write(out, g);
+                return;
+            }
+            super.activationBackward(b, f, gradient, z, a, out);
+        }
+    },
+    ACTIVATION_BACKWARD_Z_EQUALS_A_REFUSED("aliasing", "activationBackward refuses z = a, which is allowed") {
+        @Override
+        void activationBackward(PlantedBugBackend b, Activation f, Matrix gradient, Matrix z, Matrix a, Matrix out) {
+            if (z == a) {
+                throw new IllegalArgumentException("activationBackward: z and a are the same matrix");
+            }
+            super.activationBackward(b, f, gradient, z, a, out);
+        }
+    },
+    ACTIVATION_BACKWARD_A_CHECKED_BY_COUNT("shape check", "activationBackward accepts any a with as many elements as "
+            + "the gradient") {
+        @Override
+        void activationBackward(PlantedBugBackend b, Activation f, Matrix gradient, Matrix z, Matrix a, Matrix out) {
+            if (count(a) == count(gradient) && a.rows() != gradient.rows() && out != a) {
+                super.activationBackward(b, f, gradient, z, b.inner.fromRowMajor(gradient.rows(), gradient.cols(), b.read(a)),
+                        out);
+                return;
+            }
+            super.activationBackward(b, f, gradient, z, a, out);
+        }
+    },
+
+    // ================================================================ affine with the other activations
+
+    AFFINE_ONLY_KNOWS_RELU("affine", "the fused path applies ReLU or nothing: tanh, sigmoid, GELU and leaky ReLU "
+            + "come out as x·w + bias") {
+        @Override
+        void affineWith(PlantedBugBackend b, Matrix x, Matrix w, Matrix bias, Activation activation, Matrix out) {
+            super.affineWith(b, x, w, bias, Activation.IDENTITY, out);
+        }
+    },
+    AFFINE_ACTIVATION_BEFORE_THE_BIAS("affine", "applies tanh, sigmoid, GELU or leaky ReLU to x·w and adds the bias "
+            + "after") {
+        @Override
+        void affineWith(PlantedBugBackend b, Matrix x, Matrix w, Matrix bias, Activation activation, Matrix out) {
+            super.affineWith(b, x, w, b.inner.zeros(bias.rows(), bias.cols()), activation, out);
+            if (bias.rows() == 1 && bias.cols() == out.cols()) {
+                b.inner.addRowVector(out, bias, out);
+            }
+        }
+    },
+
+    // ================================================================ multiplyElements
+
+    MULTIPLY_ELEMENTS_ADDS("multiplyElements", "a + b, a copy-and-paste slip from the addition") {
+        @Override
+        void multiplyElements(PlantedBugBackend b, Matrix a, Matrix m, Matrix out) {
+            double[] av = b.read(a);
+            double[] mv = b.read(m);
+            super.multiplyElements(b, a, m, out);
+            for (int i = 0; i < av.length; i++) {
+                av[i] += mv[i];
+            }
+            b.write(out, av);
+        }
+    },
+    MULTIPLY_ELEMENTS_COPIES_A_FIRST("aliasing", "multiplyElements copies a into out and multiplies out by b, which "
+            + "is a when out = b") {
+        @Override
+        void multiplyElements(PlantedBugBackend b, Matrix a, Matrix m, Matrix out) {
+            double[] av = b.read(a);
+            double[] mv = out == m ? av : b.read(m);
+            super.multiplyElements(b, a, m, out);
+            double[] product = new double[av.length];
+            for (int i = 0; i < av.length; i++) {
+                product[i] = av[i] * mv[i];
+            }
+            b.write(out, product);
+        }
+    },
+    MULTIPLY_ELEMENTS_IN_PLACE_REFUSED("aliasing", "multiplyElements refuses out = a or out = b, which dropout needs") {
+        @Override
+        void multiplyElements(PlantedBugBackend b, Matrix a, Matrix m, Matrix out) {
+            if (out == a || out == m) {
+                throw new IllegalArgumentException("multiplyElements: out is an input");
+            }
+            super.multiplyElements(b, a, m, out);
+        }
+    },
+    MULTIPLY_ELEMENTS_SAME_A_AND_B_REFUSED("aliasing", "multiplyElements refuses a = b, which is allowed") {
+        @Override
+        void multiplyElements(PlantedBugBackend b, Matrix a, Matrix m, Matrix out) {
+            if (a == m) {
+                throw new IllegalArgumentException("multiplyElements: a and b are the same matrix");
+            }
+            super.multiplyElements(b, a, m, out);
+        }
+    },
+    MULTIPLY_ELEMENTS_B_CHECKED_BY_COUNT("shape check", "multiplyElements accepts any b with as many elements as a") {
+        @Override
+        void multiplyElements(PlantedBugBackend b, Matrix a, Matrix m, Matrix out) {
+            if (count(m) == count(a) && m.rows() != a.rows() && out != m) {
+                super.multiplyElements(b, a, b.inner.fromRowMajor(a.rows(), a.cols(), b.read(m)), out);
+                return;
+            }
+            super.multiplyElements(b, a, m, out);
+        }
+    },
+    MULTIPLY_ELEMENTS_SKIPS_THE_LAST_ROW("multiplyElements", "the row loop stops one short") {
+        @Override
+        void multiplyElements(PlantedBugBackend b, Matrix a, Matrix m, Matrix out) {
+            leavingTheTail(b, out, out.cols(), () -> super.multiplyElements(b, a, m, out));
+        }
+    },
+
+    // ================================================================ sgdStep
+
+    SGD_NESTEROV_AS_CLASSICAL("sgdStep", "ignores the Nesterov flag", Flaw.NESTEROV_AS_CLASSICAL),
+    SGD_VELOCITY_NOT_STORED("sgdStep", "computes the new velocity but never writes it back", Flaw.VELOCITY_NOT_STORED),
+    SGD_WEIGHT_DECAY_TWICE("sgdStep", "adds λw twice (once to the gradient, once in the step)", Flaw.DECAY_TWICE),
+    SGD_WEIGHT_DECAY_IGNORED("sgdStep", "ignores the weight decay", Flaw.DECAY_IGNORED),
+    SGD_WEIGHT_DECAY_OUTSIDE_THE_MOMENTUM("sgdStep", "adds λw after the velocity, not into it (w -= η(v + λw))", Flaw.DECAY_OUTSIDE_THE_MOMENTUM),
+    SGD_DAMPENED_MOMENTUM("sgdStep", "v = μv + (1 - μ)g, an average instead of PyTorch's sum", Flaw.DAMPENED_MOMENTUM),
+    SGD_NESTEROV_WITH_THE_OLD_VELOCITY("sgdStep", "Nesterov's g + μv with the velocity from before the update", Flaw.NESTEROV_WITH_THE_OLD_VELOCITY),
+    SGD_RATE_IN_THE_VELOCITY("sgdStep", "Sutskever's form v = μv + ηg, w -= v: the same weights at a constant rate, "
+            + "a velocity η times PyTorch's", Flaw.RATE_IN_THE_VELOCITY),
+    SGD_NULL_VELOCITY_REFUSED("null", "sgdStep without momentum throws NullPointerException for a null velocity") {
+        @Override
+        void sgdStep(PlantedBugBackend b, SgdUpdate step, Matrix gradient, Matrix velocity, Matrix parameter) {
+            if (velocity == null) {
+                throw new NullPointerException("sgdStep: argument velocity is null");
+            }
+            super.sgdStep(b, step, gradient, velocity, parameter);
+        }
+    },
+    SGD_NULL_VELOCITY_MEANS_NO_MOMENTUM("null", "sgdStep with momentum and a null velocity quietly takes a plain step") {
+        @Override
+        Matrix velocity(PlantedBugBackend b, SgdUpdate step, Matrix velocity) {
+            return velocity == null ? null : super.velocity(b, step, velocity);
+        }
+
+        @Override
+        void sgdStep(PlantedBugBackend b, SgdUpdate step, Matrix gradient, Matrix velocity, Matrix parameter) {
+            super.sgdStep(b, velocity == null ? new SgdUpdate(step.learningRate(), 0, false, step.weightDecay()) : step,
+                    gradient, velocity, parameter);
+        }
+    },
+    SGD_RESETS_AN_UNUSED_VELOCITY("sgdStep", "without momentum, zeroes the velocity it was given") {
+        @Override
+        void sgdStep(PlantedBugBackend b, SgdUpdate step, Matrix gradient, Matrix velocity, Matrix parameter) {
+            super.sgdStep(b, step, gradient, velocity, parameter);
+            if (velocity != null && !step.hasMomentum()) {
+                b.inner.fill(velocity, 0);
+            }
+        }
+    },
+    SGD_GRADIENT_ALIASING_PARAMETER_UNCHECKED("aliasing", "sgdStep accepts gradient = parameter and steps in place") {
+        @Override
+        void sgdStep(PlantedBugBackend b, SgdUpdate step, Matrix gradient, Matrix velocity, Matrix parameter) {
+            if (gradient == parameter && (velocity == null || sameShape(velocity, parameter) && velocity != parameter)) {
+                double[] w = b.read(parameter);
+                double[] v = velocity == null ? null : b.read(velocity);
+                FlawedSteps.sgd(step, Flaw.NONE, w.clone(), v, w);
+                if (v != null && step.hasMomentum()) {
+                    b.write(velocity, v);
+                }
+                b.write(parameter, w);
+                return;
+            }
+            super.sgdStep(b, step, gradient, velocity, parameter);
+        }
+    },
+
+    // ================================================================ adamStep
+
+    ADAM_WITHOUT_BIAS_CORRECTION("adamStep", "w -= η m / (sqrt(v) + ε), without 1 - βᵗ", Flaw.NO_BIAS_CORRECTION),
+    F32_ADAM_WITHOUT_BIAS_CORRECTION("adamStep", "the f32 step forgets the bias correction", Flaw.NO_BIAS_CORRECTION,
+            Precision.F32),
+    ADAM_BIAS_CORRECTION_AT_T_MINUS_ONE("adamStep", "corrects with 1 - βᵗ⁻¹ (a step count from 0): 0 / 0 at t = 1", Flaw.CORRECTION_AT_T_MINUS_ONE),
+    ADAM_BIAS_CORRECTION_AT_T_PLUS_ONE("adamStep", "corrects with 1 - βᵗ⁺¹ (the count incremented before the step)", Flaw.CORRECTION_AT_T_PLUS_ONE),
+    ADAM_COUNTS_ITS_OWN_STEPS("adamStep", "counts the steps of each parameter itself and ignores the t it is given "
+            + "(right until a run resumes from a checkpoint)") {
+        private final Map<Matrix, Long> counts = new WeakHashMap<>();
+
+        @Override
+        void adamStep(PlantedBugBackend b, AdamUpdate step, Matrix gradient, Matrix m, Matrix v, Matrix parameter) {
+            long t = counts.getOrDefault(parameter, 0L) + 1;
+            super.adamStep(b, atStep(step, t), gradient, m, v, parameter);
+            counts.put(parameter, t);
+        }
+    },
+    ADAMW_DECAYS_AFTER_THE_UPDATE("adamStep", "AdamW multiplies w by 1 - ηλ after the Adam update, not before", Flaw.DECOUPLED_DECAY_AFTER_THE_UPDATE),
+    ADAMW_DECAY_WITHOUT_THE_LEARNING_RATE("adamStep", "AdamW multiplies w by 1 - λ instead of 1 - ηλ", Flaw.DECOUPLED_DECAY_WITHOUT_THE_RATE),
+    ADAMW_AS_ADAM("adamStep", "ignores the decoupled flag: AdamW's decay goes into the gradient as L2", Flaw.DECOUPLED_AS_COUPLED),
+    ADAM_WEIGHT_DECAY_TWICE("adamStep", "AdamW decays w and also adds λw to the gradient", Flaw.COUPLED_AND_DECOUPLED_DECAY),
+    ADAM_EPSILON_INSIDE_THE_SQRT("adamStep", "divides by sqrt(v̂ + ε) instead of sqrt(v̂) + ε", Flaw.EPSILON_INSIDE_THE_SQRT),
+    ADAM_EPSILON_BEFORE_THE_BIAS_CORRECTION("adamStep", "TensorFlow's form η sqrt(1 - β2ᵗ) / (1 - β1ᵗ) · m / (sqrt(v) "
+            + "+ ε): ε added before the correction", Flaw.EPSILON_BEFORE_THE_CORRECTION),
+    ADAM_BETAS_SWAPPED("adamStep", "β1 for the second moment and β2 for the first", Flaw.BETAS_SWAPPED),
+    ADAM_SECOND_MOMENT_OF_THE_RAW_GRADIENT("adamStep", "Adam's L2 term reaches the first moment but the second "
+            + "squares the raw gradient", Flaw.SECOND_MOMENT_OF_THE_RAW_GRADIENT),
+    ADAM_KEEPS_ITS_MOMENTS_TO_ITSELF("adamStep", "keeps m and v per parameter inside the backend and never reads or "
+            + "writes the matrices it is given (right until a run resumes from a checkpoint)") {
+        private final Map<Matrix, double[][]> moments = new WeakHashMap<>();
+
+        @Override
+        void adamStep(PlantedBugBackend b, AdamUpdate step, Matrix gradient, Matrix m, Matrix v, Matrix parameter) {
+            double[] g = b.read(gradient);
+            double[] w = b.read(parameter);
+            double[] givenM = b.read(m);
+            double[] givenV = b.read(v);
+            super.adamStep(b, step, gradient, m, v, parameter); // the checks
+            double[][] kept = moments.computeIfAbsent(parameter, k -> new double[][] {new double[w.length],
+                new double[w.length]});
+            FlawedSteps.adam(step, Flaw.NONE, g, kept[0], kept[1], w);
+            b.write(parameter, w);
+            b.write(m, givenM);
+            b.write(v, givenV);
+        }
+    },
+    ADAM_MOMENTS_SAME_MATRIX_UNCHECKED("aliasing", "adamStep accepts firstMoment = secondMoment") {
+        @Override
+        void adamStep(PlantedBugBackend b, AdamUpdate step, Matrix gradient, Matrix m, Matrix v, Matrix parameter) {
+            if (m == v && sameShape(gradient, m) && sameShape(gradient, parameter) && gradient != m && parameter != m
+                    && gradient != parameter) {
+                double[] moments = b.read(m);
+                double[] w = b.read(parameter);
+                FlawedSteps.adam(step, Flaw.NONE, b.read(gradient), moments, moments, w);
+                b.write(m, moments);
+                b.write(parameter, w);
+                return;
+            }
+            super.adamStep(b, step, gradient, m, v, parameter);
+        }
+    },
+    ADAM_CHECKS_THE_PARAMETER_AFTER_THE_MOMENTS("shape check", "adamStep updates both moments before it finds the "
+            + "parameter's shape wrong") {
+        @Override
+        void adamStep(PlantedBugBackend b, AdamUpdate step, Matrix gradient, Matrix m, Matrix v, Matrix parameter) {
+            if (!sameShape(gradient, parameter) && sameShape(gradient, m) && sameShape(gradient, v) && m != v
+                    && gradient != m && gradient != v) {
+                double[] mv = b.read(m);
+                double[] vv = b.read(v);
+                FlawedSteps.adam(step, Flaw.NONE, b.read(gradient), mv, vv, new double[mv.length]);
+                b.write(m, mv);
+                b.write(v, vv);
+                throw new IllegalArgumentException("adamStep: parameter is " + parameter.shape() + " but gradient is "
+                        + gradient.shape() + "; they must have the same shape");
+            }
+            super.adamStep(b, step, gradient, m, v, parameter);
+        }
+    },
+    LARGE_ADAM_STEP_WITHOUT_BIAS_CORRECTION("adamStep", "the parallel path for 10,000 elements and more forgets the "
+            + "bias correction") {
+        @Override
+        void adamStep(PlantedBugBackend b, AdamUpdate step, Matrix gradient, Matrix m, Matrix v, Matrix parameter) {
+            adam(b, step, count(parameter) >= LARGE ? Flaw.NO_BIAS_CORRECTION : Flaw.NONE, gradient, m, v, parameter,
+                    () -> super.adamStep(b, step, gradient, m, v, parameter));
+        }
+    },
+
+    // ================================================================ rmsPropStep
+
+    RMS_PROP_EPSILON_INSIDE_THE_SQRT("rmsPropStep", "divides by sqrt(v + ε) instead of sqrt(v) + ε", Flaw.EPSILON_INSIDE_THE_SQRT),
+    RMS_PROP_ALPHA_SWAPPED("rmsPropStep", "v = (1 - α)v + αg², α and 1 - α exchanged", Flaw.ALPHA_SWAPPED),
+    RMS_PROP_WITH_THE_OLD_MEAN_SQUARE("rmsPropStep", "divides by the mean square from before this step's update", Flaw.OLD_MEAN_SQUARE),
+    RMS_PROP_MEAN_SQUARE_NOT_STORED("rmsPropStep", "computes the new mean square but never writes it back", Flaw.MEAN_SQUARE_NOT_STORED),
+    RMS_PROP_WEIGHT_DECAY_TWICE("rmsPropStep", "adds λw twice", Flaw.DECAY_TWICE),
+    RMS_PROP_SQUARES_THE_RAW_GRADIENT("rmsPropStep", "the L2 term reaches the step but not the mean square", Flaw.SECOND_MOMENT_OF_THE_RAW_GRADIENT),
+    RMS_PROP_MEAN_SQUARE_CHECKED_BY_COUNT("shape check", "rmsPropStep accepts any mean square with as many elements "
+            + "as the gradient") {
+        @Override
+        void rmsPropStep(PlantedBugBackend b, RmsPropUpdate step, Matrix gradient, Matrix meanSquare, Matrix parameter) {
+            if (count(meanSquare) == count(gradient) && meanSquare.rows() != gradient.rows()) {
+                intoAnyShape(b, gradient.rows(), gradient.cols(), meanSquare,
+                        right -> super.rmsPropStep(b, step, gradient, right, parameter));
+                return;
+            }
+            super.rmsPropStep(b, step, gradient, meanSquare, parameter);
+        }
+    },
+
+    // ================================================================ the optimizer's state and ownership
+
+    FOREIGN_OPTIMIZER_STATE_COPIED("ownership", "an optimizer state matrix of another backend is read through its "
+            + "toRowMajor into a copy, and the step's new state is lost") {
+        @Override
+        Matrix own(PlantedBugBackend b, String operation, String argument, Matrix m) {
+            if (m != null && !(m instanceof Handle)
+                    && Set.of("velocity", "firstMoment", "secondMoment", "meanSquare").contains(argument)) {
+                return b.inner.fromRowMajor(m.rows(), m.cols(), m.backend().toRowMajor(m));
+            }
+            return super.own(b, operation, argument, m);
+        }
     };
 
     // ---------------------------------------------------------------- what a bug is
@@ -1730,10 +2314,18 @@ enum PlantedBug {
     private final String rule;
     private final String description;
     private final Set<Precision> plantedIn;
+    /** The mistake in the formula of the optimizer step named by {@link #rule}, or null. */
+    private final Flaw flaw;
 
     PlantedBug(String rule, String description, Precision... plantedIn) {
+        this(rule, description, null, plantedIn);
+    }
+
+    /** A bug in the formula of an optimizer step: {@code rule} is the step, {@code flaw} the mistake. */
+    PlantedBug(String rule, String description, Flaw flaw, Precision... plantedIn) {
         this.rule = rule;
         this.description = description;
+        this.flaw = flaw;
         this.plantedIn = plantedIn.length == 0 ? EnumSet.allOf(Precision.class) : EnumSet.of(plantedIn[0], plantedIn);
     }
 
@@ -1753,6 +2345,11 @@ enum PlantedBug {
     /** {@code [f64, f32]}, {@code [f32]}: where the bug is planted. */
     String precisions() {
         return plantedIn.stream().map(Precision::id).toList().toString();
+    }
+
+    /** True for the controls, which are no bugs: the suite must pass them. */
+    boolean isControl() {
+        return false;
     }
 
     /** Why no test can see this bug, for one that changes nothing a caller can observe; null for a real bug. */
@@ -1781,6 +2378,16 @@ enum PlantedBug {
 
     Matrix own(PlantedBugBackend b, String operation, String argument, Matrix m) {
         return b.checkedOwn(operation, argument, m);
+    }
+
+    /** The activation argument of affine, activate and activationBackward, checked for null. */
+    Activation activation(Activation given) {
+        return Objects.requireNonNull(given, "activation");
+    }
+
+    /** sgdStep's velocity: null when the step has no momentum and none is given, else checked like any matrix. */
+    Matrix velocity(PlantedBugBackend b, SgdUpdate step, Matrix velocity) {
+        return velocity == null && !step.hasMomentum() ? null : own(b, "sgdStep", "velocity", velocity);
     }
 
     String name(PlantedBugBackend b) {
@@ -1844,8 +2451,13 @@ enum PlantedBug {
         b.inner.rankOneUpdate(alpha, x, y, a);
     }
 
+    /** {@code affine} with ReLU or the identity; other activations go to {@link #affineWith}. */
     void affine(PlantedBugBackend b, Matrix x, Matrix w, Matrix bias, boolean relu, Matrix out) {
-        b.inner.affine(x, w, bias, relu, out);
+        b.inner.affine(x, w, bias, relu ? Activation.RELU : Activation.IDENTITY, out);
+    }
+
+    void affineWith(PlantedBugBackend b, Matrix x, Matrix w, Matrix bias, Activation activation, Matrix out) {
+        b.inner.affine(x, w, bias, activation, out);
     }
 
     double softmaxCrossEntropy(PlantedBugBackend b, Matrix logits, int[] labels, Matrix gradient) {
@@ -1856,12 +2468,53 @@ enum PlantedBug {
         b.inner.addRowVector(a, v, out);
     }
 
+    /** {@code activate(RELU, ...)}; other activations go to {@link #activate}. */
     void relu(PlantedBugBackend b, Matrix z, Matrix out) {
-        b.inner.relu(z, out);
+        b.inner.activate(Activation.RELU, z, out);
     }
 
+    /** {@code activationBackward(RELU, gradient, z, a, out)} with {@code z} and {@code a} both given as {@code activation}. */
     void reluBackward(PlantedBugBackend b, Matrix gradient, Matrix activation, Matrix out) {
-        b.inner.reluBackward(gradient, activation, out);
+        b.inner.activationBackward(Activation.RELU, gradient, activation, activation, out);
+    }
+
+    void activate(PlantedBugBackend b, Activation activation, Matrix z, Matrix out) {
+        b.inner.activate(activation, z, out);
+    }
+
+    void activationBackward(PlantedBugBackend b, Activation activation, Matrix gradient, Matrix z, Matrix a, Matrix out) {
+        b.inner.activationBackward(activation, gradient, z, a, out);
+    }
+
+    void multiplyElements(PlantedBugBackend b, Matrix a, Matrix m, Matrix out) {
+        b.inner.multiplyElements(a, m, out);
+    }
+
+    void sgdStep(PlantedBugBackend b, SgdUpdate step, Matrix gradient, Matrix velocity, Matrix parameter) {
+        Runnable correct = () -> b.inner.sgdStep(step, gradient, velocity, parameter);
+        if (flaw != null && rule.equals("sgdStep")) {
+            sgd(b, step, flaw, gradient, velocity, parameter, correct);
+        } else {
+            correct.run();
+        }
+    }
+
+    void adamStep(PlantedBugBackend b, AdamUpdate step, Matrix gradient, Matrix m, Matrix v, Matrix parameter) {
+        Runnable correct = () -> b.inner.adamStep(step, gradient, m, v, parameter);
+        if (flaw != null && rule.equals("adamStep")) {
+            adam(b, step, flaw, gradient, m, v, parameter, correct);
+        } else {
+            correct.run();
+        }
+    }
+
+    void rmsPropStep(PlantedBugBackend b, RmsPropUpdate step, Matrix gradient, Matrix meanSquare, Matrix parameter) {
+        Runnable correct = () -> b.inner.rmsPropStep(step, gradient, meanSquare, parameter);
+        if (flaw != null && rule.equals("rmsPropStep")) {
+            rmsProp(b, step, flaw, gradient, meanSquare, parameter, correct);
+        } else {
+            correct.run();
+        }
     }
 
     void softmaxRows(PlantedBugBackend b, Matrix z, Matrix out) {
@@ -1997,6 +2650,109 @@ enum PlantedBug {
             }
         }
         b.write(c, cv);
+    }
+
+    /**
+     * Runs the correct {@code activate} (its checks, so a bad call is refused as before), then overwrites out with
+     * {@code f} of z's old values, when the bug {@code applies} to this call.
+     */
+    private static void elementwise(PlantedBugBackend b, boolean applies, Matrix z, Matrix out, DoubleUnaryOperator f,
+            Runnable correct) {
+        if (!applies) {
+            correct.run();
+            return;
+        }
+        double[] values = b.read(z);
+        correct.run();
+        for (int i = 0; i < values.length; i++) {
+            values[i] = f.applyAsDouble(values[i]);
+        }
+        b.write(out, values);
+    }
+
+    /** One element of a wrong backward pass: what it writes for gradient g, pre-activation z and activation a. */
+    private interface Backward {
+        double at(double g, double z, double a);
+    }
+
+    /** As {@link #elementwise}, for {@code activationBackward}. */
+    private static void backward(PlantedBugBackend b, boolean applies, Matrix gradient, Matrix z, Matrix a, Matrix out,
+            Backward wrong, Runnable correct) {
+        if (!applies) {
+            correct.run();
+            return;
+        }
+        double[] g = b.read(gradient);
+        double[] zv = b.read(z);
+        double[] av = b.read(a);
+        correct.run();
+        for (int i = 0; i < g.length; i++) {
+            g[i] = wrong.at(g[i], zv[i], av[i]);
+        }
+        b.write(out, g);
+    }
+
+    /** GELU's tanh form with the given constants. */
+    private static double gelu(double z, double scale, double cubic) {
+        return 0.5 * z * (1 + Math.tanh(scale * (z + cubic * z * z * z)));
+    }
+
+    /** The error function, to 1.2e-7 (Numerical Recipes' erfc from Chebyshev fitting). */
+    private static double erf(double x) {
+        double t = 1 / (1 + 0.5 * Math.abs(x));
+        double erfc = t * Math.exp(-x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
+                + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223
+                + t * 0.17087277)))))))));
+        return x >= 0 ? 1 - erfc : erfc - 1;
+    }
+
+    /**
+     * Runs the correct step (its checks, so a bad call is refused and changes nothing), then overwrites the state
+     * and the parameter with what the flawed formula makes of their old values.
+     */
+    private static void sgd(PlantedBugBackend b, SgdUpdate step, Flaw flaw, Matrix gradient, Matrix velocity,
+            Matrix parameter, Runnable correct) {
+        double[] g = b.read(gradient);
+        double[] v = velocity == null ? null : b.read(velocity);
+        double[] w = b.read(parameter);
+        correct.run();
+        FlawedSteps.sgd(step, flaw, g, v, w);
+        if (v != null && step.hasMomentum()) {
+            b.write(velocity, v);
+        }
+        b.write(parameter, w);
+    }
+
+    /** As {@link #sgd}, for Adam. */
+    private static void adam(PlantedBugBackend b, AdamUpdate step, Flaw flaw, Matrix gradient, Matrix m, Matrix v,
+            Matrix parameter, Runnable correct) {
+        double[] g = b.read(gradient);
+        double[] mv = b.read(m);
+        double[] vv = b.read(v);
+        double[] w = b.read(parameter);
+        correct.run();
+        FlawedSteps.adam(step, flaw, g, mv, vv, w);
+        b.write(m, mv);
+        b.write(v, vv);
+        b.write(parameter, w);
+    }
+
+    /** As {@link #sgd}, for RMSProp. */
+    private static void rmsProp(PlantedBugBackend b, RmsPropUpdate step, Flaw flaw, Matrix gradient, Matrix meanSquare,
+            Matrix parameter, Runnable correct) {
+        double[] g = b.read(gradient);
+        double[] s = b.read(meanSquare);
+        double[] w = b.read(parameter);
+        correct.run();
+        FlawedSteps.rmsProp(step, flaw, g, s, w);
+        b.write(meanSquare, s);
+        b.write(parameter, w);
+    }
+
+    /** {@code step} at step count {@code t}. */
+    private static AdamUpdate atStep(AdamUpdate step, long t) {
+        return new AdamUpdate(step.learningRate(), step.beta1(), step.beta2(), step.epsilon(), step.weightDecay(),
+                step.decoupledWeightDecay(), t);
     }
 
     /** Rounds toward zero to float, where the right rounding is to the nearest float. */

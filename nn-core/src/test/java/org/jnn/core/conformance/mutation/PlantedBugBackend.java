@@ -3,11 +3,15 @@ package org.jnn.core.conformance.mutation;
 import java.util.Objects;
 import java.util.Set;
 
+import org.jnn.api.Activation;
+import org.jnn.api.AdamUpdate;
 import org.jnn.api.Availability;
 import org.jnn.api.Backends;
 import org.jnn.api.LinearAlgebra;
 import org.jnn.api.Matrix;
 import org.jnn.api.Precision;
+import org.jnn.api.RmsPropUpdate;
+import org.jnn.api.SgdUpdate;
 import org.jnn.core.conformance.ReferenceLinearAlgebra;
 
 /**
@@ -240,9 +244,17 @@ public final class PlantedBugBackend implements LinearAlgebra {
     }
 
     @Override
-    public void affine(Matrix x, Matrix w, Matrix bias, boolean relu, Matrix out) {
-        planted().affine(this, own("affine", "x", x), own("affine", "w", w), own("affine", "bias", bias), relu,
-                own("affine", "out", out));
+    public void affine(Matrix x, Matrix w, Matrix bias, Activation given, Matrix out) {
+        Activation activation = planted().activation(given);
+        Matrix ix = own("affine", "x", x);
+        Matrix iw = own("affine", "w", w);
+        Matrix ib = own("affine", "bias", bias);
+        Matrix io = own("affine", "out", out);
+        if (activation == Activation.RELU || activation == Activation.IDENTITY) {
+            planted().affine(this, ix, iw, ib, activation == Activation.RELU, io);
+        } else {
+            planted().affineWith(this, ix, iw, ib, activation, io);
+        }
     }
 
     @Override
@@ -258,14 +270,56 @@ public final class PlantedBugBackend implements LinearAlgebra {
     }
 
     @Override
-    public void relu(Matrix z, Matrix out) {
-        planted().relu(this, own("relu", "z", z), own("relu", "out", out));
+    public void activate(Activation given, Matrix z, Matrix out) {
+        Activation activation = planted().activation(given);
+        Matrix iz = own("activate", "z", z);
+        Matrix io = own("activate", "out", out);
+        if (activation == Activation.RELU) {
+            planted().relu(this, iz, io);
+        } else {
+            planted().activate(this, activation, iz, io);
+        }
     }
 
     @Override
-    public void reluBackward(Matrix gradient, Matrix activation, Matrix out) {
-        planted().reluBackward(this, own("reluBackward", "gradient", gradient),
-                own("reluBackward", "activation", activation), own("reluBackward", "out", out));
+    public void activationBackward(Activation given, Matrix gradient, Matrix z, Matrix a, Matrix out) {
+        Activation activation = planted().activation(given);
+        Matrix ig = own("activationBackward", "gradient", gradient);
+        Matrix iz = own("activationBackward", "z", z);
+        Matrix ia = own("activationBackward", "a", a);
+        Matrix io = own("activationBackward", "out", out);
+        if (activation == Activation.RELU && iz == ia) {
+            planted().reluBackward(this, ig, ia, io);
+        } else {
+            planted().activationBackward(this, activation, ig, iz, ia, io);
+        }
+    }
+
+    @Override
+    public void multiplyElements(Matrix a, Matrix b, Matrix out) {
+        planted().multiplyElements(this, own("multiplyElements", "a", a), own("multiplyElements", "b", b),
+                own("multiplyElements", "out", out));
+    }
+
+    @Override
+    public void sgdStep(SgdUpdate step, Matrix gradient, Matrix velocity, Matrix parameter) {
+        Objects.requireNonNull(step, "step");
+        Matrix iv = planted().velocity(this, step, velocity);
+        planted().sgdStep(this, step, own("sgdStep", "gradient", gradient), iv, own("sgdStep", "parameter", parameter));
+    }
+
+    @Override
+    public void adamStep(AdamUpdate step, Matrix gradient, Matrix firstMoment, Matrix secondMoment, Matrix parameter) {
+        Objects.requireNonNull(step, "step");
+        planted().adamStep(this, step, own("adamStep", "gradient", gradient), own("adamStep", "firstMoment", firstMoment),
+                own("adamStep", "secondMoment", secondMoment), own("adamStep", "parameter", parameter));
+    }
+
+    @Override
+    public void rmsPropStep(RmsPropUpdate step, Matrix gradient, Matrix meanSquare, Matrix parameter) {
+        Objects.requireNonNull(step, "step");
+        planted().rmsPropStep(this, step, own("rmsPropStep", "gradient", gradient),
+                own("rmsPropStep", "meanSquare", meanSquare), own("rmsPropStep", "parameter", parameter));
     }
 
     @Override
