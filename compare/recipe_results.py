@@ -5,7 +5,7 @@ The recipe (compare/RECIPE.md says how it was chosen, by validation loss alone):
 ReLU, dropout 0.3 after each hidden layer, AdamW (learning rate 1e-3, decoupled weight decay 0.3 on
 the weights only), batch 128, a cosine schedule to 0 over the planned epochs (20 for MNIST, 30 for
 Fashion-MNIST), 10% of the training set held out for validation, early stopping on the validation loss
-with patience 5 keeping the best epoch's weights; the test set is evaluated once, at the end.
+with patience 10 keeping the best epoch's weights; the test set is evaluated once, at the end.
 
 For each data set it runs `./nn train` with the recipe on each backend and compare/pytorch_recipe.py,
 and prints one Markdown table: test accuracy, best epoch / epochs run, and training time (training and
@@ -37,7 +37,7 @@ def nn_train_command(nn, dataset, backend, seed):
         "--layers", "784,512,512,10", "--activation", "relu", "--dropout", "0.3",
         "--optimizer", "adamw", "--lr", "0.001", "--weight-decay", "0.3",
         "--batch", "128", "--schedule", "cosine", "--epochs", str(EPOCHS[dataset]),
-        "--validation", "0.1", "--patience", "5", "--seed", str(seed), "--json"]
+        "--validation", "0.1", "--patience", "10", "--seed", str(seed), "--json"]
 
 
 def pytorch_command(python, dataset, seed, threads):
