@@ -8,13 +8,18 @@ Fashion-MNIST), 10% of the training set held out for validation, early stopping 
 with patience 10 keeping the best epoch's weights; the test set is evaluated once, at the end.
 
 For each data set it runs `./nn train` with the recipe on each backend and compare/pytorch_recipe.py,
-and prints one Markdown table: test accuracy, best epoch / epochs run, and training time (training and
-per-epoch validation, not loading or the final test). Progress goes to stderr.
+and prints one Markdown table: test accuracy, best epoch / epochs run, training time (training and
+per-epoch validation, not loading or the final test) and the fastest epoch (on a shared machine the
+best guess of an idle one's speed). Progress goes to stderr. --save DIR keeps each run's JSON result,
+and --table-from DIR prints the table again from such files without training anything.
 
 Examples:
   compare/recipe_results.py                                  both data sets, every backend, PyTorch
   compare/recipe_results.py --datasets mnist --backends nd4j --without-pytorch
   compare/recipe_results.py --print-commands                 the commands only, to run by hand
+  compare/recipe_results.py --save runs/recipe               keep every run's JSON result
+  compare/recipe_results.py --table-from runs/recipe         the table from saved results (./nn train --json or
+                                                             pytorch_recipe.py --json output, one per file)
 """
 
 import argparse
@@ -53,14 +58,52 @@ def run_json(command):
     return json.loads(done.stdout)
 
 
+def fastest_epoch(summary):
+    return min((epoch["seconds"] for epoch in summary.get("history", [])), default=float("nan"))
+
+
 def jnn_row(summary):
-    """(accuracy, best epoch, epochs run, seconds) from ./nn train --json."""
+    """(accuracy, best epoch, epochs run, seconds, fastest epoch's seconds) from ./nn train --json."""
     run = summary.get("epochs_trained") or len(summary.get("history", []))
-    return summary["test_accuracy"], summary.get("best_epoch") or run, run, summary["train_seconds"]
+    return (summary["test_accuracy"], summary.get("best_epoch") or run, run, summary["train_seconds"],
+            fastest_epoch(summary))
 
 
 def pytorch_row(summary):
-    return (summary["test_accuracy"], summary["best_epoch"], summary["epochs_run"], summary["train_seconds"])
+    return (summary["test_accuracy"], summary["best_epoch"], summary["epochs_run"], summary["train_seconds"],
+            fastest_epoch(summary))
+
+
+def saved_row(summary):
+    """(data set, system, row) of a saved result of either kind."""
+    if "backend" in summary:
+        return NAMES[summary["dataset"]], f"jnn `{summary['backend']}`", jnn_row(summary)
+    if summary.get("system") == "PyTorch":
+        version = ".".join(summary.get("version", "").split(".")[:2])
+        return (NAMES[summary["settings"]["dataset"]], f"PyTorch {version}, {summary['threads']} threads",
+                pytorch_row(summary))
+    raise ValueError("neither ./nn train --json nor pytorch_recipe.py --json output")
+
+
+def table(rows):
+    """The Markdown table of (data set, system, (accuracy, best, run, seconds, fastest)) rows."""
+    lines = ["| data set | system | test accuracy | best epoch / epochs run | training time | fastest epoch |",
+             "|---|---|---:|---:|---:|---:|"]
+    for dataset, system, (accuracy, best, run, seconds, fastest) in rows:
+        lines.append(f"| {dataset} | {system} | {100 * accuracy:.2f} % | {best} / {run} | {seconds:,.0f} s "
+                     f"| {fastest:.1f} s |")
+    return "\n".join(lines)
+
+
+def rows_from(folder):
+    rows = []
+    for file in sorted(Path(folder).glob("*.json")):
+        try:
+            rows.append(saved_row(json.loads(file.read_text())))
+        except (ValueError, KeyError) as e:
+            sys.exit(f"recipe_results.py: {file}: {e}")
+    order = list(NAMES.values())
+    return sorted(rows, key=lambda r: (order.index(r[0]), r[1].startswith("PyTorch")))
 
 
 def main():
@@ -74,7 +117,15 @@ def main():
     parser.add_argument("--pytorch-threads", type=int, default=2)
     parser.add_argument("--without-pytorch", action="store_true")
     parser.add_argument("--print-commands", action="store_true", help="print the commands and stop")
+    parser.add_argument("--save", metavar="DIR", help="write each run's JSON result into DIR")
+    parser.add_argument("--table-from", metavar="DIR", help="print the table from the JSON results in DIR; train nothing")
     args = parser.parse_args()
+    if args.table_from:
+        rows = rows_from(args.table_from)
+        if not rows:
+            sys.exit(f"recipe_results.py: no .json results in {args.table_from}")
+        print(table(rows))
+        return
     datasets = [d for d in args.datasets.split(",") if d]
     backends = [b for b in args.backends.split(",") if b]
     for d in datasets:
@@ -91,14 +142,18 @@ def main():
             if args.print_commands:
                 print(" ".join(shlex.quote(c) for c in command))
                 continue
-            accuracy, best, run, seconds = row(run_json(command))
-            rows.append((NAMES[dataset], system, accuracy, best, run, seconds))
+            summary = run_json(command)
+            if args.save:
+                folder = Path(args.save)
+                folder.mkdir(parents=True, exist_ok=True)
+                name = f"{dataset}-{system.split('`')[1] if '`' in system else 'pytorch'}.json"
+                partial = folder / f".{name}.part"  # then renamed: never a half-written result
+                partial.write_text(json.dumps(summary, indent=1))
+                partial.replace(folder / name)
+            rows.append((NAMES[dataset], system, row(summary)))
     if args.print_commands:
         return
-    print("| data set | system | test accuracy | best epoch / epochs run | training time |")
-    print("|---|---|---:|---:|---:|")
-    for dataset, system, accuracy, best, run, seconds in rows:
-        print(f"| {dataset} | {system} | {100 * accuracy:.2f} % | {best} / {run} | {seconds:,.0f} s |")
+    print(table(rows))
 
 
 if __name__ == "__main__":
