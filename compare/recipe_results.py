@@ -33,6 +33,7 @@ HERE = Path(__file__).resolve().parent
 REPOSITORY = HERE.parent
 EPOCHS = {"mnist": 20, "fashion": 30}
 NAMES = {"mnist": "MNIST", "fashion": "Fashion-MNIST"}
+BACKENDS = ("nd4j", "ejml", "commons-math")
 
 
 def nn_train_command(nn, dataset, backend, seed):
@@ -102,15 +103,17 @@ def rows_from(folder):
             rows.append(saved_row(json.loads(file.read_text())))
         except (ValueError, KeyError) as e:
             sys.exit(f"recipe_results.py: {file}: {e}")
-    order = list(NAMES.values())
-    return sorted(rows, key=lambda r: (order.index(r[0]), r[1].startswith("PyTorch")))
+    datasets = list(NAMES.values())
+    systems = [f"jnn `{b}`" for b in BACKENDS]  # the default backend first, as --backends runs them
+    return sorted(rows, key=lambda r: (datasets.index(r[0]), r[1].startswith("PyTorch"),
+                                       systems.index(r[1]) if r[1] in systems else len(systems), r[1]))
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
     parser.add_argument("--datasets", default="mnist,fashion", help="comma list of mnist, fashion")
-    parser.add_argument("--backends", default="nd4j,ejml,commons-math", help="comma list of jnn backends")
+    parser.add_argument("--backends", default=",".join(BACKENDS), help="comma list of jnn backends")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--nn", default=str(REPOSITORY / "nn"), help="how to run jnn's command line")
     parser.add_argument("--python", default="/usr/bin/python3", help="a Python with PyTorch (Debian's python3-torch)")

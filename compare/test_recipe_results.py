@@ -35,13 +35,16 @@ class SavedResultsTable(unittest.TestCase):
             self.write(folder, "a.json", pytorch_result("mnist", 0.9867, [9.0, 7.5, 8.0]))
             self.write(folder, "b.json", jnn_result("fashion", "nd4j", 0.9004, [12.0, 11.3, 30.0]))
             self.write(folder, "c.json", jnn_result("mnist", "ejml", 0.9865, [20.0, 18.25, 19.0]))
+            self.write(folder, "d.json", jnn_result("mnist", "commons-math", 0.9865, [40.0, 41.0, 42.0]))
+            self.write(folder, "e.json", jnn_result("mnist", "nd4j", 0.9865, [6.0, 6.5, 7.0]))
             rows = recipe_results.rows_from(folder)
         self.assertEqual([(r[0], r[1]) for r in rows],
-                         [("MNIST", "jnn `ejml`"), ("MNIST", "PyTorch 1.13, 2 threads"), ("Fashion-MNIST", "jnn `nd4j`")])
+                         [("MNIST", "jnn `nd4j`"), ("MNIST", "jnn `ejml`"), ("MNIST", "jnn `commons-math`"),
+                          ("MNIST", "PyTorch 1.13, 2 threads"), ("Fashion-MNIST", "jnn `nd4j`")])
         lines = recipe_results.table(rows).splitlines()
-        self.assertEqual(len(lines), 5)
-        self.assertEqual(lines[2], "| MNIST | jnn `ejml` | 98.65 % | 2 / 3 | 57 s | 18.2 s |")
-        self.assertIn("| 7.5 s |", lines[3], "the fastest epoch, not the first or the mean")
+        self.assertEqual(len(lines), 7)
+        self.assertEqual(lines[3], "| MNIST | jnn `ejml` | 98.65 % | 2 / 3 | 57 s | 18.2 s |")
+        self.assertIn("| 7.5 s |", lines[5], "the fastest epoch, not the first or the mean")
 
     def test_a_file_of_another_kind_is_named(self):
         with tempfile.TemporaryDirectory() as folder:
