@@ -27,14 +27,15 @@ import org.jnn.mnist.Mnist;
  * Beyond the reference experiment: Adam with a warm-up and cosine schedule, GELU and dropout, a
  * validation set deciding when to stop, and a checkpoint after every epoch, so that an interrupted run
  * started again continues where it stopped. Arguments: a backend name, then the checkpoint folder
- * (default: runs/adam). On MNIST it stops after epoch 10 with epoch 7's weights, 97.90% test accuracy (ejml).
+ * (default: jnn-adam in the temporary folder). On MNIST it stops after epoch 10 with epoch 7's weights, 97.90% test accuracy (ejml).
  */
 public final class TrainWithAdam {
 
     public static void main(String[] args) throws IOException {
         DatasetSplits mnist = Mnist.load(DatasetKind.MNIST);
         LinearAlgebra backend = args.length > 0 ? Backends.byName(args[0]) : Backends.select();
-        Path folder = Path.of(args.length > 1 ? args[1] : "runs/adam");
+        // The same folder each time (so a second start resumes), outside whatever folder this runs in.
+        Path folder = args.length > 1 ? Path.of(args[1]) : Path.of(System.getProperty("java.io.tmpdir"), "jnn-adam");
         Path model = folder.resolve("model.safetensors");
         if (Files.exists(model)) {
             System.out.println(folder + " holds a finished run: `./nn info " + model + "` describes it");
