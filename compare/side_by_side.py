@@ -278,7 +278,7 @@ def thousands(value):
 
 def table(columns, references, reference_rows, jnn_rows, threads, ratios_to):
     """The Markdown table: references first, then jnn's backends with their ratios to each reference whose
-    key is in `ratios_to` and that ran in that column."""
+    key is in `ratios_to` and that ran in that column, and their share of their backend's gemm peak."""
     thread_words = "1 thread" if threads == 1 else f"{threads} threads"
     header = ["system"] + [f"batch {batch}, {precision} (lr {lr:g})" for batch, precision, lr in columns]
     lines = ["| " + " | ".join(header) + " |", "|---" + "|---:" * len(columns) + "|"]
@@ -296,9 +296,18 @@ def table(columns, references, reference_rows, jnn_rows, threads, ratios_to):
                 continue
             ratios = [f"{run['samples_per_second'] / reference_rows[r.key][column[:2]]['samples_per_second']:.2f}× {r.name}"
                       for r in references if r.key in ratios_to and column[:2] in reference_rows[r.key]]
-            cells.append(thousands(run["samples_per_second"]) + (f" ({', '.join(ratios)})" if ratios else ""))
+            notes = ", ".join(ratios)
+            if run.get("percent_of_peak") is not None:
+                notes += f"{'; ' if notes else ''}{run['percent_of_peak']:.0f} % of peak"
+            cells.append(thousands(run["samples_per_second"]) + (f" ({notes})" if notes else ""))
         lines.append(f"| jnn `{backend}` | " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def peaks_line(bench):
+    """The gemm peaks `./nn bench` measured, which its "% of peak" shares are of; empty if it measured none."""
+    peaks = [f"`{p['backend']}` {p['precision']} {p['gflops']:.1f}" for p in bench.get("peaks") or []]
+    return f"jnn's own gemm peaks (GFLOP/s, measured by ./nn bench in this run): {', '.join(peaks)}" if peaks else ""
 
 
 def main():
@@ -333,8 +342,10 @@ def main():
     amount = f"{args.epochs} epochs" if args.epochs else f"{args.samples:,} samples"
     title = (f"MNIST, 784-200-200-10, {amount} per run after a {args.warmup:,}-sample warm-up, "
              f"{bench.get('processors', '?')} processors: training samples per second "
-             f"(in brackets: jnn ÷ reference)")
+             f"(in brackets: jnn ÷ reference, and jnn's GFLOP/s as a share of its backend's gemm peak)")
     text = title + "\n\n" + table(columns, references, reference_rows, jnn_rows, args.reference_threads, args.ratios)
+    if peaks_line(bench):
+        text += "\n\n" + peaks_line(bench)
     if args.json:
         print(text, file=sys.stderr)
         json.dump({"settings": {"samples": None if args.epochs else args.samples, "epochs": args.epochs,

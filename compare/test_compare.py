@@ -233,7 +233,7 @@ class DriverTest(unittest.TestCase):
                                   (64, "f32"): {"version": "1.13.0", "samples_per_second": 80000.0}},
                       "dl4j": {(64, "f32"): {"version": "1.0.0-M2.1", "samples_per_second": 20000.0}}}
     JNN_ROWS = {"nd4j": {(1, "f64"): {"samples_per_second": 10000.0},
-                         (64, "f32"): {"samples_per_second": 120000.0}},
+                         (64, "f32"): {"samples_per_second": 120000.0, "percent_of_peak": 61.74}},
                 "commons-math": {(1, "f64"): {"samples_per_second": 5000.0}}}
 
     def test_table_gives_each_jnn_cell_its_ratio_to_each_chosen_reference(self):
@@ -244,14 +244,15 @@ class DriverTest(unittest.TestCase):
         self.assertEqual(lines[3], "| PyTorch 1.13.0, 1 thread | 4,000 | 80,000 |")
         self.assertEqual(lines[4], "| Deeplearning4j 1.0.0-M2.1, 1 thread | — | 20,000 |")
         self.assertEqual(lines[5], "| jnn `nd4j` | 10,000 (2.00× NumPy, 2.50× PyTorch) "
-                                   "| 120,000 (1.50× PyTorch, 6.00× Deeplearning4j) |")
+                                   "| 120,000 (1.50× PyTorch, 6.00× Deeplearning4j; 62 % of peak) |")
         self.assertEqual(lines[6], "| jnn `commons-math` | 5,000 (1.00× NumPy, 1.25× PyTorch) | — |")
 
     def test_by_default_the_ratios_are_to_deeplearning4j_and_pytorch_only(self):
         lines = side_by_side.table(self.COLUMNS, side_by_side.REFERENCES, self.REFERENCE_ROWS, self.JNN_ROWS, 2,
                                    side_by_side.DEFAULT_RATIOS).splitlines()
         self.assertEqual(lines[2], "| NumPy 1.24.2, 2 threads | 5,000 | — |")  # its row stays, without ratios
-        self.assertEqual(lines[5], "| jnn `nd4j` | 10,000 (2.50× PyTorch) | 120,000 (1.50× PyTorch, 6.00× Deeplearning4j) |")
+        self.assertEqual(lines[5], "| jnn `nd4j` | 10,000 (2.50× PyTorch) "
+                                   "| 120,000 (1.50× PyTorch, 6.00× Deeplearning4j; 62 % of peak) |")
         self.assertEqual(lines[6], "| jnn `commons-math` | 5,000 (1.25× PyTorch) | — |")
 
     def test_a_reference_left_out_has_no_row_and_no_ratio(self):
@@ -259,7 +260,18 @@ class DriverTest(unittest.TestCase):
         rows = {key: runs for key, runs in self.REFERENCE_ROWS.items() if key != "pytorch"}
         text = side_by_side.table(self.COLUMNS, references, rows, self.JNN_ROWS, 1, side_by_side.DEFAULT_RATIOS)
         self.assertNotIn("PyTorch", text)
-        self.assertIn("| jnn `nd4j` | 10,000 | 120,000 (6.00× Deeplearning4j) |", text)
+        self.assertIn("| jnn `nd4j` | 10,000 | 120,000 (6.00× Deeplearning4j; 62 % of peak) |", text)
+        text = side_by_side.table(self.COLUMNS, references, rows, self.JNN_ROWS, 1, [])
+        self.assertIn("| jnn `nd4j` | 10,000 | 120,000 (62 % of peak) |", text)
+        self.assertIn("| jnn `commons-math` | 5,000 | — |", text)
+
+    def test_the_peaks_that_the_shares_are_of_are_named_under_the_table(self):
+        bench = {"peaks": [{"backend": "nd4j", "precision": "f64", "gflops": 71.234},
+                           {"backend": "ejml", "precision": "f32", "gflops": 9.96}]}
+        self.assertEqual(side_by_side.peaks_line(bench), "jnn's own gemm peaks (GFLOP/s, measured by ./nn bench in "
+                                                         "this run): `nd4j` f64 71.2, `ejml` f32 10.0")
+        self.assertEqual(side_by_side.peaks_line({"peaks": []}), "")
+        self.assertEqual(side_by_side.peaks_line({}), "", "an ./nn bench from before the peaks")
 
     def test_a_missing_module_stops_the_driver_with_the_package_to_install(self):
         reference = side_by_side.PythonReference("fake", "Fake", "numpy_mlp.py", {"no_such_module_here": "python3-fake"})
