@@ -86,7 +86,7 @@ final class BenchCommand implements Callable<Integer> {
     boolean inProcess;
 
     @Option(names = "--no-peak",
-            description = "Leave out the matrix-product peaks (about two seconds per backend and precision) and the "
+            description = "Leave out the matrix-product peaks (one to three seconds per backend and precision) and the "
                     + "%% of peak column.")
     boolean noPeak;
 
