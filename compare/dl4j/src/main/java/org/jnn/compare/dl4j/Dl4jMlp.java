@@ -140,9 +140,9 @@ public final class Dl4jMlp implements Callable<Integer> {
         useThreads(threads);
         Nd4j.setDefaultDataTypes(type, type);
         if (warmup > 0) {
-            train(network(type, rate), train.first(Math.min(warmup, count)), 1, type);
+            train(network(seed, type, rate), train.first(Math.min(warmup, count)), 1, type);
         }
-        MultiLayerNetwork network = network(type, rate);
+        MultiLayerNetwork network = network(seed, type, rate);
         double[] secondsAndLoss = train(network, train.first(count), passes, type);
         double[] accuracyAndLoss = evaluate(network, test, type);
 
@@ -178,7 +178,7 @@ public final class Dl4jMlp implements Callable<Integer> {
     }
 
     /** The network, from the seed: the warm-up network and the timed one start from the same weights. */
-    private MultiLayerNetwork network(DataType type, double rate) {
+    static MultiLayerNetwork network(long seed, DataType type, double rate) {
         MultiLayerConfiguration configuration = new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .dataType(type)
@@ -235,7 +235,7 @@ public final class Dl4jMlp implements Callable<Integer> {
     }
 
     /** The features ({@code size×784}) and one-hot labels ({@code size×10}) of one batch, in {@code type}. */
-    private static INDArray[] batchArrays(Images data, int[] order, int first, int size, DataType type) {
+    static INDArray[] batchArrays(Images data, int[] order, int first, int size, DataType type) {
         int inputs = LAYERS[0];
         int classes = LAYERS[LAYERS.length - 1];
         double[] features = new double[size * inputs];
