@@ -1,28 +1,35 @@
 #!/usr/bin/env python3
-"""jnn's training speed beside NumPy's and PyTorch's, in one table: README's Performance table.
+"""jnn's training speed beside NumPy's, PyTorch's and Deeplearning4j's, in one table: README's
+Performance table.
 
 Runs, on the same MNIST files and with the same settings:
-  ./nn bench          every jnn backend, each batch size and precision (one JVM, warm-up first)
+  ./nn bench          every jnn backend, each batch size and precision (a JVM each, warm-up first), and
+                      each backend's own matrix-product peak (the "% of peak" column of its table)
   numpy_mlp.py        a NumPy implementation of the reference experiment, with --reference-threads BLAS threads
   pytorch_mlp.py      the same network in PyTorch, with --reference-threads threads (torch.set_num_threads)
+  dl4j/               the same network in Deeplearning4j 1.0.0-M2.1 (a Java program with its own pom.xml,
+                      built here with Maven the first time), with OMP_NUM_THREADS=--reference-threads
 and prints one Markdown table of training samples per second: a row per system, a column per batch
-size and precision, and in each jnn cell the ratio jnn / reference for every reference in that column.
-The learning rate is 0.01 at batch 1 and 0.1 at larger batches for every system (as ./nn bench does)
-unless --lr is given. Progress and each run's accuracy go to stderr.
+size and precision, and in each jnn cell the ratio jnn / reference for Deeplearning4j and PyTorch
+(--ratios chooses). The learning rate is 0.01 at batch 1 and 0.1 at larger batches for every system
+(as ./nn bench does) unless --lr is given. Progress and each run's accuracy go to stderr.
 
-The driver itself needs only Python 3.8+. The references need NumPy and PyTorch: on Debian 12,
+The driver itself needs only Python 3.8+. The Python references need NumPy and PyTorch: on Debian 12,
 `apt-get install python3-numpy python3-torch libopenblas0-pthread` (PyTorch 1.13), which install into
-/usr/bin/python3; the driver runs the references with the first of /usr/bin/python3 and this Python
-that can import what they need (or --python).
+/usr/bin/python3; the driver runs them with the first of /usr/bin/python3 and this Python that can
+import what they need (or --python). Deeplearning4j needs Java 17 and Maven (which downloads it into
+~/.m2 the first time); --without dl4j leaves it out.
 
 Examples:
   compare/side_by_side.py                                   20,000 samples per run, batch 1 and 64, f64 and f32
+  compare/side_by_side.py --batches 64 --samples 60000      the batch-64 table
   compare/side_by_side.py --batches 64 --precisions f32 --reference-threads 2
-  compare/side_by_side.py --without pytorch --json > numbers.json
+  compare/side_by_side.py --without pytorch,dl4j --json > numbers.json
 """
 
 import argparse
 import json
+import os
 import platform
 import shlex
 import shutil
@@ -37,6 +44,17 @@ REPOSITORY = HERE.parent
 DTYPES = {"f64": "float64", "f32": "float32"}
 
 
+def reference_arguments(batch, precision, lr, settings):
+    """The options every reference program takes, named as `./nn bench` names them."""
+    arguments = ["--json", "--batch", str(batch), "--dtype", DTYPES[precision], "--lr", repr(lr),
+                 "--threads", str(settings.reference_threads), "--warmup", str(settings.warmup),
+                 "--seed", str(settings.seed)]
+    arguments += ["--epochs", str(settings.epochs)] if settings.epochs else ["--samples", str(settings.samples)]
+    if settings.data_dir:
+        arguments += ["--data-dir", str(settings.data_dir)]
+    return arguments
+
+
 class PythonReference:
     """A comparison script in this folder, run with a Python that can import `modules`."""
 
@@ -46,27 +64,62 @@ class PythonReference:
         self.script = HERE / script
         self.modules = modules  # {module: Debian package}
 
+    def prepare(self, settings):
+        """Nothing to build: the script runs as it is."""
+
     def command(self, python, batch, precision, lr, settings):
-        command = [python, str(self.script), "--json", "--batch", str(batch), "--dtype", DTYPES[precision],
-                   "--lr", repr(lr), "--threads", str(settings.reference_threads),
-                   "--warmup", str(settings.warmup), "--seed", str(settings.seed)]
-        command += ["--epochs", str(settings.epochs)] if settings.epochs else ["--samples", str(settings.samples)]
-        if settings.data_dir:
-            command += ["--data-dir", str(settings.data_dir)]
-        return command
+        return [python, str(self.script)] + reference_arguments(batch, precision, lr, settings)
+
+    def environment(self, settings):
+        return {}  # the scripts cap their BLAS threads themselves, before NumPy or PyTorch loads
+
+
+class Dl4jReference:
+    """Deeplearning4j: the Java program in compare/dl4j/, a Maven project outside jnn's build, run with
+    OMP_NUM_THREADS set to the reference threads (OpenMP reads it when libnd4j loads)."""
+
+    key = "dl4j"
+    name = "Deeplearning4j"
+    modules = {}
+    project = HERE / "dl4j"
+    jar = project / "target" / "dl4j-mlp.jar"
+
+    def stale(self):
+        """Whether the jar is missing or older than the program's sources or pom.xml."""
+        if not self.jar.is_file():
+            return True
+        sources = [self.project / "pom.xml"] + list((self.project / "src").rglob("*.java"))
+        return max(path.stat().st_mtime for path in sources) > self.jar.stat().st_mtime
+
+    def prepare(self, settings):
+        """Builds the program (Maven downloads Deeplearning4j into ~/.m2 the first time) unless it is current."""
+        if not self.stale():
+            return
+        command = shlex.split(settings.mvn) + ["-q", "-B", "-f", str(self.project / "pom.xml"), "package"]
+        say("building the Deeplearning4j program: " + " ".join(shlex.quote(part) for part in command))
+        try:
+            finished = subprocess.run(command, cwd=REPOSITORY)
+        except OSError as e:
+            fail(f"cannot run Maven ({e}); install Maven 3 (`sudo apt-get install maven`), name it with --mvn, "
+                 f"or leave Deeplearning4j out with --without dl4j")
+        if finished.returncode != 0:
+            fail(f"building {self.project} failed (status {finished.returncode}; Maven's messages are above); "
+                 f"leave Deeplearning4j out with --without dl4j")
+
+    def command(self, python, batch, precision, lr, settings):
+        return shlex.split(settings.java) + ["-jar", str(self.jar)] + reference_arguments(batch, precision, lr,
+                                                                                          settings)
+
+    def environment(self, settings):
+        return {"OMP_NUM_THREADS": str(settings.reference_threads)}
 
 
 REFERENCES = [
     PythonReference("numpy", "NumPy", "numpy_mlp.py", {"numpy": "python3-numpy"}),
     PythonReference("pytorch", "PyTorch", "pytorch_mlp.py", {"numpy": "python3-numpy", "torch": "python3-torch"}),
-    # ---- Deeplearning4j: reserved place --------------------------------------------------------------
-    # A third reference, Deeplearning4j 1.0.0-M2.1 on one OpenMP thread (the same network: Sgd, He-normal
-    # weights, softmax with negative log-likelihood), goes here: an object with key, name, modules ({} if
-    # it needs no Python) and command(python, batch, precision, lr, settings) returning the command that
-    # trains and prints one JSON object with the keys reference_experiment.report writes (version,
-    # samples_per_second, test_accuracy, ...). Its row and its ratios then appear with no other change.
-    # It is not written yet.
+    Dl4jReference(),
 ]
+DEFAULT_RATIOS = ["dl4j", "pytorch"]
 
 
 def comma_list(convert=str, allowed=None):
@@ -98,9 +151,12 @@ def options():
                         help=f"untimed warm-up samples before each timed run (default: {DEFAULT_WARMUP:,})")
     parser.add_argument("--seed", type=int, default=SEED, metavar="N", help=f"seed (default: {SEED})")
     parser.add_argument("--reference-threads", type=int, default=1, metavar="N",
-                        help="threads NumPy's BLAS and PyTorch may use (default: 1)")
-    parser.add_argument("--without", type=comma_list(str, [r.key for r in REFERENCES]), default=[],
-                        metavar="numpy,pytorch", help="leave these references out")
+                        help="threads NumPy's BLAS, PyTorch and Deeplearning4j may use (default: 1)")
+    keys = [r.key for r in REFERENCES]
+    parser.add_argument("--without", type=comma_list(str, keys), default=[],
+                        metavar=",".join(keys), help="leave these references out")
+    parser.add_argument("--ratios", type=comma_list(str, keys), default=DEFAULT_RATIOS, metavar=",".join(keys),
+                        help=f"each jnn cell gives its ratio to these references (default: {','.join(DEFAULT_RATIOS)})")
     parser.add_argument("--data-dir", type=Path, metavar="DIR",
                         help="where jnn keeps its data sets (default: jnn's, ~/.cache/jnn/datasets)")
     parser.add_argument("--python", metavar="PATH",
@@ -108,6 +164,11 @@ def options():
                              "this one that can import NumPy and PyTorch)")
     parser.add_argument("--nn", default=str(REPOSITORY / "nn"), metavar="COMMAND",
                         help="the command that runs jnn's command line (default: the repository's ./nn)")
+    parser.add_argument("--java", default="java", metavar="COMMAND",
+                        help="the Java that runs the Deeplearning4j program (default: java)")
+    parser.add_argument("--mvn", default="mvn", metavar="COMMAND",
+                        help="the Maven that builds the Deeplearning4j program when it is missing or older than "
+                             "its sources (default: mvn)")
     parser.add_argument("--json", action="store_true",
                         help="print every run's result as one JSON document on stdout; the table goes to stderr")
     args = parser.parse_args()
@@ -159,11 +220,14 @@ def choose_python(args, references):
          f"with --without {','.join(needing)}.")
 
 
-def run_json(command):
-    """Runs `command` with its stderr shown, and returns the JSON object at the end of its stdout."""
-    say("running " + " ".join(shlex.quote(part) for part in command))
+def run_json(command, environment=None):
+    """Runs `command` (with `environment` added to this one's) with its stderr shown, and returns the JSON
+    object at the end of its stdout."""
+    added = "".join(f"{name}={shlex.quote(value)} " for name, value in (environment or {}).items())
+    say("running " + added + " ".join(shlex.quote(part) for part in command))
     try:
-        finished = subprocess.run(command, stdout=subprocess.PIPE, text=True, cwd=REPOSITORY)
+        finished = subprocess.run(command, stdout=subprocess.PIPE, text=True, cwd=REPOSITORY,
+                                  env={**os.environ, **(environment or {})})
     except OSError as e:
         fail(f"cannot run {command[0]}: {e}")
     if finished.returncode != 0:
@@ -212,8 +276,9 @@ def thousands(value):
     return f"{value:,.0f}"
 
 
-def table(columns, references, reference_rows, jnn_rows, threads):
-    """The Markdown table: references first, then jnn's backends with their ratios to each reference."""
+def table(columns, references, reference_rows, jnn_rows, threads, ratios_to):
+    """The Markdown table: references first, then jnn's backends with their ratios to each reference whose
+    key is in `ratios_to` and that ran in that column, and their share of their backend's gemm peak."""
     thread_words = "1 thread" if threads == 1 else f"{threads} threads"
     header = ["system"] + [f"batch {batch}, {precision} (lr {lr:g})" for batch, precision, lr in columns]
     lines = ["| " + " | ".join(header) + " |", "|---" + "|---:" * len(columns) + "|"]
@@ -230,16 +295,27 @@ def table(columns, references, reference_rows, jnn_rows, threads):
                 cells.append("—")
                 continue
             ratios = [f"{run['samples_per_second'] / reference_rows[r.key][column[:2]]['samples_per_second']:.2f}× {r.name}"
-                      for r in references if column[:2] in reference_rows[r.key]]
-            cells.append(thousands(run["samples_per_second"]) + (f" ({', '.join(ratios)})" if ratios else ""))
+                      for r in references if r.key in ratios_to and column[:2] in reference_rows[r.key]]
+            notes = ", ".join(ratios)
+            if run.get("percent_of_peak") is not None:
+                notes += f"{'; ' if notes else ''}{run['percent_of_peak']:.0f} % of peak"
+            cells.append(thousands(run["samples_per_second"]) + (f" ({notes})" if notes else ""))
         lines.append(f"| jnn `{backend}` | " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def peaks_line(bench):
+    """The gemm peaks `./nn bench` measured, which its "% of peak" shares are of; empty if it measured none."""
+    peaks = [f"`{p['backend']}` {p['precision']} {p['gflops']:.1f}" for p in bench.get("peaks") or []]
+    return f"jnn's own gemm peaks (GFLOP/s, measured by ./nn bench in this run): {', '.join(peaks)}" if peaks else ""
 
 
 def main():
     args = options()
     references = [r for r in REFERENCES if r.key not in args.without]
     python = choose_python(args, references)  # before the long jnn run, so a missing package shows at once
+    for reference in references:
+        reference.prepare(args)
 
     # jnn first: ./nn downloads MNIST if it is missing, which the reference scripts then read.
     bench = run_json(bench_command(args))
@@ -252,7 +328,7 @@ def main():
     reference_rows = {r.key: {} for r in references}
     for batch, precision, lr in columns:
         for reference in references:
-            result = run_json(reference.command(python, batch, precision, lr, args))
+            result = run_json(reference.command(python, batch, precision, lr, args), reference.environment(args))
             reference_rows[reference.key][(batch, precision)] = result
             say(f"{reference.name} batch {batch} {precision}: {result['samples_per_second']:,.0f} samples/s, "
                 f"test accuracy {100 * result['test_accuracy']:.2f} %")
@@ -266,8 +342,10 @@ def main():
     amount = f"{args.epochs} epochs" if args.epochs else f"{args.samples:,} samples"
     title = (f"MNIST, 784-200-200-10, {amount} per run after a {args.warmup:,}-sample warm-up, "
              f"{bench.get('processors', '?')} processors: training samples per second "
-             f"(in brackets: jnn ÷ reference)")
-    text = title + "\n\n" + table(columns, references, reference_rows, jnn_rows, args.reference_threads)
+             f"(in brackets: jnn ÷ reference, and jnn's GFLOP/s as a share of its backend's gemm peak)")
+    text = title + "\n\n" + table(columns, references, reference_rows, jnn_rows, args.reference_threads, args.ratios)
+    if peaks_line(bench):
+        text += "\n\n" + peaks_line(bench)
     if args.json:
         print(text, file=sys.stderr)
         json.dump({"settings": {"samples": None if args.epochs else args.samples, "epochs": args.epochs,

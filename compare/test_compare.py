@@ -8,6 +8,7 @@ Run: /usr/bin/python3 -m unittest discover -s compare -v   (the PyTorch tests ar
 import contextlib
 import io
 import os
+import sys
 import tempfile
 import unittest
 from pathlib import Path
@@ -226,21 +227,51 @@ class DriverTest(unittest.TestCase):
         self.assertEqual(side_by_side.last_json_object('{\n  "results": []\n}\n'), {"results": []})
         self.assertIsNone(side_by_side.last_json_object("no json here\n{broken\n"))
 
-    def test_table_gives_each_jnn_cell_its_ratio_to_each_reference(self):
-        references = side_by_side.REFERENCES[:2]
-        columns = [(1, "f64", 0.01), (64, "f32", 0.1)]
-        reference_rows = {"numpy": {(1, "f64"): {"version": "1.24.2", "samples_per_second": 5000.0}},
-                          "pytorch": {(1, "f64"): {"version": "1.13.0", "samples_per_second": 4000.0},
-                                      (64, "f32"): {"version": "1.13.0", "samples_per_second": 80000.0}}}
-        jnn_rows = {"nd4j": {(1, "f64"): {"samples_per_second": 10000.0},
-                             (64, "f32"): {"samples_per_second": 120000.0}},
-                    "commons-math": {(1, "f64"): {"samples_per_second": 5000.0}}}
-        lines = side_by_side.table(columns, references, reference_rows, jnn_rows, 1).splitlines()
+    COLUMNS = [(1, "f64", 0.01), (64, "f32", 0.1)]
+    REFERENCE_ROWS = {"numpy": {(1, "f64"): {"version": "1.24.2", "samples_per_second": 5000.0}},
+                      "pytorch": {(1, "f64"): {"version": "1.13.0", "samples_per_second": 4000.0},
+                                  (64, "f32"): {"version": "1.13.0", "samples_per_second": 80000.0}},
+                      "dl4j": {(64, "f32"): {"version": "1.0.0-M2.1", "samples_per_second": 20000.0}}}
+    JNN_ROWS = {"nd4j": {(1, "f64"): {"samples_per_second": 10000.0},
+                         (64, "f32"): {"samples_per_second": 120000.0, "percent_of_peak": 61.74}},
+                "commons-math": {(1, "f64"): {"samples_per_second": 5000.0}}}
+
+    def test_table_gives_each_jnn_cell_its_ratio_to_each_chosen_reference(self):
+        lines = side_by_side.table(self.COLUMNS, side_by_side.REFERENCES, self.REFERENCE_ROWS, self.JNN_ROWS, 1,
+                                   ["numpy", "pytorch", "dl4j"]).splitlines()
         self.assertEqual(lines[0], "| system | batch 1, f64 (lr 0.01) | batch 64, f32 (lr 0.1) |")
         self.assertEqual(lines[2], "| NumPy 1.24.2, 1 thread | 5,000 | — |")
         self.assertEqual(lines[3], "| PyTorch 1.13.0, 1 thread | 4,000 | 80,000 |")
-        self.assertEqual(lines[4], "| jnn `nd4j` | 10,000 (2.00× NumPy, 2.50× PyTorch) | 120,000 (1.50× PyTorch) |")
-        self.assertEqual(lines[5], "| jnn `commons-math` | 5,000 (1.00× NumPy, 1.25× PyTorch) | — |")
+        self.assertEqual(lines[4], "| Deeplearning4j 1.0.0-M2.1, 1 thread | — | 20,000 |")
+        self.assertEqual(lines[5], "| jnn `nd4j` | 10,000 (2.00× NumPy, 2.50× PyTorch) "
+                                   "| 120,000 (1.50× PyTorch, 6.00× Deeplearning4j; 62 % of peak) |")
+        self.assertEqual(lines[6], "| jnn `commons-math` | 5,000 (1.00× NumPy, 1.25× PyTorch) | — |")
+
+    def test_by_default_the_ratios_are_to_deeplearning4j_and_pytorch_only(self):
+        lines = side_by_side.table(self.COLUMNS, side_by_side.REFERENCES, self.REFERENCE_ROWS, self.JNN_ROWS, 2,
+                                   side_by_side.DEFAULT_RATIOS).splitlines()
+        self.assertEqual(lines[2], "| NumPy 1.24.2, 2 threads | 5,000 | — |")  # its row stays, without ratios
+        self.assertEqual(lines[5], "| jnn `nd4j` | 10,000 (2.50× PyTorch) "
+                                   "| 120,000 (1.50× PyTorch, 6.00× Deeplearning4j; 62 % of peak) |")
+        self.assertEqual(lines[6], "| jnn `commons-math` | 5,000 (1.25× PyTorch) | — |")
+
+    def test_a_reference_left_out_has_no_row_and_no_ratio(self):
+        references = [r for r in side_by_side.REFERENCES if r.key != "pytorch"]
+        rows = {key: runs for key, runs in self.REFERENCE_ROWS.items() if key != "pytorch"}
+        text = side_by_side.table(self.COLUMNS, references, rows, self.JNN_ROWS, 1, side_by_side.DEFAULT_RATIOS)
+        self.assertNotIn("PyTorch", text)
+        self.assertIn("| jnn `nd4j` | 10,000 | 120,000 (6.00× Deeplearning4j; 62 % of peak) |", text)
+        text = side_by_side.table(self.COLUMNS, references, rows, self.JNN_ROWS, 1, [])
+        self.assertIn("| jnn `nd4j` | 10,000 | 120,000 (62 % of peak) |", text)
+        self.assertIn("| jnn `commons-math` | 5,000 | — |", text)
+
+    def test_the_peaks_that_the_shares_are_of_are_named_under_the_table(self):
+        bench = {"peaks": [{"backend": "nd4j", "precision": "f64", "gflops": 71.234},
+                           {"backend": "ejml", "precision": "f32", "gflops": 9.96}]}
+        self.assertEqual(side_by_side.peaks_line(bench), "jnn's own gemm peaks (GFLOP/s, measured by ./nn bench in "
+                                                         "this run): `nd4j` f64 71.2, `ejml` f32 10.0")
+        self.assertEqual(side_by_side.peaks_line({"peaks": []}), "")
+        self.assertEqual(side_by_side.peaks_line({}), "", "an ./nn bench from before the peaks")
 
     def test_a_missing_module_stops_the_driver_with_the_package_to_install(self):
         reference = side_by_side.PythonReference("fake", "Fake", "numpy_mlp.py", {"no_such_module_here": "python3-fake"})
@@ -253,15 +284,52 @@ class DriverTest(unittest.TestCase):
         self.assertIn("apt-get install python3-fake", stderr.getvalue())
         self.assertIn("--without fake", stderr.getvalue())
 
+    SETTINGS = dict(nn="./nn", batches=[1, 64], precisions=["f64"], warmup=100, seed=7, epochs=None,
+                    samples=3000, backends="ejml", lr=None, data_dir=None, reference_threads=1, java="java",
+                    mvn="mvn")
+    REFERENCE_OPTIONS = ["--json", "--batch", "64", "--dtype", "float64", "--lr", "0.1", "--threads", "1",
+                         "--warmup", "100", "--seed", "7", "--samples", "3000"]
+
     def test_bench_gets_the_same_settings_as_the_references(self):
-        args = SimpleNamespace(nn="./nn", batches=[1, 64], precisions=["f64"], warmup=100, seed=7, epochs=None,
-                               samples=3000, backends="ejml", lr=None, data_dir=None, reference_threads=1)
+        args = SimpleNamespace(**self.SETTINGS)
         self.assertEqual(side_by_side.bench_command(args),
                          ["./nn", "bench", "--json", "--batches", "1,64", "--precisions", "f64", "--warmup", "100",
                           "--seed", "7", "--samples", "3000", "--backends", "ejml"])
         numpy_command = side_by_side.REFERENCES[0].command("/usr/bin/python3", 64, "f64", 0.1, args)
-        self.assertEqual(numpy_command[2:], ["--json", "--batch", "64", "--dtype", "float64", "--lr", "0.1",
-                                             "--threads", "1", "--warmup", "100", "--seed", "7", "--samples", "3000"])
+        self.assertEqual(numpy_command[2:], self.REFERENCE_OPTIONS)
+
+    def test_deeplearning4j_runs_its_jar_with_the_same_options_and_openmp_threads(self):
+        dl4j = next(r for r in side_by_side.REFERENCES if r.key == "dl4j")
+        args = SimpleNamespace(**{**self.SETTINGS, "java": "/opt/jdk/bin/java -Xmx2g", "reference_threads": 2})
+        command = dl4j.command("/usr/bin/python3", 64, "f64", 0.1, args)
+        self.assertEqual(command[:4], ["/opt/jdk/bin/java", "-Xmx2g", "-jar", str(dl4j.jar)])
+        self.assertEqual(command[4:], [o if o != "1" else "2" for o in self.REFERENCE_OPTIONS])
+        self.assertEqual(dl4j.environment(args), {"OMP_NUM_THREADS": "2"})
+        self.assertEqual(dl4j.modules, {}, "needs no Python module")
+
+    def test_deeplearning4j_is_rebuilt_when_a_source_is_newer_than_its_jar(self):
+        with tempfile.TemporaryDirectory() as folder:
+            project = Path(folder)
+            source = project / "src" / "Main.java"
+            source.parent.mkdir()
+            for path in (project / "pom.xml", source):
+                path.write_text("x")
+            dl4j = side_by_side.Dl4jReference()
+            dl4j.project, dl4j.jar = project, project / "target" / "dl4j-mlp.jar"
+            self.assertTrue(dl4j.stale(), "no jar yet")
+            dl4j.jar.parent.mkdir()
+            dl4j.jar.write_text("jar")
+            os.utime(dl4j.jar, (2_000_000_000, 2_000_000_000))
+            self.assertFalse(dl4j.stale())
+            os.utime(source, (2_000_000_100, 2_000_000_100))
+            self.assertTrue(dl4j.stale(), "the source changed after the build")
+
+    def test_a_reference_gets_its_environment_and_its_json_is_read(self):
+        script = "import json, os; print('progress'); print(json.dumps({'threads': os.environ['OMP_NUM_THREADS']}))"
+        with contextlib.redirect_stderr(io.StringIO()) as stderr:
+            result = side_by_side.run_json([sys.executable, "-c", script], {"OMP_NUM_THREADS": "3"})
+        self.assertEqual(result, {"threads": "3"})
+        self.assertIn("running OMP_NUM_THREADS=3 ", stderr.getvalue())
 
 
 if __name__ == "__main__":

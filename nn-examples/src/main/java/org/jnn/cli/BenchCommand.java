@@ -31,6 +31,9 @@ import picocli.CommandLine.Spec;
                     + "native libraries are ready), then a timed run of a fixed number of samples from the same initial weights, "
                     + "then the test accuracy it reached. GFLOP/s counts the multiply-adds of the forward pass, "
                     + "the weight and input gradients and the update (1.28 MFLOP a sample at batch 1, 0.89 at 64).",
+            "%% of peak: GFLOP/s as a share of the backend's own matrix-product peak in that precision, measured "
+                    + "first in the same run through the backend's gemm (the better of 64x784 by 784x200 and "
+                    + "1024x1024 by 1024x1024, the best of a few timed rounds after a warm-up).",
             ""})
 final class BenchCommand implements Callable<Integer> {
 
@@ -82,6 +85,11 @@ final class BenchCommand implements Callable<Integer> {
                     + "so that its peak RSS is its own.")
     boolean inProcess;
 
+    @Option(names = "--no-peak",
+            description = "Leave out the matrix-product peaks (one to three seconds per backend and precision) and the "
+                    + "%% of peak column.")
+    boolean noPeak;
+
     @Mixin
     OutputOptions output = new OutputOptions();
 
@@ -90,15 +98,23 @@ final class BenchCommand implements Callable<Integer> {
      *
      * @param peakRssBytes the most resident memory of a JVM that ran only this configuration (JVM, data,
      *     warm-up and timed run); -1 when configurations shared a JVM or the system does not tell
+     * @param percentOfPeak {@code gflops} as a percentage of the backend's matrix-product peak in that
+     *     precision; null when the peak was not measured ({@code --no-peak})
      */
     record Row(String backend, int batch, String precision, long samples, double trainSeconds,
             double samplesPerSecond, double gflops, double testAccuracy, double testLoss, long peakHeapBytes,
-            long peakRssBytes) {
+            long peakRssBytes, Double percentOfPeak) {
+
+        Row withPeak(MatrixProductPeak.Peak peak) {
+            return new Row(backend, batch, precision, samples, trainSeconds, samplesPerSecond, gflops, testAccuracy,
+                    testLoss, peakHeapBytes, peakRssBytes, peak == null ? null : MatrixProductPeak.percentOf(gflops,
+                    peak.gflops()));
+        }
     }
 
-    /** What {@code --json} prints. */
+    /** What {@code --json} prints; {@code peaks}: each backend's matrix-product peak per precision. */
     record Summary(String dataset, int[] layers, long samplesPerRun, int warmupSamples, int processors, String java,
-            List<Row> results) {
+            List<Row> results, List<MatrixProductPeak.Peak> peaks) {
     }
 
     @Override
@@ -137,24 +153,42 @@ final class BenchCommand implements Callable<Integer> {
         }
         // In one JVM the resident peak is this process's alone only if it runs one configuration.
         boolean ownProcess = configured.size() * batches.size() == 1;
+        List<MatrixProductPeak.Peak> peaks = noPeak ? List.of() : peaks(configured, out);
         List<Row> rows = new ArrayList<>();
         for (LinearAlgebra backend : configured) {
+            MatrixProductPeak.Peak peak = noPeak ? null : peaks.get(configured.indexOf(backend));
             for (int batch : batches) {
-                Row row = inProcess ? run(backend, batch, warmupSet, timedSet, passes, loaded.test(), ownProcess)
-                        : runInOwnJvm(backend, batch, err);
+                Row row = (inProcess ? run(backend, batch, warmupSet, timedSet, passes, loaded.test(), ownProcess)
+                        : runInOwnJvm(backend, batch, err)).withPeak(peak);
                 rows.add(row);
                 if (!output.quiet) {
-                    out.printf(Locale.ROOT, "  %-12s batch %3d  %s  %,9.0f samples/s  %6.2f GFLOP/s  test accuracy %s%n",
+                    out.printf(Locale.ROOT, "  %-12s batch %3d  %s  %,9.0f samples/s  %6.2f GFLOP/s%s  test accuracy %s%n",
                             row.backend(), row.batch(), row.precision(), row.samplesPerSecond(), row.gflops(),
+                            peak == null ? "" : String.format(Locale.ROOT, " (%.0f%% of peak)", row.percentOfPeak()),
                             Format.percent(row.testAccuracy()));
                     out.flush();
                 }
             }
         }
-        printTable(out, rows);
+        printTable(out, rows, peaks);
         output.printJson(spec, new Summary(loaded.id(), LAYERS, timedSet.size() * (long) passes, warmup,
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), rows));
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), rows, peaks));
         return ErrorHandler.OK;
+    }
+
+    /** Each configured backend's matrix-product peak, in the same order, measured in this JVM before any training. */
+    private List<MatrixProductPeak.Peak> peaks(List<LinearAlgebra> configured, PrintWriter out) {
+        List<MatrixProductPeak.Peak> peaks = new ArrayList<>();
+        for (LinearAlgebra backend : configured) {
+            MatrixProductPeak.Peak peak = MatrixProductPeak.measure(backend);
+            peaks.add(peak);
+            if (!output.quiet) {
+                out.printf(Locale.ROOT, "  %-12s peak      %s  %6.2f GFLOP/s (gemm %s)%n", peak.backend(), peak.precision(),
+                        peak.gflops(), peak.shape());
+                out.flush();
+            }
+        }
+        return peaks;
     }
 
     /** The library checks the training settings (each on its own, to name the option); the rest is bench's own. */
@@ -207,12 +241,12 @@ final class BenchCommand implements Callable<Integer> {
         double gflops = trained * flopsPerSample(LAYERS, batch) / seconds / 1e9;
         return new Row(backend.name(), batch, backend.precision().id(), trained, seconds, trained / seconds, gflops,
                 evaluation.accuracy(), evaluation.loss(), memory.peakHeapBytes(),
-                ownProcess ? PeakMemory.processPeakResidentBytes() : -1);
+                ownProcess ? PeakMemory.processPeakResidentBytes() : -1, null);
     }
 
     /** One configuration measured by {@code nn bench --in-process} in a JVM of its own. */
     private Row runInOwnJvm(LinearAlgebra backend, int batch, PrintWriter err) throws Exception {
-        List<String> arguments = new ArrayList<>(List.of("bench", "--in-process", "--quiet", "--json",
+        List<String> arguments = new ArrayList<>(List.of("bench", "--in-process", "--quiet", "--json", "--no-peak",
                 "--backends", backend.name(), "--precisions", backend.precision().id(),
                 "--batches", Integer.toString(batch), "--warmup", Integer.toString(warmup), "--seed", Long.toString(seed)));
         arguments.addAll(epochs != null ? List.of("--epochs", epochs.toString()) : List.of("--samples", Integer.toString(samples)));
@@ -253,19 +287,25 @@ final class BenchCommand implements Callable<Integer> {
         return data.subset(IntStream.range(0, Math.min(count, data.size())).toArray());
     }
 
-    private void printTable(PrintWriter out, List<Row> rows) {
-        Format.Table table = new Format.Table("backend", "batch", "precision", "samples/s", "GFLOP/s",
+    private void printTable(PrintWriter out, List<Row> rows, List<MatrixProductPeak.Peak> peaks) {
+        Format.Table table = new Format.Table("backend", "batch", "precision", "samples/s", "GFLOP/s", "% of peak",
                 "test accuracy", "peak heap", "peak RSS");
         for (Row row : rows) {
             table.row(row.backend(), Integer.toString(row.batch()), row.precision(),
                     String.format(Locale.ROOT, "%,.0f", row.samplesPerSecond()),
-                    String.format(Locale.ROOT, "%.2f", row.gflops()), Format.percent(row.testAccuracy()),
-                    mebibytes(row.peakHeapBytes()), mebibytes(row.peakRssBytes()));
+                    String.format(Locale.ROOT, "%.2f", row.gflops()),
+                    row.percentOfPeak() == null ? "n/a" : String.format(Locale.ROOT, "%.1f%%", row.percentOfPeak()),
+                    Format.percent(row.testAccuracy()), mebibytes(row.peakHeapBytes()), mebibytes(row.peakRssBytes()));
         }
         if (!output.quiet) {
             out.println();
         }
         out.print(table.render());
+        if (!peaks.isEmpty()) {
+            out.println("(% of peak: of the backend's own gemm peak in that precision, measured in this run: " + String.join(", ",
+                    peaks.stream().map(p -> String.format(Locale.ROOT, "%s %s %.2f GFLOP/s at %s", p.backend(),
+                            p.precision(), p.gflops(), p.shape())).toList()) + ")");
+        }
         out.println(inProcess ? "(peak heap: during the timed run; peak RSS: left out, as the configurations shared one JVM)"
                 : "(peak heap: during the timed run; peak RSS: the most resident memory of a JVM that ran only that "
                         + "configuration, its data and warm-up included)");
