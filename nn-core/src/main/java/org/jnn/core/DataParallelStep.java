@@ -89,7 +89,7 @@ final class DataParallelStep implements AutoCloseable {
         for (int s = 0; s < shards; s++) {
             int size = rows / shards + (s < rows % shards ? 1 : 0);
             current[s] = workspace(s, size);
-            network.load(current[s], data, order, offset);
+            network.stage(current[s], data, order, offset);
             offset += size;
         }
         boolean training = dropout != null;

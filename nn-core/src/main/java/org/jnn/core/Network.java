@@ -216,11 +216,18 @@ public final class Network {
      * The summed loss of the shard in {@code ws} and, into {@code weightGradients} (the layout of
      * {@code Wᵀ}) and {@code biasGradients}, {@code alpha} times the gradient of that sum; the weights
      * are only read. Runs on a data-parallel worker with its own instance {@code worker} of the
-     * network's backend (instances of one backend share their matrices). With {@code dropout}, the
-     * masks must already be in {@code ws} ({@link #drawMasks}).
+     * network's backend (instances of one backend share their matrices), which moves the shard's staged
+     * features ({@link #stage}) and, with {@code dropout}, its mask values ({@link #drawMasks}) into
+     * their matrices.
      */
     double shardGradient(LinearAlgebra worker, Workspace ws, boolean dropout, double alpha, Matrix[] weightGradients,
             Matrix[] biasGradients) {
+        worker.setRowMajor(ws.input, ws.features);
+        for (int l = 0; dropout && l < layers.length; l++) {
+            if (architecture.dropout(l) > 0) {
+                worker.setRowMajor(ws.mask(l), ws.maskValues(l));
+            }
+        }
         double loss = forwardAndLoss(worker, ws, dropout, null);
         for (int l = layers.length - 1; l >= 0; l--) {
             if (l > 0) {
@@ -235,7 +242,8 @@ public final class Network {
     /**
      * Draws the dropout masks of a batch cut into {@code shards} (its rows in order) from {@code random}
      * in the order {@link #trainStep} draws them for the whole batch, layer by layer and row by row, so a
-     * sharded batch drops the same units as the whole one.
+     * sharded batch drops the same units as the whole one; into the workspaces' mask values, which
+     * {@link #shardGradient} moves into the masks.
      */
     void drawMasks(Workspace[] shards, int count, SplittableRandom random) {
         for (int l = 0; l < layers.length; l++) {
@@ -245,7 +253,6 @@ public final class Network {
                     Workspace ws = shards[s];
                     ws.mask(l);
                     fillMask(ws.maskValues(l), rate, random);
-                    la.setRowMajor(ws.mask(l), ws.maskValues(l));
                 }
             }
         }
@@ -457,13 +464,18 @@ public final class Network {
 
     /** Loads rows {@code first ..} of {@code data} (through {@code order} if given) into the workspace. */
     void load(Workspace ws, Dataset data, int[] order, int first) {
+        stage(ws, data, order, first);
+        la.setRowMajor(ws.input, ws.features);
+    }
+
+    /** {@link #load} as far as the workspace's arrays: the features are not yet in its input matrix. */
+    void stage(Workspace ws, Dataset data, int[] order, int first) {
         int width = inputSize();
         for (int i = 0; i < ws.rows; i++) {
             int index = order == null ? first + i : order[first + i];
             data.copyFeatures(index, ws.features, i * width);
             ws.labels[i] = data.label(index);
         }
-        la.setRowMajor(ws.input, ws.features);
     }
 
     void checkFits(Dataset data) {
