@@ -140,7 +140,8 @@ final class TrainCommand implements Callable<Integer> {
         if (!output.quiet) {
             out.printf(Locale.ROOT, "training %s on %s (%d training, %d test samples) with %s: %s%n", architecture,
                     loaded.displayName(), trainSet.size(), loaded.test().size(), chosen.label(), chosen.reason());
-            out.println(TrainingDescription.line(options) + WorkerThreads.describe(options.threads()) + (checkpoint == null ? "" : "; checkpoints in " + checkpoint));
+            out.println(TrainingDescription.line(options) + WorkerThreads.describe(options.threads())
+                    + (checkpoint == null ? "" : "; checkpoints in " + checkpoint));
             out.flush();
         }
         TrainingRun.Result result = TrainingRun.train(chosen.backend(), architecture, trainSet, loaded.test(), options,
