@@ -40,6 +40,11 @@ import java.util.Set;
  *       {@code beta} of 0 ignores the old contents of the output even when they are NaN).
  *   <li>An instance may keep scratch space or values derived from a matrix (a transpose, say) between
  *       calls, but every call gives the same result as on a fresh instance; use one instance per thread.
+ *   <li>Instances of one backend in one precision share their matrices: any of them may operate on a
+ *       matrix another made, and several, each on its own thread, may read one matrix at the same time
+ *       while none writes it. Data-parallel training relies on it: each worker thread's instance reads the
+ *       network's weights and writes into buffers the network's instance made. {@link AbstractLinearAlgebra},
+ *       which tells its matrices by class, gives this; the conformance suite trains that way.
  * </ul>
  *
  * <h2>Precisions</h2>

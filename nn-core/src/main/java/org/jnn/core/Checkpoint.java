@@ -288,6 +288,7 @@ public final class Checkpoint {
             stop.put("restore_best_weights", o.earlyStopping().restoreBestWeights());
             m.put("early_stopping", stop);
         }
+        m.put("threads", o.threads()); // 1 or more than 1 changes the sums' order, so a resumed run keeps it
         return m;
     }
 
@@ -317,7 +318,8 @@ public final class Checkpoint {
                     Boolean.TRUE.equals(stop.get("restore_best_weights")));
         }
         return new TrainingOptions(number(m.get("learning_rate")), integer(m.get("batch_size")), integer(m.get("epochs")),
-                longInteger(m.get("seed")), optimizer, schedule, number(m.get("validation_fraction")), stopping, directory);
+                longInteger(m.get("seed")), optimizer, schedule, number(m.get("validation_fraction")), stopping, directory,
+                m.containsKey("threads") ? integer(m.get("threads")) : 1);
     }
 
     // ------------------------------------------------------------------ values as JSON

@@ -199,59 +199,114 @@ public final class Network {
      * summed loss before the step. {@code dropout} draws the masks, or is null when no layer drops.
      */
     double trainStep(Workspace ws, ParameterUpdater updater, double rate, SplittableRandom dropout) {
-        double loss = forwardAndLoss(ws, dropout);
+        boolean training = dropout != null;
+        double loss = forwardAndLoss(la, ws, training, dropout);
         updater.beginStep();
         for (int l = layers.length - 1; l >= 0; l--) {
             // Propagate below before updating this layer: the lower gradient needs the weights as they were.
             if (l > 0) {
-                backpropagate(ws, l, dropout != null);
+                backpropagate(la, ws, l, training);
             }
-            updater.update(l, rate, layerInput(ws, l, dropout != null), ws.gradients[l]);
+            updater.update(l, rate, layerInput(ws, l, training), ws.gradients[l]);
         }
         return loss;
     }
 
-    /** From {@code dL/dz} of layer {@code l} to {@code dL/dz} of layer {@code l - 1}: weights, dropout, activation. */
-    private void backpropagate(Workspace ws, int l, boolean training) {
-        Matrix below = ws.gradients[l - 1];
-        layers[l].inputGradient(la, ws.gradients[l], below);
-        if (training && architecture.dropout(l - 1) > 0) {
-            la.multiplyElements(below, ws.mask(l - 1), below);
+    /**
+     * The summed loss of the shard in {@code ws} and, into {@code weightGradients} (the layout of
+     * {@code Wᵀ}) and {@code biasGradients}, {@code alpha} times the gradient of that sum; the weights
+     * are only read. Runs on a data-parallel worker with its own instance {@code worker} of the
+     * network's backend (instances of one backend share their matrices), which moves the shard's staged
+     * features ({@link #stage}) and, with {@code dropout}, its mask values ({@link #drawMasks}) into
+     * their matrices.
+     */
+    double shardGradient(LinearAlgebra worker, Workspace ws, boolean dropout, double alpha, Matrix[] weightGradients,
+            Matrix[] biasGradients) {
+        worker.setRowMajor(ws.input, ws.features);
+        for (int l = 0; dropout && l < layers.length; l++) {
+            if (architecture.dropout(l) > 0) {
+                worker.setRowMajor(ws.mask(l), ws.maskValues(l));
+            }
         }
-        layers[l - 1].activationBackward(la, below, ws.preActivations[l - 1], ws.activations[l - 1]);
+        double loss = forwardAndLoss(worker, ws, dropout, null);
+        for (int l = layers.length - 1; l >= 0; l--) {
+            if (l > 0) {
+                backpropagate(worker, ws, l, dropout);
+            }
+            layers[l].accumulate(worker, alpha, ws.gradients[l], layerInput(ws, l, dropout), 0.0, weightGradients[l],
+                    biasGradients[l]);
+        }
+        return loss;
     }
 
-    /** Forward pass (with dropout when {@code dropout} is given), loss and the output gradient {@code softmax(z) - y}. */
-    private double forwardAndLoss(Workspace ws, SplittableRandom dropout) {
-        forward(ws, dropout);
-        return SoftmaxCrossEntropy.lossAndGradient(la, ws.logits(), ws.labels, ws.gradients[layers.length - 1]);
-    }
-
-    private void forward(Workspace ws, SplittableRandom dropout) {
+    /**
+     * Draws the dropout masks of a batch cut into {@code shards} (its rows in order) from {@code random}
+     * in the order {@link #trainStep} draws them for the whole batch, layer by layer and row by row, so a
+     * sharded batch drops the same units as the whole one; into the workspaces' mask values, which
+     * {@link #shardGradient} moves into the masks.
+     */
+    void drawMasks(Workspace[] shards, int count, SplittableRandom random) {
         for (int l = 0; l < layers.length; l++) {
-            layers[l].forward(la, layerInput(ws, l, dropout != null), ws.preActivations[l], ws.activations[l]);
             double rate = architecture.dropout(l);
-            if (dropout != null && rate > 0) {
-                drop(ws, l, rate, dropout);
+            if (rate > 0) {
+                for (int s = 0; s < count; s++) {
+                    Workspace ws = shards[s];
+                    ws.mask(l);
+                    fillMask(ws.maskValues(l), rate, random);
+                }
+            }
+        }
+    }
+
+    /** From {@code dL/dz} of layer {@code l} to {@code dL/dz} of layer {@code l - 1}: weights, dropout, activation. */
+    private void backpropagate(LinearAlgebra backend, Workspace ws, int l, boolean training) {
+        Matrix below = ws.gradients[l - 1];
+        layers[l].inputGradient(backend, ws.gradients[l], below);
+        if (training && architecture.dropout(l - 1) > 0) {
+            backend.multiplyElements(below, ws.mask(l - 1), below);
+        }
+        layers[l - 1].activationBackward(backend, below, ws.preActivations[l - 1], ws.activations[l - 1]);
+    }
+
+    /**
+     * Forward pass, loss and the output gradient {@code softmax(z) - y}; in {@code training}, with dropout
+     * masks drawn from {@code draw}, or already in {@code ws} when it is null.
+     */
+    private double forwardAndLoss(LinearAlgebra backend, Workspace ws, boolean training, SplittableRandom draw) {
+        forward(backend, ws, training, draw);
+        return SoftmaxCrossEntropy.lossAndGradient(backend, ws.logits(), ws.labels, ws.gradients[layers.length - 1]);
+    }
+
+    private void forward(LinearAlgebra backend, Workspace ws, boolean training, SplittableRandom draw) {
+        for (int l = 0; l < layers.length; l++) {
+            layers[l].forward(backend, layerInput(ws, l, training), ws.preActivations[l], ws.activations[l]);
+            double rate = architecture.dropout(l);
+            if (training && rate > 0) {
+                drop(backend, ws, l, rate, draw);
             }
         }
     }
 
     /**
      * Inverted dropout on layer {@code l}'s activations: each unit kept with probability {@code 1 - rate}
-     * and then scaled by {@code 1 / (1 - rate)}. The mask is drawn here, from the run's seeded
-     * generator, so every backend drops the same units.
+     * and then scaled by {@code 1 / (1 - rate)}. The mask is drawn here from the run's seeded generator
+     * {@code random} (or was drawn by {@link #drawMasks} when it is null), so every backend drops the same units.
      */
-    private void drop(Workspace ws, int l, double rate, SplittableRandom random) {
+    private void drop(LinearAlgebra backend, Workspace ws, int l, double rate, SplittableRandom random) {
         Matrix mask = ws.mask(l);
-        double[] values = ws.maskValues(l);
+        if (random != null) {
+            fillMask(ws.maskValues(l), rate, random);
+            backend.setRowMajor(mask, ws.maskValues(l));
+        }
+        backend.multiplyElements(ws.activations[l], mask, ws.dropped(l));
+    }
+
+    private static void fillMask(double[] values, double rate, SplittableRandom random) {
         double keep = 1 - rate;
         double scale = 1 / keep;
         for (int i = 0; i < values.length; i++) {
             values[i] = random.nextDouble() < keep ? scale : 0.0;
         }
-        la.setRowMajor(mask, values);
-        la.multiplyElements(ws.activations[l], mask, ws.dropped(l));
     }
 
     /** What layer {@code layer} reads: the batch, or the layer below's output (after its dropout in training). */
@@ -272,13 +327,13 @@ public final class Network {
         checkFits(batch);
         Workspace ws = workspace(batch.size());
         load(ws, batch, null, 0);
-        forwardAndLoss(ws, null);
+        forwardAndLoss(la, ws, false, null);
         double alpha = 1.0 / ws.rows;
         List<double[]> weights = new ArrayList<>();
         List<double[]> biases = new ArrayList<>();
         for (int l = layers.length - 1; l >= 0; l--) {
             if (l > 0) {
-                backpropagate(ws, l, false);
+                backpropagate(la, ws, l, false);
             }
             Matrix weightGradient = la.zeros(layers[l].inputs, layers[l].outputs); // the layout of Wᵀ
             Matrix biasGradient = la.zeros(1, layers[l].outputs);
@@ -327,7 +382,7 @@ public final class Network {
         for (int first = 0; first < n; first += batchSize) {
             Workspace ws = workspace(Math.min(batchSize, n - first));
             load(ws, data, null, first);
-            forward(ws, null);
+            forward(la, ws, false, null);
             lossSum += SoftmaxCrossEntropy.loss(la, ws.logits(), ws.labels);
             la.argmaxRows(ws.logits(), ws.predicted);
             for (int i = 0; i < ws.rows; i++) {
@@ -388,7 +443,7 @@ public final class Network {
                 source.copy(first + i, ws.features, i * width);
             }
             la.setRowMajor(ws.input, ws.features);
-            forward(ws, null);
+            forward(la, ws, false, null);
             Matrix probabilities = ws.gradients[layers.length - 1]; // scratch of the logits' shape
             la.softmaxRows(ws.logits(), probabilities);
             la.argmaxRows(ws.logits(), ws.predicted);
@@ -409,13 +464,18 @@ public final class Network {
 
     /** Loads rows {@code first ..} of {@code data} (through {@code order} if given) into the workspace. */
     void load(Workspace ws, Dataset data, int[] order, int first) {
+        stage(ws, data, order, first);
+        la.setRowMajor(ws.input, ws.features);
+    }
+
+    /** {@link #load} as far as the workspace's arrays: the features are not yet in its input matrix. */
+    void stage(Workspace ws, Dataset data, int[] order, int first) {
         int width = inputSize();
         for (int i = 0; i < ws.rows; i++) {
             int index = order == null ? first + i : order[first + i];
             data.copyFeatures(index, ws.features, i * width);
             ws.labels[i] = data.label(index);
         }
-        la.setRowMajor(ws.input, ws.features);
     }
 
     void checkFits(Dataset data) {

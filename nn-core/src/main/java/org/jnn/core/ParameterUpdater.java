@@ -91,22 +91,33 @@ final class ParameterUpdater {
             return;
         }
         layer.accumulate(la, 1.0 / rows, delta, input, 0.0, weightGradients[l], biasGradients[l]);
+        apply(l, rate, weightGradients[l], biasGradients[l]);
+    }
+
+    /**
+     * Updates layer {@code l} from the gradient of the batch's mean loss, {@code weightGradient} (the
+     * layout of {@code Wᵀ}) and {@code biasGradient}, at learning rate {@code rate}; the gradients may be
+     * overwritten. Data-parallel training calls it with the shards' summed gradients; plain SGD then
+     * takes the backend's SGD step instead of its fused product.
+     */
+    void apply(int l, double rate, Matrix weightGradient, Matrix biasGradient) {
+        DenseLayer layer = layers[l];
         double decay = optimizer.weightDecay();
         if (optimizer instanceof Optimizer.Sgd s) {
             Matrix wv = s.momentum() > 0 ? weightState[l][0] : null;
             Matrix bv = s.momentum() > 0 ? biasState[l][0] : null;
-            la.sgdStep(new SgdUpdate(rate, s.momentum(), s.nesterov(), decay), weightGradients[l], wv, layer.weightsTransposed);
-            la.sgdStep(new SgdUpdate(rate, s.momentum(), s.nesterov(), 0), biasGradients[l], bv, layer.biases);
+            la.sgdStep(new SgdUpdate(rate, s.momentum(), s.nesterov(), decay), weightGradient, wv, layer.weightsTransposed);
+            la.sgdStep(new SgdUpdate(rate, s.momentum(), s.nesterov(), 0), biasGradient, bv, layer.biases);
         } else if (optimizer instanceof Optimizer.RmsProp r) {
-            la.rmsPropStep(new RmsPropUpdate(rate, r.alpha(), r.epsilon(), decay), weightGradients[l], weightState[l][0],
+            la.rmsPropStep(new RmsPropUpdate(rate, r.alpha(), r.epsilon(), decay), weightGradient, weightState[l][0],
                     layer.weightsTransposed);
-            la.rmsPropStep(new RmsPropUpdate(rate, r.alpha(), r.epsilon(), 0), biasGradients[l], biasState[l][0], layer.biases);
+            la.rmsPropStep(new RmsPropUpdate(rate, r.alpha(), r.epsilon(), 0), biasGradient, biasState[l][0], layer.biases);
         } else {
             Optimizer.Adam a = (Optimizer.Adam) optimizer;
             la.adamStep(new AdamUpdate(rate, a.beta1(), a.beta2(), a.epsilon(), decay, a.decoupledWeightDecay(), steps),
-                    weightGradients[l], weightState[l][0], weightState[l][1], layer.weightsTransposed);
+                    weightGradient, weightState[l][0], weightState[l][1], layer.weightsTransposed);
             la.adamStep(new AdamUpdate(rate, a.beta1(), a.beta2(), a.epsilon(), 0, a.decoupledWeightDecay(), steps),
-                    biasGradients[l], biasState[l][0], biasState[l][1], layer.biases);
+                    biasGradient, biasState[l][0], biasState[l][1], layer.biases);
         }
     }
 

@@ -92,6 +92,24 @@ final class TrainingLoop {
     }
 
     TrainingHistory run() {
+        return options.threads() == 1 ? run(null) : runSharded(options.threads());
+    }
+
+    /**
+     * The run with batches cut into shards over {@code workers} threads whatever the options' count:
+     * {@link #run} from 2 threads on, and tests with 1, which computes the same shards in turn.
+     */
+    TrainingHistory runSharded(int workers) {
+        if (DataParallelStep.shardCount(batchSize) == 1) {
+            return run(null);
+        }
+        try (DataParallelStep parallel = new DataParallelStep(network, workers)) {
+            return run(parallel);
+        }
+    }
+
+    /** The run, with batches cut into shards when {@code parallel} is given and the batch is large enough. */
+    private TrainingHistory run(DataParallelStep parallel) {
         int n = train.size();
         int[] order = new int[n];
         Random shuffle = new Random(options.seed());
@@ -109,11 +127,16 @@ final class TrainingLoop {
             for (int batch = 0; batch < batches; batch++) {
                 int first = batch * batchSize;
                 int rows = Math.min(batchSize, n - first);
-                Workspace ws = network.workspace(rows);
-                network.load(ws, train, order, first);
                 stepRate = rate.rate(epoch - 1, batch);
                 SplittableRandom masks = dropout ? Seeds.dropout(options.seed(), epoch, batch) : null;
-                double loss = network.trainStep(ws, updater, stepRate, masks);
+                double loss;
+                if (parallel != null && DataParallelStep.shardCount(rows) > 1) {
+                    loss = parallel.step(train, order, first, rows, updater, stepRate, masks);
+                } else {
+                    Workspace ws = network.workspace(rows);
+                    network.load(ws, train, order, first);
+                    loss = network.trainStep(ws, updater, stepRate, masks);
+                }
                 if (!(loss / rows <= EXPLODED_LOSS)) { // NaN too
                     throw new TrainingDivergedException(epoch, batch + 1, loss / rows, stepRate);
                 }

@@ -38,7 +38,10 @@ class CheckpointTest {
         RMSPROP_PLATEAU_EARLY_STOPPING(Architecture.of(2, 12, 2).withActivation(Activation.LEAKY_RELU),
                 TrainingOptions.builder().learningRate(0.01).batchSize(4).epochs(6).optimizer(Optimizer.rmsProp())
                         .schedule(LearningRateSchedule.reduceOnPlateau(0.5, 1, 0)).validation(0.25)
-                        .earlyStopping(new EarlyStopping(2, 0.001, true)));
+                        .earlyStopping(new EarlyStopping(2, 0.001, true))),
+        // The checkpoint keeps the thread count: resumed on one thread, the 32-row batches would not be cut.
+        ADAM_DROPOUT_TWO_THREADS(Architecture.of(2, 12, 8, 2).withDropout(0.2), TrainingOptions.builder().learningRate(0.01)
+                .batchSize(32).epochs(4).optimizer(Optimizer.adam()).threads(2));
 
         final Architecture architecture;
         final TrainingOptions.Builder options;

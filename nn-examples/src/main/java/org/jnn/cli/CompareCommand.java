@@ -70,6 +70,7 @@ final class CompareCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         TrainingOptions options = training.options();
         Precision precision = precisionOption.precision;
+        WorkerThreads.holdBackendsToOneThreadEach(options.threads());
         Map<String, String> skipped = new LinkedHashMap<>();
         BackendSelector selector = new BackendSelector(BackendOptions.notices(err, !output.quiet));
         List<LinearAlgebra> candidates = new ArrayList<>();

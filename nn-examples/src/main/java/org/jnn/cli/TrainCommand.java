@@ -122,6 +122,7 @@ final class TrainCommand implements Callable<Integer> {
             CheckpointFolder.checkNew(checkpoint);
         }
 
+        WorkerThreads.holdBackendsToOneThreadEach(options.threads());
         BackendOptions.Chosen chosen = backendOptions.choose(precision.precision, BackendOptions.notices(err, !output.quiet));
         DataOptions.LoadedData loaded = data.load(null, err);
         int[] layers = training.layersFor(loaded);
@@ -139,7 +140,8 @@ final class TrainCommand implements Callable<Integer> {
         if (!output.quiet) {
             out.printf(Locale.ROOT, "training %s on %s (%d training, %d test samples) with %s: %s%n", architecture,
                     loaded.displayName(), trainSet.size(), loaded.test().size(), chosen.label(), chosen.reason());
-            out.println(TrainingDescription.line(options) + (checkpoint == null ? "" : "; checkpoints in " + checkpoint));
+            out.println(TrainingDescription.line(options) + WorkerThreads.describe(options.threads())
+                    + (checkpoint == null ? "" : "; checkpoints in " + checkpoint));
             out.flush();
         }
         TrainingRun.Result result = TrainingRun.train(chosen.backend(), architecture, trainSet, loaded.test(), options,
@@ -171,6 +173,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         Models.checkSaveTarget(save);
         Path plotDir = plot == null ? null : Charts.prepareDirectory(plot);
+        WorkerThreads.holdBackendsToOneThreadEach(options.threads());
         BackendOptions.Chosen chosen = backendOptions.choose(precision.precision, BackendOptions.notices(err, !output.quiet));
         if (run != null && DataOptions.kindOf(run.dataset()) == null && !Files.isDirectory(Path.of(run.dataset()))) {
             throw new UsageException("--resume " + checkpoints.resume + ": the run trains on the data in " + run.dataset()
@@ -186,7 +189,7 @@ final class TrainCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "resuming the run in %s after epoch %d of %d: %s on %s (%d training, %d test samples) "
                     + "with %s: %s%n", folder, checkpoint.epochsDone(), options.epochs(), checkpoint.architecture(),
                     loaded.displayName(), trainSet.size(), loaded.test().size(), chosen.label(), chosen.reason());
-            out.println(TrainingDescription.line(options));
+            out.println(TrainingDescription.line(options) + WorkerThreads.describe(options.threads()));
             out.flush();
         }
         TrainingRun.Result result = TrainingRun.resume(chosen.backend(), checkpoint, trainSet, loaded.test(),
@@ -291,7 +294,7 @@ final class TrainCommand implements Callable<Integer> {
     /** What {@code --json} prints, and (without the outputs) what {@code --save} stores in the model file. */
     record Summary(String dataset, String backend, String precision, int[] layers, List<String> activations,
             double[] dropout, java.util.Map<String, Object> optimizer, double learningRate,
-            java.util.Map<String, Object> schedule, int batch, int epochs, long seed, double validationFraction,
+            java.util.Map<String, Object> schedule, int batch, int threads, int epochs, long seed, double validationFraction,
             java.util.Map<String, Object> earlyStopping, int trainSamples, int validationSamples, int testSamples,
             int epochsTrained, Integer bestEpoch, boolean stoppedEarly, boolean restoredBest, Double validationLoss,
             Double validationAccuracy, double testAccuracy, double testLoss, double trainSeconds, double samplesPerSecond,
@@ -307,7 +310,7 @@ final class TrainCommand implements Callable<Integer> {
             return new Summary(dataset, chosen.backend().name(), chosen.backend().precision().id(),
                     architecture.layerSizes(), Arrays.stream(architecture.activations()).map(Activation::id).toList(),
                     architecture.dropout(), TrainingDescription.optimizer(options.optimizer()), options.learningRate(),
-                    TrainingDescription.schedule(options.schedule()), options.batchSize(), options.epochs(),
+                    TrainingDescription.schedule(options.schedule()), options.batchSize(), options.threads(), options.epochs(),
                     options.seed(), options.validationFraction(), TrainingDescription.earlyStopping(options.earlyStopping()),
                     result.fitSamples(), result.validationSamples(), test.samples(), history.epochs().size(),
                     kept != null ? history.bestEpoch() : null, history.stoppedEarly(), history.restoredBest(),
@@ -319,7 +322,7 @@ final class TrainCommand implements Callable<Integer> {
 
         Summary withOutputs(String savedModel, List<String> plotFiles) {
             return new Summary(dataset, backend, precision, layers, activations, dropout, optimizer, learningRate,
-                    schedule, batch, epochs, seed, validationFraction, earlyStopping, trainSamples, validationSamples,
+                    schedule, batch, threads, epochs, seed, validationFraction, earlyStopping, trainSamples, validationSamples,
                     testSamples, epochsTrained, bestEpoch, stoppedEarly, restoredBest, validationLoss, validationAccuracy,
                     testAccuracy, testLoss, trainSeconds, samplesPerSecond, history, checkpoint, resumedFrom, savedModel,
                     plotFiles);

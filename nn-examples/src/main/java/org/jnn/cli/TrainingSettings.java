@@ -68,6 +68,14 @@ final class TrainingSettings {
                         + "masks; the same seed gives the same run on every backend. Default: 42.")
         long seed = TrainingOptions.REFERENCE_EXPERIMENT.seed();
 
+        @Option(names = "--threads", paramLabel = "N",
+                description = "Worker threads per batch, 1 to " + TrainingOptions.MAX_THREADS + ". From 2 on, every batch "
+                        + "of 32 samples or more is cut into shards of at most 16, computed side by side, each thread on "
+                        + "its own instance of the backend, whose own threads are then held to one (ND4J's OpenBLAS, "
+                        + "EJML's multi-threaded products); any count from 2 on gives the same weights bit for bit, which "
+                        + "differ from 1 thread's in the last bits. Default: 1.")
+        int threads = 1;
+
         @Option(names = "--limit", paramLabel = "N",
                 description = "Train on the first N training samples only (quick runs). Default: all.")
         Integer limit;
@@ -111,11 +119,13 @@ final class TrainingSettings {
         } else {
             checkActivationsAndDropout();
         }
+        int threads = loop.threads;
+        checked("--threads " + threads, () -> TrainingOptions.builder().threads(threads).build());
         if (loop.limit != null && loop.limit < 1) {
             throw new UsageException("--limit must be at least 1, got " + loop.limit);
         }
         TrainingOptions.Builder builder = TrainingOptions.builder().batchSize(loop.batch).epochs(loop.epochs)
-                .seed(loop.seed);
+                .seed(loop.seed).threads(threads);
         OptimizerSettings.apply(optimizer, schedule, loop.epochs, validation.fraction != null && validation.fraction > 0,
                 builder);
         if (validation.fraction != null) {

@@ -21,6 +21,7 @@ import org.jnn.core.Architecture;
 import org.jnn.core.Checkpoint;
 import org.jnn.core.Dataset;
 import org.jnn.core.ModelFile;
+import org.jnn.core.SavedModel;
 import org.jnn.core.TrainingOptions;
 import org.jnn.mnist.LabelledImages;
 import org.junit.jupiter.api.BeforeAll;
@@ -162,6 +163,32 @@ class TrainingFlowTest {
         assertEquals("1", metadata.get("best_epoch"));
         assertEquals("true", metadata.get("stopped_early"));
         assertEquals("{\"patience\":2,\"min_delta\":10.0,\"restore_best_weights\":true}", metadata.get("early_stopping"));
+    }
+
+    /**
+     * {@code --threads 2} and {@code --threads 3} save the same weights bit for bit, other than one thread's (the
+     * batches of 40 are cut into shards), say so in the JSON, and hold EJML's products to one thread per worker.
+     */
+    @Test
+    void trainingOnTwoOrThreeThreadsGivesTheSameWeights() throws Exception {
+        try {
+            Map<Integer, SavedModel> models = new java.util.HashMap<>();
+            for (int threads = 1; threads <= 3; threads++) {
+                Path model = work.resolve("threads-" + threads + ".safetensors");
+                CliRun run = CliRun.of("train", "--dataset", data.toString(), "--backend", "ejml", "--layers", "784,16,10",
+                        "--dropout", "0.1", "--optimizer", "adam", "--epochs", "2", "--batch", "40", "--threads",
+                        Integer.toString(threads), "--save", model.toString(), "--json");
+                assertEquals(0, run.status(), run::toString);
+                assertEquals(threads, number(run.json().get("threads")));
+                models.put(threads, ModelFile.load(model));
+            }
+            assertEquals(models.get(2).parameters(), models.get(3).parameters(), "2 and 3 threads");
+            assertNotEquals(models.get(1).parameters(), models.get(2).parameters(), "the batches were not cut");
+            assertEquals("1", System.getProperty(WorkerThreads.EJML_PRODUCTS));
+        } finally {
+            System.clearProperty(WorkerThreads.EJML_PRODUCTS); // the rest of this JVM's tests use the defaults
+            System.clearProperty(WorkerThreads.ND4J_LARGE_PRODUCTS);
+        }
     }
 
     /** A run with every kind of state a checkpoint must carry, of {@code epochs} epochs. */

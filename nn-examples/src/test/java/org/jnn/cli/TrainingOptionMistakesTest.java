@@ -75,7 +75,10 @@ class TrainingOptionMistakesTest {
         "--dropout 1.0: dropout of hidden layer 1 must be in [0, 1), got 1.0 | --dropout 1",
         "--dropout -0.2: dropout of hidden layer 1 must be in [0, 1) | --dropout 0.1,-0.2",
         "--epochs 0: number of epochs must be at least 1 | --epochs 0",
-        "--batch -3: batch size must be at least 1 | --batch -3"})
+        "--batch -3: batch size must be at least 1 | --batch -3",
+        "--threads 0: threads must be in [1, 256], got 0 | --threads 0",
+        "--threads -2: threads must be in [1, 256], got -2 | --threads -2",
+        "--threads 257: threads must be in [1, 256], got 257 | --threads 257"})
     void aBadValueNamesItsOptionAndTheRange(String message, String args) {
         refused(message, args.split(" "));
     }

@@ -4,6 +4,7 @@ import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 
+import org.ejml.concurrency.EjmlConcurrency;
 import org.jnn.api.Availability;
 import org.jnn.api.LinearAlgebra;
 import org.jnn.api.Precision;
@@ -38,12 +39,61 @@ final class Ejml {
      */
     static final long DEFAULT_PARALLEL_THRESHOLD = 1L << 20;
 
+    /**
+     * System property: threads for EJML's matrix products. 1 keeps every product on the calling thread, as
+     * data-parallel training wants of its workers (each already has a processor); N above 1 gives EJML's
+     * thread pool N threads ({@link EjmlConcurrency#setMaxThreads}). Unset: EJML's multi-threaded routines
+     * on its own pool (a thread per processor) when there is more than one processor. Read when an
+     * instance is made.
+     */
+    static final String THREADS_PROPERTY = "nn.ejml.threads";
+
     private Ejml() {
     }
 
-    /** {@link #DEFAULT_PARALLEL_THRESHOLD} when there is more than one processor, otherwise never. */
+    /**
+     * {@link #DEFAULT_PARALLEL_THRESHOLD} when there is more than one processor and {@value #THREADS_PROPERTY}
+     * is not 1, otherwise never.
+     *
+     * @throws IllegalArgumentException when {@value #THREADS_PROPERTY} is not a positive integer
+     */
     static long defaultParallelThreshold() {
+        String property = System.getProperty(THREADS_PROPERTY);
+        if (property != null && !property.isBlank()) {
+            int threads = positive(property);
+            if (threads == 1) {
+                return Long.MAX_VALUE;
+            }
+            PoolSize.set(threads);
+            return DEFAULT_PARALLEL_THRESHOLD;
+        }
         return Runtime.getRuntime().availableProcessors() > 1 ? DEFAULT_PARALLEL_THRESHOLD : Long.MAX_VALUE;
+    }
+
+    private static int positive(String value) {
+        int n;
+        try {
+            n = Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            n = 0;
+        }
+        if (n < 1) {
+            throw new IllegalArgumentException("system property " + THREADS_PROPERTY + "=" + value
+                    + " is not a positive integer; use e.g. -D" + THREADS_PROPERTY + "=1");
+        }
+        return n;
+    }
+
+    /** EJML's pool is the process's: its size is set when it changes, not for every instance. */
+    private static final class PoolSize {
+        private static int set;
+
+        static synchronized void set(int threads) {
+            if (threads != set) {
+                EjmlConcurrency.setMaxThreads(threads);
+                set = threads;
+            }
+        }
     }
 
     /** Every precision EJML computes in: it has dense row-major matrices of doubles and of floats. */

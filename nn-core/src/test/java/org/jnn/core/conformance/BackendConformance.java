@@ -20,6 +20,7 @@ import org.jnn.core.GradientCheck;
 import org.jnn.core.Network;
 import org.jnn.core.Parameters;
 import org.jnn.core.Prediction;
+import org.jnn.core.ShardedTraining;
 import org.jnn.core.TrainingOptions;
 import org.jnn.core.optim.Optimizer;
 import org.junit.jupiter.api.Test;
@@ -301,11 +302,16 @@ public abstract class BackendConformance extends LinearAlgebraConformance {
 
     private static void assertFollows(LinearAlgebra la, String optimizer, String what, double[] expected, double[] actual,
             double tolerance) {
+        assertClose(la, optimizer + ": after 30 training steps " + what, "on the reference", expected, actual, tolerance);
+    }
+
+    /** Every {@code actual[i]} within {@code tolerance × (1 + |expected[i]|)}; the message says what {@code expected} is. */
+    private static void assertClose(LinearAlgebra la, String what, String expectedIs, double[] expected, double[] actual,
+            double tolerance) {
         for (int i = 0; i < expected.length; i++) {
             if (!(Math.abs(actual[i] - expected[i]) <= tolerance * (1 + Math.abs(expected[i])))) {
-                throw new AssertionError(label(la) + ", " + optimizer + ": after 30 training steps " + what + "[" + i
-                        + "] is " + actual[i] + " but " + expected[i] + " on the reference (tolerance " + tolerance
-                        + " × (1 + |expected|))");
+                throw new AssertionError(label(la) + ", " + what + "[" + i + "] is " + actual[i] + " but " + expected[i]
+                        + " " + expectedIs + " (tolerance " + tolerance + " × (1 + |expected|))");
             }
         }
     }
@@ -345,5 +351,51 @@ public abstract class BackendConformance extends LinearAlgebraConformance {
         Network second = Network.create(la, 12, 2, 8, 2);
         second.train(train, options);
         assertEquals(first.parameters(), second.parameters(), label(la) + ": two identical runs differ");
+    }
+
+    /**
+     * Data-parallel training: batches of 70 and 60 rows cut into shards of 14 and 15, each shard's gradient
+     * computed on a worker with its own instance of the backend (working on matrices another instance made),
+     * then summed in shard order. 1, 2 and 3 workers must give the same weights bit for bit with every
+     * optimizer through tanh and GELU layers with dropout, and the weights must stay within rounding of the
+     * unsharded run's (which drops the same units).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dataParallelOptimizers")
+    public void dataParallelTrainingGivesTheSameWeightsOnOneTwoAndThreeWorkers(String name, Optimizer optimizer) {
+        LinearAlgebra la = backend();
+        Dataset train = SyntheticData.quadrants(200, 9);
+        Architecture architecture = Architecture.of(2, 24, 16, 2).withActivations(Activation.TANH, Activation.GELU)
+                .withDropout(0.2);
+        TrainingOptions options = TrainingOptions.builder().optimizer(optimizer).learningRate(0.01).batchSize(70)
+                .epochs(2).seed(11).build();
+        Parameters[] sharded = new Parameters[3];
+        for (int workers = 1; workers <= 3; workers++) {
+            Network net = Network.create(la, architecture, 12);
+            ShardedTraining.train(net, train, options, workers);
+            sharded[workers - 1] = net.parameters();
+        }
+        assertEquals(sharded[0], sharded[1], label(la) + ", " + name + ": 1 and 2 workers gave different weights");
+        assertEquals(sharded[0], sharded[2], label(la) + ", " + name + ": 1 and 3 workers gave different weights");
+        Network threads = Network.create(la, architecture, 12);
+        threads.train(train, options.toBuilder().threads(2).build());
+        assertEquals(sharded[0], threads.parameters(), label(la) + ", " + name
+                + ": threads(2) gave other weights than 1 worker computing the same shards");
+        Network serial = Network.create(la, architecture, 12);
+        serial.train(train, options);
+        double tolerance = isF64(la) ? 1e-9 : 1e-4;
+        for (int l = 0; l < architecture.layerSizes().length - 1; l++) {
+            String after = name + ": after 6 steps with the batches cut into shards, layer " + l;
+            assertClose(la, after + " weights", "unsharded", serial.parameters().weights(l), sharded[0].weights(l), tolerance);
+            assertClose(la, after + " biases", "unsharded", serial.parameters().biases(l), sharded[0].biases(l), tolerance);
+        }
+    }
+
+    static Stream<Arguments> dataParallelOptimizers() {
+        return Stream.of(arguments("sgd", Optimizer.sgd()),
+                arguments("sgd, Nesterov momentum, weight decay", Optimizer.sgd().withMomentum(0.9).withNesterov()
+                        .withWeightDecay(1e-3)),
+                arguments("adam", Optimizer.adam()), arguments("adamw", Optimizer.adamW(0.01)),
+                arguments("rmsprop", Optimizer.rmsProp()));
     }
 }

@@ -29,10 +29,11 @@ import org.jnn.api.SgdUpdate;
  * to its class path: that folder is neither in the test-jar nor in {@code target/test-classes}, which every
  * backend module's tests see, and where it must not add a provider.
  *
- * <p>One deliberate strictness beyond the contract: an instance rejects matrices created by another
- * {@code ReferenceLinearAlgebra} instance (the base class only checks the matrix class). That lets the
- * suite's "matrix of another backend" rule run against the reference itself, with the suite's own
- * oracle instance playing the other backend.
+ * <p>One deliberate strictness beyond the contract: the suite's oracle ({@link #oracle()}) and the other
+ * instances do not accept each other's matrices (the base class only checks the matrix class). That lets
+ * the suite's "matrix of another backend" rule run against the reference itself, with the oracle playing
+ * the other backend. The other instances of one precision share their matrices, as the contract asks of
+ * every backend (data-parallel training has worker instances read the network's weights).
  *
  * <p>Argument checks (shapes, aliasing, index ranges) are done by {@link AbstractLinearAlgebra}; the
  * {@code do...} methods are protected so that {@code ConformanceSelfTest} can derive deliberately broken
@@ -73,6 +74,8 @@ public class ReferenceLinearAlgebra extends AbstractLinearAlgebra<ReferenceLinea
     }
 
     private final Precision precision;
+    /** Instances of one family share their matrices: the precision, or the oracle's own. */
+    private final Object family;
 
     /** The F64 reference, as {@link java.util.ServiceLoader} creates it. */
     public ReferenceLinearAlgebra() {
@@ -80,8 +83,18 @@ public class ReferenceLinearAlgebra extends AbstractLinearAlgebra<ReferenceLinea
     }
 
     public ReferenceLinearAlgebra(Precision precision) {
+        this(precision, Objects.requireNonNull(precision, "precision"));
+    }
+
+    private ReferenceLinearAlgebra(Precision precision, Object family) {
         super(ReferenceMatrix.class);
         this.precision = Objects.requireNonNull(precision, "precision");
+        this.family = family;
+    }
+
+    /** An F64 instance that shares its matrices with no other, to play "another backend". */
+    public static ReferenceLinearAlgebra oracle() {
+        return new ReferenceLinearAlgebra(Precision.F64, new Object());
     }
 
     // ---------------------------------------------------------------- metadata
@@ -124,14 +137,14 @@ public class ReferenceLinearAlgebra extends AbstractLinearAlgebra<ReferenceLinea
     // ---------------------------------------------------------------- storage access
 
     /**
-     * The storage of a matrix of this very instance. Every {@code do...} method fetches the storage of
+     * The storage of a matrix of this instance or one that shares its matrices. Every {@code do...} method fetches the storage of
      * all its arguments before writing anything, so a rejected call changes nothing.
      */
     protected final double[][] values(ReferenceMatrix m) {
-        if (m.owner != this) {
-            throw new IllegalArgumentException("a " + m.shape() + " matrix of another instance of backend '"
-                    + Backends.label(m.owner) + "' was passed to this instance of backend '" + Backends.label(this)
-                    + "'; create every matrix with the backend instance that operates on it");
+        if (m.owner.family != family) {
+            throw new IllegalArgumentException("a " + m.shape() + " matrix of an instance of backend '"
+                    + Backends.label(m.owner) + "' that does not share its matrices was passed to this instance of backend '"
+                    + Backends.label(this) + "'; create every matrix with the backend instance that operates on it");
         }
         return m.values;
     }

@@ -115,7 +115,7 @@ public final class PlantedBugBackend implements LinearAlgebra {
         if (m == null) {
             throw new NullPointerException(operation + ": argument " + argument + " is null");
         }
-        if (!(m instanceof Handle h) || h.owner != this) {
+        if (!(m instanceof Handle h) || !sharesMatricesWith(h.owner)) {
             throw new IllegalArgumentException(operation + ": argument " + argument + " is a matrix of backend '"
                     + Backends.label(m.backend()) + "' but this is backend '" + Backends.label(this) + "'");
         }
@@ -226,7 +226,12 @@ public final class PlantedBugBackend implements LinearAlgebra {
 
     /** The handle itself, for the bugs that keep state in it; null when the argument is not one of ours. */
     private Matrix checkedHandle(Matrix m) {
-        return m instanceof Handle h && h.owner == this ? h : null;
+        return m instanceof Handle h && sharesMatricesWith(h.owner) ? h : null;
+    }
+
+    /** Instances with one bug in one precision share their matrices, as the contract asks. */
+    private boolean sharesMatricesWith(PlantedBugBackend other) {
+        return other == this || other.bug == bug && other.precision == precision;
     }
 
     // ---------------------------------------------------------------- operations
