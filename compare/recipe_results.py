@@ -76,7 +76,7 @@ def pytorch_row(summary):
 
 
 def saved_row(summary):
-    """(data set, system, row) of a saved result of either kind."""
+    """(data set, system, row) of a result of either kind, just run or saved."""
     if "backend" in summary:
         return NAMES[summary["dataset"]], f"jnn `{summary['backend']}`", jnn_row(summary)
     if summary.get("system") == "PyTorch":
@@ -137,11 +137,11 @@ def main():
 
     rows = []
     for dataset in datasets:
-        jobs = [(f"jnn `{b}`", nn_train_command(args.nn, dataset, b, args.seed), jnn_row) for b in backends]
+        # (file name of a saved result, command); each result names its data set and system itself
+        jobs = [(b, nn_train_command(args.nn, dataset, b, args.seed)) for b in backends]
         if not args.without_pytorch:
-            jobs.append((f"PyTorch 1.13, {args.pytorch_threads} threads",
-                         pytorch_command(args.python, dataset, args.seed, args.pytorch_threads), pytorch_row))
-        for system, command, row in jobs:
+            jobs.append(("pytorch", pytorch_command(args.python, dataset, args.seed, args.pytorch_threads)))
+        for slug, command in jobs:
             if args.print_commands:
                 print(" ".join(shlex.quote(c) for c in command))
                 continue
@@ -149,11 +149,11 @@ def main():
             if args.save:
                 folder = Path(args.save)
                 folder.mkdir(parents=True, exist_ok=True)
-                name = f"{dataset}-{system.split('`')[1] if '`' in system else 'pytorch'}.json"
+                name = f"{dataset}-{slug}.json"
                 partial = folder / f".{name}.part"  # then renamed: never a half-written result
                 partial.write_text(json.dumps(summary, indent=1))
                 partial.replace(folder / name)
-            rows.append((NAMES[dataset], system, row(summary)))
+            rows.append(saved_row(summary))
     if args.print_commands:
         return
     print(table(rows))
