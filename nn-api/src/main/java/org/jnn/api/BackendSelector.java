@@ -202,7 +202,7 @@ public final class BackendSelector {
             message.append("Available: ").append(String.join(", ", available)).append('.');
             appendFailures(message, failures);
         }
-        return new UnknownBackendException(name, requestedBy, available, message.toString());
+        return new UnknownBackendException(name, requestedBy, available, failures, message.toString());
     }
 
     private static String nothingFound(List<String> failures) {
@@ -254,7 +254,10 @@ public final class BackendSelector {
     private static String describe(Throwable e) {
         StringBuilder text = new StringBuilder(String.valueOf(e.getMessage()));
         for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
-            text.append(" (caused by ").append(cause).append(')');
+            // An exception's message is written for people (a backend refusing a bad setting says what to
+            // set); an error, or a cause without a message, is known by its type (NoClassDefFoundError: ...).
+            boolean ownWords = cause instanceof Exception && cause.getMessage() != null;
+            text.append(" (caused by ").append(ownWords ? cause.getMessage() : cause.toString()).append(')');
         }
         return text.toString();
     }

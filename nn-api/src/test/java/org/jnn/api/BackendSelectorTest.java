@@ -216,6 +216,17 @@ class BackendSelectorTest {
     }
 
     @Test
+    void anUnknownNameCarriesTheLoadFailuresForTheCallerToWordItsMessage() {
+        ServiceConfigurationError broken = new ServiceConfigurationError(
+                "org.jnn.api.LinearAlgebra: Provider org.example.Broken could not be instantiated");
+        UnknownBackendException e = assertThrows(UnknownBackendException.class,
+                () -> selector(broken, backend("ejml", 30, true)).byName("broken"));
+        assertEquals(List.of("ejml"), e.available());
+        assertEquals(1, e.loadFailures().size(), e.loadFailures().toString());
+        assertTrue(e.loadFailures().get(0).contains("org.example.Broken"), e.loadFailures().toString());
+    }
+
+    @Test
     void availabilityCheckThatThrowsMakesTheBackendUnusableInsteadOfFailing() {
         LinearAlgebra throwing = backend("nd4j", 50, true);
         when(throwing.availability()).thenThrow(new UnsatisfiedLinkError("no jnind4jcpu in java.library.path"));

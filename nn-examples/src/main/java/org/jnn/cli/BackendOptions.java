@@ -78,12 +78,17 @@ final class BackendOptions {
         return notice.message();
     }
 
-    /** "unknown backend 'cuda'; the class path has ejml, nd4j, commons-math" */
+    /**
+     * "unknown backend 'cuda'; the class path has ejml, nd4j, commons-math", and why any provider failed
+     * to load: the named one may be among them (a bad {@code -D} setting), and --quiet drops the notice
+     * that would otherwise have said so.
+     */
     static String unknown(UnknownBackendException e) {
         String where = e.requestedBy().equals("the program") ? "" : " (from the " + e.requestedBy() + ")";
         return "unknown backend '" + e.name() + "'" + where + "; " + (e.available().isEmpty()
                 ? "there is no backend on the class path"
-                : "the class path has " + String.join(", ", e.available()));
+                : "the class path has " + String.join(", ", e.available()))
+                + (e.loadFailures().isEmpty() ? "" : "; failed to load: " + String.join("; ", e.loadFailures()));
     }
 
     /**

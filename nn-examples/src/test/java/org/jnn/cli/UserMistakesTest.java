@@ -76,6 +76,19 @@ class UserMistakesTest {
     }
 
     @Test
+    void aBackendThatFailsToLoadIsNamedWithTheReasonEvenWhenQuiet() {
+        System.setProperty("nn.ejml.threads", "abc");
+        try {
+            CliRun run = assertUserMistake("train", "unknown backend 'ejml'",
+                    "train", "--dataset", data.toString(), "--backend", "ejml", "--quiet");
+            assertTrue(run.err().contains("failed to load") && run.err().contains("nn.ejml.threads=abc is not a positive integer"),
+                    "says why ejml is missing and what to set:\n" + run);
+        } finally {
+            System.clearProperty("nn.ejml.threads");
+        }
+    }
+
+    @Test
     void negativeEpochs() {
         assertUserMistake("train", "--epochs -1: number of epochs must be at least 1, got -1",
                 "train", "--dataset", data.toString(), "--epochs", "-1");
