@@ -20,8 +20,9 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * no-op in ND4J 1.0.0-M2.1 and is not relied on. Nothing changes these afterwards.
  *
  * <h2>Changed under a lock: OpenBLAS's count</h2>
- * OpenBLAS runs large matrix products faster on every processor and matrix-vector products slower,
- * so its count moves between the base count ({@link Settings#blasThreads}) and the large-product count
+ * A user may give large matrix products more OpenBLAS threads ({@code nn.nd4j.gemmThreads}) than the
+ * rest (by default both counts are the base count: see {@link ThreadChoice#LARGE_PRODUCT}), so its count
+ * can move between the base count ({@link Settings#blasThreads}) and the large-product count
  * ({@link Settings#largeProductThreads}); {@link ThreadChoice} says which call needs which. OpenBLAS
  * reads its count when a call starts, and a call split over two threads rounds differently from the
  * same call on one ({@code Nd4jThreadsTest} shows it), so the count must never change under a caller
@@ -110,8 +111,9 @@ final class Nd4jThreads {
             blas.setMaxThreads(n);
         }
         int base = blas.getMaxThreads();
-        int large = request.largeProductThreads() > 0 ? request.largeProductThreads()
-                : request.explicit() ? base : Runtime.getRuntime().availableProcessors();
+        // Large products stay on the base count unless asked for: in whole training runs, OpenBLAS's second
+        // thread cost more than it gave at every batch size measured (see ThreadChoice.LARGE_PRODUCT).
+        int large = request.largeProductThreads() > 0 ? request.largeProductThreads() : base;
         Settings settings = new Settings(request.count(), request.source(), environment.maxMasterThreads(),
                 NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads(), base, large);
         return new Nd4jThreads(settings, blas::setMaxThreads, base);

@@ -76,8 +76,8 @@ class Nd4jBackendTest {
             assertEquals(request.count(), threads.openMpThreads(), threads::toString);
             assertEquals(request.count(), threads.blasThreads(), threads::toString);
         }
-        int expectedLarge = request.largeProductThreads() > 0 ? request.largeProductThreads()
-                : request.explicit() ? threads.blasThreads() : Runtime.getRuntime().availableProcessors();
+        // Unless nn.nd4j.gemmThreads says otherwise, large products run on the base count, not every processor.
+        int expectedLarge = request.largeProductThreads() > 0 ? request.largeProductThreads() : threads.blasThreads();
         assertEquals(expectedLarge, threads.largeProductThreads(), threads::toString);
         assertTrue(new Nd4jLinearAlgebra().runtimeInfo().contains(threads.toString()));
     }
@@ -98,7 +98,7 @@ class Nd4jBackendTest {
     @Test
     void threadRequestComesFromThePropertyThenOmpNumThreadsThenTheDefault() {
         Map<String, String> none = Map.of();
-        assertEquals(new ThreadRequest(2, "system property nn.nd4j.threads=2", 0, true),
+        assertEquals(new ThreadRequest(2, "system property nn.nd4j.threads=2", 0),
                 ThreadRequest.resolve(Map.of("nn.nd4j.threads", " 2 ")::get, Map.of("OMP_NUM_THREADS", "4")::get));
         ThreadRequest fromEnvironment =
                 ThreadRequest.resolve(none::get, Map.of("OMP_NUM_THREADS", "4")::get);
@@ -106,7 +106,7 @@ class Nd4jBackendTest {
         assertEquals("environment variable OMP_NUM_THREADS=4", fromEnvironment.source());
         ThreadRequest fallback = ThreadRequest.resolve(none::get, none::get);
         assertEquals(ThreadRequest.DEFAULT_THREADS, fallback.count());
-        assertEquals(false, fallback.explicit(), "large products may then use every processor");
+        assertEquals(0, fallback.largeProductThreads(), "large products then run on the base count");
         assertTrue(fallback.source().contains("-Dnn.nd4j.threads=N"), fallback.source());
         for (String bad : new String[] {"0", "-1", "two", "1.5"}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
