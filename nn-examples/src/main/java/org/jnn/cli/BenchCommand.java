@@ -58,6 +58,13 @@ final class BenchCommand implements Callable<Integer> {
             description = "Precisions, each where the backend offers it. Default: ${DEFAULT-VALUE}.")
     List<Precision> precisions;
 
+    @Option(names = "--threads", split = ",", paramLabel = "N,...", hideParamSyntax = true, defaultValue = "1",
+            description = "Worker threads per batch, as train's --threads: from 2 on, batches of "
+                    + "64 samples or more are cut into shards computed side by side, each on its own instance of the "
+                    + "backend held to one thread of its own (with --in-process, every row's backend is held so when any "
+                    + "count is above 1). Default: ${DEFAULT-VALUE}.")
+    List<Integer> threads;
+
     @Option(names = "--samples", paramLabel = "N", defaultValue = "20000",
             description = "Training samples in each timed run (the first N of MNIST's training set, one pass). "
                     + "Default: ${DEFAULT-VALUE}.")
@@ -101,12 +108,12 @@ final class BenchCommand implements Callable<Integer> {
      * @param percentOfPeak {@code gflops} as a percentage of the backend's matrix-product peak in that
      *     precision; null when the peak was not measured ({@code --no-peak})
      */
-    record Row(String backend, int batch, String precision, long samples, double trainSeconds,
+    record Row(String backend, int batch, int threads, String precision, long samples, double trainSeconds,
             double samplesPerSecond, double gflops, double testAccuracy, double testLoss, long peakHeapBytes,
             long peakRssBytes, Double percentOfPeak) {
 
         Row withPeak(MatrixProductPeak.Peak peak) {
-            return new Row(backend, batch, precision, samples, trainSeconds, samplesPerSecond, gflops, testAccuracy,
+            return new Row(backend, batch, threads, precision, samples, trainSeconds, samplesPerSecond, gflops, testAccuracy,
                     testLoss, peakHeapBytes, peakRssBytes, peak == null ? null : MatrixProductPeak.percentOf(gflops,
                     peak.gflops()));
         }
@@ -122,6 +129,10 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter out = output.report(spec);
         PrintWriter err = spec.commandLine().getErr();
         validate();
+        if (inProcess) {
+            // Read when the backends load; in one JVM, every row then runs with the backends held to one thread.
+            WorkerThreads.holdBackendsToOneThreadEach(threads.stream().mapToInt(Integer::intValue).max().orElse(1));
+        }
         List<LinearAlgebra> backends = backends(err);
         DataOptions.LoadedData loaded = data.load(null, err);
         if (loaded.featureCount() != LAYERS[0] || loaded.classCount() != LAYERS[LAYERS.length - 1]) {
@@ -152,22 +163,24 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         // In one JVM the resident peak is this process's alone only if it runs one configuration.
-        boolean ownProcess = configured.size() * batches.size() == 1;
+        boolean ownProcess = configured.size() * batches.size() * threads.size() == 1;
         List<MatrixProductPeak.Peak> peaks = noPeak ? List.of() : peaks(configured, out);
         List<Row> rows = new ArrayList<>();
         for (LinearAlgebra backend : configured) {
             MatrixProductPeak.Peak peak = noPeak ? null : peaks.get(configured.indexOf(backend));
             for (int batch : batches) {
-                Row row = (inProcess ? run(backend, batch, warmupSet, timedSet, passes, loaded.test(), ownProcess)
-                        : runInOwnJvm(backend, batch, err)).withPeak(peak);
+              for (int workers : threads) {
+                Row row = (inProcess ? run(backend, batch, workers, warmupSet, timedSet, passes, loaded.test(), ownProcess)
+                        : runInOwnJvm(backend, batch, workers, err)).withPeak(peak);
                 rows.add(row);
                 if (!output.quiet) {
-                    out.printf(Locale.ROOT, "  %-12s batch %3d  %s  %,9.0f samples/s  %6.2f GFLOP/s%s  test accuracy %s%n",
-                            row.backend(), row.batch(), row.precision(), row.samplesPerSecond(), row.gflops(),
+                    out.printf(Locale.ROOT, "  %-12s batch %3d%s  %s  %,9.0f samples/s  %6.2f GFLOP/s%s  test accuracy %s%n",
+                            row.backend(), row.batch(), threadsLabel(row.threads()), row.precision(), row.samplesPerSecond(), row.gflops(),
                             peak == null ? "" : String.format(Locale.ROOT, " (%.0f%% of peak)", row.percentOfPeak()),
                             Format.percent(row.testAccuracy()));
                     out.flush();
                 }
+              }
             }
         }
         printTable(out, rows, peaks);
@@ -202,6 +215,9 @@ final class BenchCommand implements Callable<Integer> {
         if (epochs != null) {
             TrainingSettings.checkEpochs("--epochs", epochs);
         }
+        for (int workers : threads) {
+            TrainingSettings.checkThreads("--threads", workers);
+        }
         if (samples < 1) {
             throw new UsageException("--samples must be at least 1, got " + samples);
         }
@@ -223,32 +239,34 @@ final class BenchCommand implements Callable<Integer> {
         return usable;
     }
 
-    private Row run(LinearAlgebra backend, int batch, LabelledImages warmupSet, LabelledImages timedSet, int passes,
-            LabelledImages test, boolean ownProcess) {
+    private Row run(LinearAlgebra backend, int batch, int workers, LabelledImages warmupSet, LabelledImages timedSet,
+            int passes, LabelledImages test, boolean ownProcess) {
         double rate = learningRate != null ? learningRate : batch == 1 ? 0.01 : 0.1;
+        TrainingOptions.Builder options = TrainingOptions.builder().learningRate(rate).batchSize(batch).seed(seed)
+                .threads(workers);
         if (warmupSet.size() > 0) {
             Network warm = Network.create(backend, seed, LAYERS);
-            warm.train(warmupSet, new TrainingOptions(rate, batch, 1, seed));
+            warm.train(warmupSet, options.epochs(1).build());
             warm.evaluate(test);
         }
         System.gc();
         PeakMemory memory = PeakMemory.start();
         Network network = Network.create(backend, seed, LAYERS);
-        List<EpochResult> results = network.train(timedSet, new TrainingOptions(rate, batch, passes, seed)).epochs();
+        List<EpochResult> results = network.train(timedSet, options.epochs(passes).build()).epochs();
         double seconds = results.stream().mapToDouble(EpochResult::seconds).sum();
         long trained = results.stream().mapToLong(EpochResult::samples).sum();
         Evaluation evaluation = network.evaluate(test);
         double gflops = trained * flopsPerSample(LAYERS, batch) / seconds / 1e9;
-        return new Row(backend.name(), batch, backend.precision().id(), trained, seconds, trained / seconds, gflops,
+        return new Row(backend.name(), batch, workers, backend.precision().id(), trained, seconds, trained / seconds, gflops,
                 evaluation.accuracy(), evaluation.loss(), memory.peakHeapBytes(),
                 ownProcess ? PeakMemory.processPeakResidentBytes() : -1, null);
     }
 
     /** One configuration measured by {@code nn bench --in-process} in a JVM of its own. */
-    private Row runInOwnJvm(LinearAlgebra backend, int batch, PrintWriter err) throws Exception {
+    private Row runInOwnJvm(LinearAlgebra backend, int batch, int workers, PrintWriter err) throws Exception {
         List<String> arguments = new ArrayList<>(List.of("bench", "--in-process", "--quiet", "--json", "--no-peak",
                 "--backends", backend.name(), "--precisions", backend.precision().id(),
-                "--batches", Integer.toString(batch), "--warmup", Integer.toString(warmup), "--seed", Long.toString(seed)));
+                "--batches", Integer.toString(batch), "--threads", Integer.toString(workers), "--warmup", Integer.toString(warmup), "--seed", Long.toString(seed)));
         arguments.addAll(epochs != null ? List.of("--epochs", epochs.toString()) : List.of("--samples", Integer.toString(samples)));
         if (learningRate != null) {
             arguments.addAll(List.of("--lr", learningRate.toString()));
@@ -288,10 +306,10 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private void printTable(PrintWriter out, List<Row> rows, List<MatrixProductPeak.Peak> peaks) {
-        Format.Table table = new Format.Table("backend", "batch", "precision", "samples/s", "GFLOP/s", "% of peak",
+        Format.Table table = new Format.Table("backend", "batch", "threads", "precision", "samples/s", "GFLOP/s", "% of peak",
                 "test accuracy", "peak heap", "peak RSS");
         for (Row row : rows) {
-            table.row(row.backend(), Integer.toString(row.batch()), row.precision(),
+            table.row(row.backend(), Integer.toString(row.batch()), Integer.toString(row.threads()), row.precision(),
                     String.format(Locale.ROOT, "%,.0f", row.samplesPerSecond()),
                     String.format(Locale.ROOT, "%.2f", row.gflops()),
                     row.percentOfPeak() == null ? "n/a" : String.format(Locale.ROOT, "%.1f%%", row.percentOfPeak()),
@@ -310,6 +328,11 @@ final class BenchCommand implements Callable<Integer> {
                 : "(peak heap: during the timed run; peak RSS: the most resident memory of a JVM that ran only that "
                         + "configuration, its data and warm-up included)");
         out.flush();
+    }
+
+    /** {@code " 2 threads"} beside the batch size of a data-parallel run, nothing for one thread. */
+    private static String threadsLabel(int workers) {
+        return workers == 1 ? "" : String.format(Locale.ROOT, " %d threads", workers);
     }
 
     private static String mebibytes(long bytes) {

@@ -120,7 +120,7 @@ final class TrainingSettings {
             checkActivationsAndDropout();
         }
         int threads = loop.threads;
-        checked("--threads " + threads, () -> TrainingOptions.builder().threads(threads).build());
+        checkThreads("--threads", threads);
         if (loop.limit != null && loop.limit < 1) {
             throw new UsageException("--limit must be at least 1, got " + loop.limit);
         }
@@ -227,6 +227,10 @@ final class TrainingSettings {
 
     static void checkEpochs(String option, int value) {
         checked(option + " " + value, () -> TrainingOptions.builder().epochs(value).build());
+    }
+
+    static void checkThreads(String option, int value) {
+        checked(option + " " + value, () -> TrainingOptions.builder().threads(value).build());
     }
 
     static <T> T checked(String option, Supplier<T> make) {

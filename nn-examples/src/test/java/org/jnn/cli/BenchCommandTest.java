@@ -94,10 +94,30 @@ class BenchCommandTest {
         assertTrue(bench.err().contains("a JVM that ran only that configuration"), bench::toString);
     }
 
+    /**
+     * {@code --threads} measures data-parallel training: a row per count, the count passed on to the JVM that
+     * measures it, and from 2 threads on the batches are cut into shards (the weights differ from one thread's
+     * in the last bits only, so the accuracy stays).
+     */
+    @Test
+    void threadCountsAreMeasuredEachInARowOfItsOwn() throws Exception {
+        Path larger = SyntheticShapes.writeDataset(work.resolve("larger"), 256, 50, 12);
+        CliRun bench = CliRun.of("bench", "--dataset", larger.toString(), "--backends", "ejml", "--precisions", "f64",
+                "--batches", "64", "--threads", "1,2", "--samples", "256", "--warmup", "0", "--no-peak", "--json");
+        assertEquals(0, bench.status(), bench::toString);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> results = (List<Map<String, Object>>) bench.json().get("results");
+        assertEquals(List.of(1, 2), results.stream().map(r -> ((Number) r.get("threads")).intValue()).toList());
+        assertEquals(results.get(0).get("test_accuracy"), results.get(1).get("test_accuracy"), results::toString);
+        assertTrue(bench.err().contains("batch  64 2 threads"), bench::toString);
+        assertTrue(bench.err().contains(" threads "), "the table has a threads column: " + bench);
+    }
+
     @Test
     void badArgumentsExitWithStatusTwo() {
         for (List<String> args : List.of(List.of("--samples", "0"), List.of("--batches", "0"),
-                List.of("--backends", "numpy"), List.of("--lr", "-1"))) {
+                List.of("--backends", "numpy"), List.of("--lr", "-1"), List.of("--threads", "0"),
+                List.of("--threads", "1,300"))) {
             String[] full = new String[args.size() + 3];
             full[0] = "bench";
             full[1] = "--dataset";

@@ -56,7 +56,7 @@ class MatrixProductPeakTest {
 
     @Test
     void aBenchRowTakesItsShareOfItsBackendsPeak() {
-        BenchCommand.Row row = new BenchCommand.Row("nd4j", 64, "f64", 1000, 0.5, 2000, 30, 0.9, 0.3, 1, -1, null);
+        BenchCommand.Row row = new BenchCommand.Row("nd4j", 64, 1, "f64", 1000, 0.5, 2000, 30, 0.9, 0.3, 1, -1, null);
         Peak peak = MatrixProductPeak.of("nd4j", "f64", List.of(new Measurement(1024, 1024, 1024, 40)));
         assertEquals(75.0, row.withPeak(peak).percentOfPeak(), 1e-12);
         assertNull(row.withPeak(null).percentOfPeak());
