@@ -19,11 +19,12 @@ import org.jnn.api.Matrix;
  * depend on how many there are.
  *
  * <p>A batch of {@code rows} samples is cut into {@link #shardCount shardCount(rows)} shards of
- * consecutive rows, as even as possible (11 to {@value #SHARD_ROWS} rows each): a layout that depends on
+ * consecutive rows, as even as possible (21 to {@value #SHARD_ROWS} rows each): a layout that depends on
  * the batch size alone. Shard {@code s} goes to worker {@code s mod workers}; each worker owns an
  * instance of the network's backend (the SPI asks for one per thread; instances of one backend share
  * their matrices), reads the network's weights where they are and writes the gradient of its shards'
- * summed loss, scaled by {@code 1 / rows}, into the shard's own buffers. The calling thread is worker 0.
+ * summed loss, scaled by {@code 1 / rows}, into the shard's own buffers, made by the worker's instance.
+ * The calling thread is worker 0.
  * When every shard is done, the calling thread adds the shards' gradients in shard order and takes one
  * optimizer step on the network's own backend. Every shard is computed by the same calls whichever worker
  * computes it, and the sum is taken in one order, so 1, 2 or 16 workers give the same weights bit for
@@ -35,8 +36,12 @@ import org.jnn.api.Matrix;
  */
 final class DataParallelStep implements AutoCloseable {
 
-    /** The largest shard. Small enough that a batch of 64 gives every one of up to 4 workers a shard. */
-    static final int SHARD_ROWS = 16;
+    /**
+     * The largest shard: a batch of 64 gives two workers a shard each. With shards of at most 16, Commons
+     * Math on 2 threads trained 4,058-4,582 samples/s at batch 64 against 5,256-5,383 with 32 (two paired
+     * {@code nn bench --threads 2} runs); a smaller shard pays each operation's fixed cost for fewer rows.
+     */
+    static final int SHARD_ROWS = 32;
     /** Batches from this size on are cut into at least two shards. */
     static final int MIN_SHARDED_ROWS = 2 * SHARD_ROWS;
 
@@ -150,19 +155,30 @@ final class DataParallelStep implements AutoCloseable {
 
     private Workspace workspace(int shard, int rows) {
         while (shardWorkspaces.size() <= shard) {
+            int next = shardWorkspaces.size();
             shardWorkspaces.add(new HashMap<>());
-            shardGradients.add(gradientBuffers());
+            shardGradients.add(gradientBuffers(computing(next)));
         }
-        return shardWorkspaces.get(shard).computeIfAbsent(rows, r -> new Workspace(la, network.architecture(), r));
+        return shardWorkspaces.get(shard).computeIfAbsent(rows, r -> new Workspace(computing(shard),
+                network.architecture(), r));
+    }
+
+    /**
+     * The instance of the worker that computes {@code shard}, which also makes the shard's matrices: with
+     * ND4J, shards on matrices of the calling thread's instance took 2.1 ms a batch-64 step on 2 workers,
+     * on their own worker's 1.4-1.6 ms.
+     */
+    private LinearAlgebra computing(int shard) {
+        return workers[shard % workers.length].backend;
     }
 
     /** Weight gradients ({@code Wᵀ}'s layout) and bias gradients, one per layer. */
-    private Matrix[][] gradientBuffers() {
+    private Matrix[][] gradientBuffers(LinearAlgebra maker) {
         DenseLayer[] layers = network.layers();
         Matrix[][] buffers = new Matrix[2][layers.length];
         for (int l = 0; l < layers.length; l++) {
-            buffers[0][l] = la.zeros(layers[l].inputs, layers[l].outputs);
-            buffers[1][l] = la.zeros(1, layers[l].outputs);
+            buffers[0][l] = maker.zeros(layers[l].inputs, layers[l].outputs);
+            buffers[1][l] = maker.zeros(1, layers[l].outputs);
         }
         return buffers;
     }

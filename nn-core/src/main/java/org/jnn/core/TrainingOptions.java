@@ -34,12 +34,12 @@ import org.jnn.core.optim.Optimizer;
  * @param earlyStopping when to stop before {@code epochs}, or null for never; needs a validation set
  * @param checkpointDirectory where each epoch's checkpoint is written, or null for none
  * @param threads worker threads per batch, 1 to {@value #MAX_THREADS}. With 1 (the default) every batch
- *     is one pass on the network's backend. With 2 or more, every batch of at least 32 rows is cut into
- *     shards of 11 to 16 consecutive rows, a layout that depends on the batch size alone; each shard's
+ *     is one pass on the network's backend. With 2 or more, every batch of at least 64 rows is cut into
+ *     shards of 21 to 32 consecutive rows, a layout that depends on the batch size alone; each shard's
  *     gradient is computed on a worker thread with its own instance of the backend, and the gradients are
  *     added in shard order before one optimizer step. So 2, 3 or 16 threads give the same weights bit for
  *     bit; they differ from 1 thread's in the last bits (the sums over a batch are taken in another order),
- *     except at batch sizes below 32, which are never cut. Dropout drops the same units with any number
+ *     except at batch sizes below 64, which are never cut. Dropout drops the same units with any number
  *     of threads.
  */
 public record TrainingOptions(double learningRate, int batchSize, int epochs, long seed, Optimizer optimizer,

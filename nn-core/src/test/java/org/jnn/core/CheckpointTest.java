@@ -39,9 +39,9 @@ class CheckpointTest {
                 TrainingOptions.builder().learningRate(0.01).batchSize(4).epochs(6).optimizer(Optimizer.rmsProp())
                         .schedule(LearningRateSchedule.reduceOnPlateau(0.5, 1, 0)).validation(0.25)
                         .earlyStopping(new EarlyStopping(2, 0.001, true))),
-        // The checkpoint keeps the thread count: resumed on one thread, the 32-row batches would not be cut.
+        // The checkpoint keeps the thread count: resumed on one thread, the 64-row batches would not be cut.
         ADAM_DROPOUT_TWO_THREADS(Architecture.of(2, 12, 8, 2).withDropout(0.2), TrainingOptions.builder().learningRate(0.01)
-                .batchSize(32).epochs(4).optimizer(Optimizer.adam()).threads(2));
+                .batchSize(64).epochs(4).optimizer(Optimizer.adam()).threads(2));
 
         final Architecture architecture;
         final TrainingOptions.Builder options;
@@ -60,7 +60,7 @@ class CheckpointTest {
     @ParameterizedTest
     @EnumSource(Run.class)
     void aRunResumedFromItsCheckpointEndsExactlyAsTheUninterruptedRun(Run run, @TempDir Path folder) throws IOException {
-        Dataset data = SyntheticData.quadrants(60, 3);
+        Dataset data = SyntheticData.quadrants(150, 3);
         Network whole = Network.create(la, run.architecture, 7);
         TrainingHistory expected = whole.train(data, run.options.checkpoints(folder.resolve("whole")).build());
 

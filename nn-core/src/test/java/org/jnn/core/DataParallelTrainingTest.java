@@ -45,15 +45,15 @@ class DataParallelTrainingTest {
         assertEquals(digest, digest(train(options.threads(1))), "threads(1)");
     }
 
-    /** Batches below 32 rows are never cut, so any thread count gives the one-thread weights there. */
+    /** Batches below 64 rows are never cut, so any thread count gives the one-thread weights there. */
     @ParameterizedTest(name = "batch size {0}")
-    @ValueSource(ints = {1, 20, 31})
-    void batchesBelowThirtyTwoRowsGiveTheOneThreadWeights(int batch) {
+    @ValueSource(ints = {1, 32, 63})
+    void batchesBelowSixtyFourRowsGiveTheOneThreadWeights(int batch) {
         assertEquals(train(options("adam", batch)), train(options("adam", batch).threads(3)));
     }
 
     /**
-     * From 32 rows on batches are cut, and the layout depends on the batch alone: 2, 3 and 5 threads give one
+     * From 64 rows on batches are cut, and the layout depends on the batch alone: 2, 3 and 5 threads give one
      * result, which differs from one thread's (the sums over the batch are taken in another order).
      */
     @Test
@@ -65,16 +65,16 @@ class DataParallelTrainingTest {
     }
 
     @Test
-    void shardsAreEvenRunsOfElevenToSixteenRows() {
+    void shardsAreEvenRunsOfTwentyOneToThirtyTwoRows() {
         assertEquals(1, DataParallelStep.shardCount(1));
-        assertEquals(1, DataParallelStep.shardCount(31));
-        assertEquals(2, DataParallelStep.shardCount(32));
-        assertEquals(3, DataParallelStep.shardCount(33)); // 11 + 11 + 11
-        assertEquals(4, DataParallelStep.shardCount(64));
-        assertEquals(5, DataParallelStep.shardCount(70)); // 14 each
-        for (int rows = 32; rows <= 1000; rows++) {
+        assertEquals(1, DataParallelStep.shardCount(63));
+        assertEquals(2, DataParallelStep.shardCount(64)); // 32 + 32
+        assertEquals(3, DataParallelStep.shardCount(65)); // 22 + 22 + 21
+        assertEquals(3, DataParallelStep.shardCount(70)); // 24 + 23 + 23
+        assertEquals(4, DataParallelStep.shardCount(128));
+        for (int rows = 64; rows <= 1000; rows++) {
             int shards = DataParallelStep.shardCount(rows);
-            assertTrue(rows / shards >= 10 && (rows + shards - 1) / shards <= DataParallelStep.SHARD_ROWS,
+            assertTrue(rows / shards >= 21 && (rows + shards - 1) / shards <= DataParallelStep.SHARD_ROWS,
                     rows + " rows in " + shards + " shards");
         }
     }

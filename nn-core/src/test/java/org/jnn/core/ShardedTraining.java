@@ -1,7 +1,7 @@
 package org.jnn.core;
 
 /**
- * For tests, in the test-jar: training with every batch of 32 rows or more cut into shards over a chosen
+ * For tests, in the test-jar: training with every batch of 64 rows or more cut into shards over a chosen
  * number of workers, one included (which {@link TrainingOptions#threads} cannot ask for: one thread is the
  * unsharded step).
  */

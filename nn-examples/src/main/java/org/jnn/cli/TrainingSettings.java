@@ -70,7 +70,7 @@ final class TrainingSettings {
 
         @Option(names = "--threads", paramLabel = "N",
                 description = "Worker threads per batch, 1 to " + TrainingOptions.MAX_THREADS + ". From 2 on, every batch "
-                        + "of 32 samples or more is cut into shards of at most 16, computed side by side, each thread on "
+                        + "of 64 samples or more is cut into shards of at most 32, computed side by side, each thread on "
                         + "its own instance of the backend, whose own threads are then held to one (ND4J's OpenBLAS, "
                         + "EJML's multi-threaded products); any count from 2 on gives the same weights bit for bit, which "
                         + "differ from 1 thread's in the last bits. Default: 1.")

@@ -167,7 +167,7 @@ class TrainingFlowTest {
 
     /**
      * {@code --threads 2} and {@code --threads 3} save the same weights bit for bit, other than one thread's (the
-     * batches of 40 are cut into shards), say so in the JSON, and hold EJML's products to one thread per worker.
+     * batches of 64 are cut into shards), say so in the JSON, and hold EJML's products to one thread per worker.
      */
     @Test
     void trainingOnTwoOrThreeThreadsGivesTheSameWeights() throws Exception {
@@ -176,7 +176,7 @@ class TrainingFlowTest {
             for (int threads = 1; threads <= 3; threads++) {
                 Path model = work.resolve("threads-" + threads + ".safetensors");
                 CliRun run = CliRun.of("train", "--dataset", data.toString(), "--backend", "ejml", "--layers", "784,16,10",
-                        "--dropout", "0.1", "--optimizer", "adam", "--epochs", "2", "--batch", "40", "--threads",
+                        "--dropout", "0.1", "--optimizer", "adam", "--epochs", "2", "--batch", "64", "--threads",
                         Integer.toString(threads), "--save", model.toString(), "--json");
                 assertEquals(0, run.status(), run::toString);
                 assertEquals(threads, number(run.json().get("threads")));

@@ -354,7 +354,8 @@ public abstract class BackendConformance extends LinearAlgebraConformance {
     }
 
     /**
-     * Data-parallel training: batches of 70 and 60 rows cut into shards of 14 and 15, each shard's gradient
+     * Data-parallel training: batches of 70 rows cut into shards of 24, 23 and 23 (the last batch, 60 rows, is
+     * not cut), each shard's gradient
      * computed on a worker with its own instance of the backend (working on matrices another instance made),
      * then summed in shard order. 1, 2 and 3 workers must give the same weights bit for bit with every
      * optimizer through tanh and GELU layers with dropout, and the weights must stay within rounding of the
