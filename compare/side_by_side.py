@@ -272,6 +272,16 @@ def bench_command(args):
     return command
 
 
+# OpenBLAS settings that change every BLAS-backed row (NumPy's, PyTorch's and jnn's nd4j OpenBLAS read them
+# when they load): a table taken with them must say so.
+OPENBLAS_VARIABLES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_VERBOSE")
+
+
+def blas_environment(environment):
+    """The OpenBLAS variables set in `environment`, as NAME=value words; empty when none is set."""
+    return [f"{name}={environment[name]}" for name in OPENBLAS_VARIABLES if environment.get(name)]
+
+
 def thousands(value):
     return f"{value:,.0f}"
 
@@ -341,7 +351,9 @@ def main():
 
     amount = f"{args.epochs} epochs" if args.epochs else f"{args.samples:,} samples"
     title = (f"MNIST, 784-200-200-10, {amount} per run after a {args.warmup:,}-sample warm-up, "
-             f"{bench.get('processors', '?')} processors: training samples per second "
+             f"{bench.get('processors', '?')} processors"
+             + "".join(", " + word for word in blas_environment(os.environ))
+             + ": training samples per second "
              f"(in brackets: jnn ÷ reference, and jnn's GFLOP/s as a share of its backend's gemm peak)")
     text = title + "\n\n" + table(columns, references, reference_rows, jnn_rows, args.reference_threads, args.ratios)
     if peaks_line(bench):
@@ -350,7 +362,8 @@ def main():
         print(text, file=sys.stderr)
         json.dump({"settings": {"samples": None if args.epochs else args.samples, "epochs": args.epochs,
                                 "warmup": args.warmup, "seed": args.seed, "reference_threads": args.reference_threads,
-                                "reference_python": python, "machine": platform.machine()},
+                                "reference_python": python, "machine": platform.machine(),
+                                "openblas_environment": blas_environment(os.environ)},
                    "jnn": bench,
                    "references": {key: list(runs.values()) for key, runs in reference_rows.items()}},
                   sys.stdout)

@@ -265,6 +265,11 @@ class DriverTest(unittest.TestCase):
         self.assertIn("| jnn `nd4j` | 10,000 | 120,000 (62 % of peak) |", text)
         self.assertIn("| jnn `commons-math` | 5,000 | — |", text)
 
+    def test_openblas_variables_that_change_every_blas_row_are_named(self):
+        self.assertEqual([], side_by_side.blas_environment({"PATH": "/usr/bin", "OPENBLAS_CORETYPE": ""}))
+        self.assertEqual(["OPENBLAS_CORETYPE=Haswell", "OPENBLAS_L2_SIZE=512"],
+                         side_by_side.blas_environment({"OPENBLAS_L2_SIZE": "512", "OPENBLAS_CORETYPE": "Haswell"}))
+
     def test_the_peaks_that_the_shares_are_of_are_named_under_the_table(self):
         bench = {"peaks": [{"backend": "nd4j", "precision": "f64", "gflops": 71.234},
                            {"backend": "ejml", "precision": "f32", "gflops": 9.96}]}

@@ -145,10 +145,13 @@ final class BenchCommand implements Callable<Integer> {
         int passes = epochs != null ? epochs : 1;
 
         if (!output.quiet) {
+            // OpenBLAS's kernels (nd4j's rows) follow this variable, which the launcher sets on AVX-512 CPUs.
+            String coreType = System.getenv("OPENBLAS_CORETYPE");
             out.printf(Locale.ROOT, "bench: 784-200-200-10 on %s, %,d samples per run%s after a %,d-sample warm-up; "
-                    + "%d processors, Java %s%n", loaded.displayName(), (long) timedSet.size() * passes,
+                    + "%d processors, Java %s%s%n", loaded.displayName(), (long) timedSet.size() * passes,
                     epochs != null ? " (" + epochs + " epochs)" : "", warmupSet.size(),
-                    Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+                    Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                    coreType == null || coreType.isBlank() ? "" : ", OPENBLAS_CORETYPE=" + coreType);
             out.flush();
         }
         List<LinearAlgebra> configured = new ArrayList<>();
