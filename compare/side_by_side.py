@@ -76,7 +76,9 @@ class PythonReference:
 
 class Dl4jReference:
     """Deeplearning4j: the Java program in compare/dl4j/, a Maven project outside jnn's build, run with
-    OMP_NUM_THREADS set to the reference threads (OpenMP reads it when libnd4j loads)."""
+    OMP_NUM_THREADS set to the reference threads (OpenMP reads it when libnd4j loads), and with the
+    OPENBLAS_CORETYPE that jnn's nd4j ran with: both use ND4J 1.0.0-M2.1's OpenBLAS, whose kernels the
+    ./nn launcher chooses on AVX-512 CPUs (without it, Deeplearning4j ran at half speed at batch 64 here)."""
 
     key = "dl4j"
     name = "Deeplearning4j"
@@ -111,7 +113,11 @@ class Dl4jReference:
                                                                                           settings)
 
     def environment(self, settings):
-        return {"OMP_NUM_THREADS": str(settings.reference_threads)}
+        environment = {"OMP_NUM_THREADS": str(settings.reference_threads)}
+        core_type = getattr(settings, "jnn_openblas_coretype", None)
+        if core_type:
+            environment["OPENBLAS_CORETYPE"] = core_type
+        return environment
 
 
 REFERENCES = [
@@ -329,6 +335,7 @@ def main():
 
     # jnn first: ./nn downloads MNIST if it is missing, which the reference scripts then read.
     bench = run_json(bench_command(args))
+    args.jnn_openblas_coretype = bench.get("openblas_coretype")  # the same kernels for Deeplearning4j's OpenBLAS
     jnn_rows = {}
     for row in bench.get("results", []):
         jnn_rows.setdefault(row["backend"], {})[(row["batch"], row["precision"])] = row

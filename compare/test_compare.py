@@ -310,6 +310,8 @@ class DriverTest(unittest.TestCase):
         self.assertEqual(command[:4], ["/opt/jdk/bin/java", "-Xmx2g", "-jar", str(dl4j.jar)])
         self.assertEqual(command[4:], [o if o != "1" else "2" for o in self.REFERENCE_OPTIONS])
         self.assertEqual(dl4j.environment(args), {"OMP_NUM_THREADS": "2"})
+        args.jnn_openblas_coretype = "SkylakeX"  # what ./nn bench reported it ran nd4j with
+        self.assertEqual(dl4j.environment(args), {"OMP_NUM_THREADS": "2", "OPENBLAS_CORETYPE": "SkylakeX"})
         self.assertEqual(dl4j.modules, {}, "needs no Python module")
 
     def test_deeplearning4j_is_rebuilt_when_a_source_is_newer_than_its_jar(self):

@@ -119,13 +119,22 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** What {@code --json} prints; {@code peaks}: each backend's matrix-product peak per precision. */
+    /**
+     * What {@code --json} prints; {@code peaks}: each backend's matrix-product peak per precision;
+     * {@code openblasCoretype}: the kernels ND4J's OpenBLAS ran with ({@code OPENBLAS_CORETYPE}, which the
+     * launcher sets on AVX-512 CPUs), or null for OpenBLAS's own choice.
+     */
     record Summary(String dataset, int[] layers, long samplesPerRun, int warmupSamples, int processors, String java,
-            List<Row> results, List<MatrixProductPeak.Peak> peaks) {
+            String openblasCoretype, List<Row> results, List<MatrixProductPeak.Peak> peaks) {
     }
 
     @Override
     public Integer call() throws Exception {
+        // OpenBLAS's kernels (nd4j's rows) follow this variable, which the launcher sets on AVX-512 CPUs.
+        String coreType = System.getenv("OPENBLAS_CORETYPE");
+        if (coreType != null && coreType.isBlank()) {
+            coreType = null;
+        }
         PrintWriter out = output.report(spec);
         PrintWriter err = spec.commandLine().getErr();
         validate();
@@ -145,13 +154,11 @@ final class BenchCommand implements Callable<Integer> {
         int passes = epochs != null ? epochs : 1;
 
         if (!output.quiet) {
-            // OpenBLAS's kernels (nd4j's rows) follow this variable, which the launcher sets on AVX-512 CPUs.
-            String coreType = System.getenv("OPENBLAS_CORETYPE");
             out.printf(Locale.ROOT, "bench: 784-200-200-10 on %s, %,d samples per run%s after a %,d-sample warm-up; "
                     + "%d processors, Java %s%s%n", loaded.displayName(), (long) timedSet.size() * passes,
                     epochs != null ? " (" + epochs + " epochs)" : "", warmupSet.size(),
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-                    coreType == null || coreType.isBlank() ? "" : ", OPENBLAS_CORETYPE=" + coreType);
+                    coreType == null ? "" : ", OPENBLAS_CORETYPE=" + coreType);
             out.flush();
         }
         List<LinearAlgebra> configured = new ArrayList<>();
@@ -188,7 +195,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         printTable(out, rows, peaks);
         output.printJson(spec, new Summary(loaded.id(), LAYERS, timedSet.size() * (long) passes, warmup,
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), rows, peaks));
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), coreType, rows, peaks));
         return ErrorHandler.OK;
     }
 
