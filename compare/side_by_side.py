@@ -156,6 +156,10 @@ def options():
     parser.add_argument("--warmup", type=int, default=DEFAULT_WARMUP, metavar="N",
                         help=f"untimed warm-up samples before each timed run (default: {DEFAULT_WARMUP:,})")
     parser.add_argument("--seed", type=int, default=SEED, metavar="N", help=f"seed (default: {SEED})")
+    parser.add_argument("--rounds", type=int, default=1, metavar="N",
+                        help="measure everything N times, round after round, and give each cell its median run: on a "
+                             "shared machine whose speed moves from minute to minute, one round can favour any "
+                             "system (default: 1)")
     parser.add_argument("--reference-threads", type=int, default=1, metavar="N",
                         help="threads NumPy's BLAS, PyTorch and Deeplearning4j may use (default: 1)")
     keys = [r.key for r in REFERENCES]
@@ -178,7 +182,7 @@ def options():
     parser.add_argument("--json", action="store_true",
                         help="print every run's result as one JSON document on stdout; the table goes to stderr")
     args = parser.parse_args()
-    for name in ("samples", "epochs", "reference_threads"):
+    for name in ("samples", "epochs", "reference_threads", "rounds"):
         value = getattr(args, name)
         if value is not None and value < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1, got {value}")
@@ -320,6 +324,35 @@ def table(columns, references, reference_rows, jnn_rows, threads, ratios_to):
     return "\n".join(lines)
 
 
+def median_run(runs):
+    """Of the runs of one cell, the one with the median rate (the lower middle one of an even count), so that
+    its other numbers (accuracy, share of peak) stay those of a real run."""
+    ordered = sorted(runs, key=lambda run: run["samples_per_second"])
+    return ordered[(len(ordered) - 1) // 2]
+
+
+def rate_range(runs):
+    """'lowest-highest' samples per second of a cell's runs, for the notes under a table of several rounds."""
+    rates = sorted(run["samples_per_second"] for run in runs)
+    return f"{thousands(rates[0])}-{thousands(rates[-1])}"
+
+
+def spread_line(reference_runs, jnn_runs, references, columns):
+    """Under a table of several rounds: each cell's lowest and highest rate."""
+    parts = []
+    for reference in references:
+        for column in columns:
+            runs = reference_runs[reference.key].get(column[:2])
+            if runs:
+                parts.append(f"{reference.name} batch {column[0]} {column[1]} {rate_range(runs)}")
+    for backend, cells in jnn_runs.items():
+        for column in columns:
+            runs = cells.get(column[:2])
+            if runs:
+                parts.append(f"jnn {backend} batch {column[0]} {column[1]} {rate_range(runs)}")
+    return "Range over the rounds (samples/s): " + "; ".join(parts)
+
+
 def peaks_line(bench):
     """The gemm peaks `./nn bench` measured, which its "% of peak" shares are of; empty if it measured none."""
     peaks = [f"`{p['backend']}` {p['precision']} {p['gflops']:.1f}" for p in bench.get("peaks") or []]
@@ -333,22 +366,30 @@ def main():
     for reference in references:
         reference.prepare(args)
 
-    # jnn first: ./nn downloads MNIST if it is missing, which the reference scripts then read.
-    bench = run_json(bench_command(args))
-    args.jnn_openblas_coretype = bench.get("openblas_coretype")  # the same kernels for Deeplearning4j's OpenBLAS
-    jnn_rows = {}
-    for row in bench.get("results", []):
-        jnn_rows.setdefault(row["backend"], {})[(row["batch"], row["precision"])] = row
     columns = [(batch, precision, args.lr or default_learning_rate(batch))
                for batch in args.batches for precision in args.precisions]
-
-    reference_rows = {r.key: {} for r in references}
-    for batch, precision, lr in columns:
-        for reference in references:
-            result = run_json(reference.command(python, batch, precision, lr, args), reference.environment(args))
-            reference_rows[reference.key][(batch, precision)] = result
-            say(f"{reference.name} batch {batch} {precision}: {result['samples_per_second']:,.0f} samples/s, "
-                f"test accuracy {100 * result['test_accuracy']:.2f} %")
+    benches = []
+    jnn_runs = {}
+    reference_runs = {r.key: {} for r in references}
+    for round_number in range(1, args.rounds + 1):
+        if args.rounds > 1:
+            say(f"round {round_number} of {args.rounds}")
+        # jnn first: ./nn downloads MNIST if it is missing, which the reference scripts then read.
+        bench = run_json(bench_command(args))
+        benches.append(bench)
+        args.jnn_openblas_coretype = bench.get("openblas_coretype")  # the same kernels for Deeplearning4j's OpenBLAS
+        for row in bench.get("results", []):
+            jnn_runs.setdefault(row["backend"], {}).setdefault((row["batch"], row["precision"]), []).append(row)
+        for batch, precision, lr in columns:
+            for reference in references:
+                result = run_json(reference.command(python, batch, precision, lr, args), reference.environment(args))
+                reference_runs[reference.key].setdefault((batch, precision), []).append(result)
+                say(f"{reference.name} batch {batch} {precision}: {result['samples_per_second']:,.0f} samples/s, "
+                    f"test accuracy {100 * result['test_accuracy']:.2f} %")
+    jnn_rows = {backend: {cell: median_run(runs) for cell, runs in cells.items()} for backend, cells in jnn_runs.items()}
+    reference_rows = {key: {cell: median_run(runs) for cell, runs in cells.items()}
+                      for key, cells in reference_runs.items()}
+    bench = benches[-1]
     for backend, runs in jnn_rows.items():
         for batch, precision, _ in columns:
             run = runs.get((batch, precision))
@@ -360,19 +401,25 @@ def main():
     title = (f"MNIST, 784-200-200-10, {amount} per run after a {args.warmup:,}-sample warm-up, "
              f"{bench.get('processors', '?')} processors"
              + "".join(", " + word for word in blas_environment(os.environ))
-             + ": training samples per second "
-             f"(in brackets: jnn ÷ reference, and jnn's GFLOP/s as a share of its backend's gemm peak)")
+             + ": training samples per second"
+             + (f", the median of {args.rounds} rounds" if args.rounds > 1 else "")
+             + " (in brackets: jnn ÷ reference, and jnn's GFLOP/s as a share of its backend's gemm peak)")
     text = title + "\n\n" + table(columns, references, reference_rows, jnn_rows, args.reference_threads, args.ratios)
-    if peaks_line(bench):
-        text += "\n\n" + peaks_line(bench)
+    if args.rounds > 1:
+        text += "\n\n" + spread_line(reference_runs, jnn_runs, references, columns)
+    for round_number, measured in enumerate(benches, 1):
+        if peaks_line(measured):
+            text += "\n\n" + peaks_line(measured) + (f" (round {round_number})" if args.rounds > 1 else "")
     if args.json:
         print(text, file=sys.stderr)
         json.dump({"settings": {"samples": None if args.epochs else args.samples, "epochs": args.epochs,
                                 "warmup": args.warmup, "seed": args.seed, "reference_threads": args.reference_threads,
                                 "reference_python": python, "machine": platform.machine(),
                                 "openblas_environment": blas_environment(os.environ)},
-                   "jnn": bench,
-                   "references": {key: list(runs.values()) for key, runs in reference_rows.items()}},
+                   "rounds": args.rounds,
+                   "jnn": bench if args.rounds == 1 else benches,
+                   "references": {key: [run for runs in cells.values() for run in runs]
+                                  for key, cells in reference_runs.items()}},
                   sys.stdout)
         print()
     else:

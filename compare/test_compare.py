@@ -265,6 +265,18 @@ class DriverTest(unittest.TestCase):
         self.assertIn("| jnn `nd4j` | 10,000 | 120,000 (62 % of peak) |", text)
         self.assertIn("| jnn `commons-math` | 5,000 | — |", text)
 
+    def test_a_cell_of_several_rounds_is_its_median_run_with_its_range_below(self):
+        runs = [{"samples_per_second": rate, "test_accuracy": accuracy}
+                for rate, accuracy in [(300.0, 0.93), (100.0, 0.91), (200.0, 0.92), (400.0, 0.94)]]
+        self.assertEqual(side_by_side.median_run(runs[:3]), runs[2])
+        self.assertEqual(side_by_side.median_run(runs), runs[2], "the lower middle run of an even count")
+        self.assertEqual(side_by_side.median_run(runs[:1]), runs[0])
+        numpy = side_by_side.REFERENCES[0]
+        line = side_by_side.spread_line({"numpy": {(64, "f64"): runs}}, {"ejml": {(64, "f64"): runs[1:3]}},
+                                        [numpy], [(64, "f64", 0.1)])
+        self.assertEqual(line, "Range over the rounds (samples/s): NumPy batch 64 f64 100-400; "
+                               "jnn ejml batch 64 f64 100-200")
+
     def test_openblas_variables_that_change_every_blas_row_are_named(self):
         self.assertEqual([], side_by_side.blas_environment({"PATH": "/usr/bin", "OPENBLAS_CORETYPE": ""}))
         self.assertEqual(["OPENBLAS_CORETYPE=Haswell", "OPENBLAS_L2_SIZE=512"],
