@@ -25,6 +25,7 @@ Examples:
   compare/side_by_side.py --batches 64 --samples 60000      the batch-64 table
   compare/side_by_side.py --batches 64 --precisions f32 --reference-threads 2
   compare/side_by_side.py --without pytorch,dl4j --json > numbers.json
+  compare/side_by_side.py --rounds 3                        each cell the median of 3 rounds, the range below
 """
 
 import argparse
