@@ -179,18 +179,18 @@ final class BenchCommand implements Callable<Integer> {
         for (LinearAlgebra backend : configured) {
             MatrixProductPeak.Peak peak = noPeak ? null : peaks.get(configured.indexOf(backend));
             for (int batch : batches) {
-              for (int workers : threads) {
-                Row row = (inProcess ? run(backend, batch, workers, warmupSet, timedSet, passes, loaded.test(), ownProcess)
-                        : runInOwnJvm(backend, batch, workers, err)).withPeak(peak);
-                rows.add(row);
-                if (!output.quiet) {
-                    out.printf(Locale.ROOT, "  %-12s batch %3d%s  %s  %,9.0f samples/s  %6.2f GFLOP/s%s  test accuracy %s%n",
-                            row.backend(), row.batch(), threadsLabel(row.threads()), row.precision(), row.samplesPerSecond(), row.gflops(),
-                            peak == null ? "" : String.format(Locale.ROOT, " (%.0f%% of peak)", row.percentOfPeak()),
-                            Format.percent(row.testAccuracy()));
-                    out.flush();
+                for (int workers : threads) {
+                    Row row = (inProcess ? run(backend, batch, workers, warmupSet, timedSet, passes, loaded.test(), ownProcess)
+                            : runInOwnJvm(backend, batch, workers, err)).withPeak(peak);
+                    rows.add(row);
+                    if (!output.quiet) {
+                        out.printf(Locale.ROOT, "  %-12s batch %3d%s  %s  %,9.0f samples/s  %6.2f GFLOP/s%s  test accuracy %s%n",
+                                row.backend(), row.batch(), threadsLabel(row.threads()), row.precision(), row.samplesPerSecond(), row.gflops(),
+                                peak == null ? "" : String.format(Locale.ROOT, " (%.0f%% of peak)", row.percentOfPeak()),
+                                Format.percent(row.testAccuracy()));
+                        out.flush();
+                    }
                 }
-              }
             }
         }
         printTable(out, rows, peaks);
@@ -276,7 +276,8 @@ final class BenchCommand implements Callable<Integer> {
     private Row runInOwnJvm(LinearAlgebra backend, int batch, int workers, PrintWriter err) throws Exception {
         List<String> arguments = new ArrayList<>(List.of("bench", "--in-process", "--quiet", "--json", "--no-peak",
                 "--backends", backend.name(), "--precisions", backend.precision().id(),
-                "--batches", Integer.toString(batch), "--threads", Integer.toString(workers), "--warmup", Integer.toString(warmup), "--seed", Long.toString(seed)));
+                "--batches", Integer.toString(batch), "--threads", Integer.toString(workers),
+                "--warmup", Integer.toString(warmup), "--seed", Long.toString(seed)));
         arguments.addAll(epochs != null ? List.of("--epochs", epochs.toString()) : List.of("--samples", Integer.toString(samples)));
         if (learningRate != null) {
             arguments.addAll(List.of("--lr", learningRate.toString()));
