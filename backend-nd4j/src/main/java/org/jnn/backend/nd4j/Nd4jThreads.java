@@ -112,7 +112,7 @@ final class Nd4jThreads {
         }
         int base = blas.getMaxThreads();
         // Large products stay on the base count unless asked for: in whole training runs, OpenBLAS's second
-        // thread cost more than it gave at every batch size measured (see ThreadChoice.LARGE_PRODUCT).
+        // thread cost more than it gave (see ThreadChoice.LARGE_PRODUCT).
         int large = request.largeProductThreads() > 0 ? request.largeProductThreads() : base;
         Settings settings = new Settings(request.count(), request.source(), environment.maxMasterThreads(),
                 NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads(), base, large);

@@ -23,8 +23,8 @@ final class ThreadChoice {
      * Multiply-adds from which a matrix product is large, and runs on the large-product count
      * ({@code nn.nd4j.gemmThreads}). Alone, the batch-64 products of the 784-200-200-10 network (2.6 to
      * 10 M multiply-adds) run 1.3 to 1.4 times faster on 2 OpenBLAS threads than on 1; in whole training
-     * runs on 2 processors, though, 2 threads were slower at every batch size from 32 to 256 (batch 64:
-     * 1.2 to 1.7 times, six paired runs of {@code nn bench}), as OpenBLAS's second thread competes with
+     * runs on 2 processors, though, 2 threads were slower at batch 32, 64 and 256 and no faster at 128
+     * (batch 64: 1.2 to 2.3 times, nine paired runs of {@code nn bench}), as OpenBLAS's second thread competes with
      * the calling thread's element-wise work, the JIT and the collector. So the large-product count is
      * the base count unless the user sets it.
      */
