@@ -6,6 +6,7 @@ import java.util.Set;
 
 import org.ejml.concurrency.EjmlConcurrency;
 import org.jnn.api.Availability;
+import org.jnn.api.BackendProperties;
 import org.jnn.api.LinearAlgebra;
 import org.jnn.api.Precision;
 
@@ -60,7 +61,7 @@ final class Ejml {
     static long defaultParallelThreshold() {
         String property = System.getProperty(THREADS_PROPERTY);
         if (property != null && !property.isBlank()) {
-            int threads = positive(property);
+            int threads = BackendProperties.positiveInteger(THREADS_PROPERTY, property);
             if (threads == 1) {
                 return Long.MAX_VALUE;
             }
@@ -68,20 +69,6 @@ final class Ejml {
             return DEFAULT_PARALLEL_THRESHOLD;
         }
         return Runtime.getRuntime().availableProcessors() > 1 ? DEFAULT_PARALLEL_THRESHOLD : Long.MAX_VALUE;
-    }
-
-    private static int positive(String value) {
-        int n;
-        try {
-            n = Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            n = 0;
-        }
-        if (n < 1) {
-            throw new IllegalArgumentException("system property " + THREADS_PROPERTY + "=" + value
-                    + " is not a positive integer; use e.g. -D" + THREADS_PROPERTY + "=1");
-        }
-        return n;
     }
 
     /** EJML's pool is the process's: its size is set when it changes, not for every instance. */

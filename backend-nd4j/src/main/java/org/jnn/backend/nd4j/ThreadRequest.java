@@ -2,6 +2,8 @@ package org.jnn.backend.nd4j;
 
 import java.util.function.Function;
 
+import org.jnn.api.BackendProperties;
+
 /**
  * The thread counts a user asked for, read from system properties and the environment before ND4J
  * loads; {@link Nd4jThreads} applies them.
@@ -40,7 +42,7 @@ record ThreadRequest(int count, String source, int largeProductThreads) {
         if (gemm == null || gemm.isBlank()) {
             return general;
         }
-        int n = positive(GEMM_THREADS_PROPERTY, gemm);
+        int n = BackendProperties.positiveInteger(GEMM_THREADS_PROPERTY, gemm);
         return new ThreadRequest(general.count(), general.source() + "; system property " + GEMM_THREADS_PROPERTY
                 + "=" + n, n);
     }
@@ -49,7 +51,7 @@ record ThreadRequest(int count, String source, int largeProductThreads) {
             Function<String, String> environment) {
         String property = properties.apply(THREADS_PROPERTY);
         if (property != null && !property.isBlank()) {
-            int n = positive(THREADS_PROPERTY, property);
+            int n = BackendProperties.positiveInteger(THREADS_PROPERTY, property);
             return new ThreadRequest(n, "system property " + THREADS_PROPERTY + "=" + n, 0);
         }
         String omp = environment.apply(OMP_NUM_THREADS);
@@ -59,19 +61,5 @@ record ThreadRequest(int count, String source, int largeProductThreads) {
         }
         return new ThreadRequest(DEFAULT_THREADS, "default of backend-nd4j; change with -D" + THREADS_PROPERTY
                 + "=N and -D" + GEMM_THREADS_PROPERTY + "=N", 0);
-    }
-
-    private static int positive(String name, String value) {
-        int n;
-        try {
-            n = Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            n = 0;
-        }
-        if (n < 1) {
-            throw new IllegalArgumentException("system property " + name + "=" + value
-                    + " is not a positive integer; use e.g. -D" + name + "=1");
-        }
-        return n;
     }
 }
